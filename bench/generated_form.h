@@ -1,0 +1,14 @@
+// Generated forms for benchmarks: `fields` fields in steps of 50, about half with
+// visible_if on 1–3 earlier fields, every tenth with a constraint, every twentieth a
+// calculated sum. The field "hub" is read (directly or through calculations) by about a
+// tenth of the rules, the rest never reach it: editing it is the benchmark's keystroke.
+#pragma once
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace blankett::bench {
+
+nlohmann::json generated_form(int fields, unsigned seed = 42);
+
+}  // namespace blankett::bench

@@ -1,0 +1,39 @@
+// Loading (compiling) a form definition. A compiled form is immutable and shared by
+// every state of that form version; compile once, fill many times.
+#pragma once
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "blankett/error.h"
+
+namespace blankett {
+
+struct CompiledForm;  // form_model.h, internal
+using FormPtr = std::shared_ptr<const CompiledForm>;
+
+// Definitions larger than this are refused before parsing (a 5,000-field form is ~2 MB).
+constexpr size_t kMaxFormBytes = 16 * 1024 * 1024;
+
+// Parses and checks a form definition (JSON text, any bytes). On success returns the
+// compiled form. On failure returns every problem found, each with a code, a JSON
+// Pointer, the line in `json_text` and, for expressions, the column. Never throws and
+// never crashes, whatever the input.
+Result<FormPtr> compile_form(std::string_view json_text);
+
+// The same for an already parsed definition (lines are then 0).
+Result<FormPtr> compile_definition(const nlohmann::json& definition);
+
+const std::string& form_id(const CompiledForm& form);
+// SHA-256 (hex) of the canonical bytes of the definition: the version's identity.
+const std::string& form_version(const CompiledForm& form);
+// Human reference prefix for receipts (e.g. "SKOL"); derived from the id if not declared.
+std::string form_reference_prefix(const CompiledForm& form);
+// The definition as loaded (canonical: sorted keys).
+const nlohmann::json& form_definition(const CompiledForm& form);
+// { "id", "version", "title": {lang: text}, "description": {…}, "languages": [...] }
+nlohmann::json form_summary(const CompiledForm& form);
+
+}  // namespace blankett

@@ -1,0 +1,639 @@
+// Loading a form definition: JSON → CompiledForm. Checks the structure (keys, types,
+// ids, translations), parses and type-checks every expression, and builds the dependency
+// graph; every problem is collected, so a form developer sees them all at once.
+#include <algorithm>
+#include <set>
+
+#include "blankett/form.h"
+#include "checker.h"
+#include "dependency_graph.h"
+#include "form_model.h"
+#include "json_text.h"
+#include "parser.h"
+#include "answer_format.h"
+#include "sha256.h"
+#include "utf8.h"
+
+namespace blankett {
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t kMaxFields = 20000;
+constexpr size_t kMaxOptions = 10000;
+constexpr size_t kMaxExpressionBytes = 10000;
+
+// Keywords only: function names stay free as ids ("age" is a natural field), since a
+// call is always written with parentheses.
+const char* const kReservedWords[] = {"and", "or", "not", "in", "true", "false"};
+
+bool valid_identifier(const std::string& s) {
+  if (s.empty() || s.size() > 63 || s[0] < 'a' || s[0] > 'z') return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
+}
+
+const char* json_type_name(const json& v) {
+  switch (v.type()) {
+    case json::value_t::null: return "null";
+    case json::value_t::boolean: return "a boolean";
+    case json::value_t::string: return "a string";
+    case json::value_t::array: return "an array";
+    case json::value_t::object: return "an object";
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned:
+    case json::value_t::number_float: return "a number";
+    default: return "a value";
+  }
+}
+
+size_t distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+// Keys each field type accepts, beyond the common ones.
+const std::vector<std::string>& type_keys(FieldType t) {
+  static const std::vector<std::string> kText = {"min_length", "max_length", "pattern", "pattern_message"};
+  static const std::vector<std::string> kTextarea = {"min_length", "max_length"};
+  static const std::vector<std::string> kNumber = {"min", "max"};
+  static const std::vector<std::string> kDecimal = {"min", "max", "decimals"};
+  static const std::vector<std::string> kDateKeys = {"min", "max"};
+  static const std::vector<std::string> kChoice = {"options"};
+  static const std::vector<std::string> kMulti = {"options", "min_items", "max_items"};
+  static const std::vector<std::string> kEmail = {"max_length"};
+  static const std::vector<std::string> kPnr = {"allow_samordningsnummer"};
+  static const std::vector<std::string> kAttachment = {"accept", "max_size", "max_files"};
+  static const std::vector<std::string> kInfo = {"text"};
+  static const std::vector<std::string> kGroup = {"fields", "min_items", "max_items", "item_label"};
+  static const std::vector<std::string> kNone = {};
+  switch (t) {
+    case FieldType::kText: return kText;
+    case FieldType::kTextarea: return kTextarea;
+    case FieldType::kInteger: return kNumber;
+    case FieldType::kDecimal: return kDecimal;
+    case FieldType::kDate: return kDateKeys;
+    case FieldType::kChoice: return kChoice;
+    case FieldType::kMultiChoice: return kMulti;
+    case FieldType::kEmail: return kEmail;
+    case FieldType::kPersonnummer: return kPnr;
+    case FieldType::kAttachment: return kAttachment;
+    case FieldType::kInfo: return kInfo;
+    case FieldType::kGroup: return kGroup;
+    default: return kNone;
+  }
+}
+
+const std::vector<std::string> kCommonFieldKeys = {"id", "type", "label", "hint", "visible_if", "required",
+                                                   "required_if", "readonly", "default", "calculate",
+                                                   "constraints", "messages"};
+
+struct PendingExpression {
+  int index;
+  int owner_group;
+  Type expected;
+};
+
+struct Loader {
+  CompiledForm* form = nullptr;
+  Errors errors;
+  std::vector<PendingExpression> pending;
+  std::set<std::string> step_ids;
+
+  void error(const std::string& code, const std::string& pointer, std::string message, int column = 0) {
+    errors.push_back(Error{code, pointer, 0, column, std::move(message)});
+  }
+
+  // Reports keys that are not in `allowed` (with a suggestion for near misses).
+  void check_keys(const json& obj, const std::string& ptr, const std::vector<std::string>& allowed,
+                  const std::vector<std::string>& other_types_keys = {}, const char* what = "") {
+    for (const auto& [key, value] : obj.items()) {
+      (void)value;
+      if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+      const std::string kp = ptr + "/" + pointer_token(key);
+      if (std::find(other_types_keys.begin(), other_types_keys.end(), key) != other_types_keys.end()) {
+        error("form.unknown_key", kp, "'" + key + "' does not apply to " + what);
+        continue;
+      }
+      std::string best;
+      size_t best_d = 3;
+      for (const std::string& a : allowed) {
+        const size_t d = distance(key, a);
+        if (d < best_d) { best_d = d; best = a; }
+      }
+      error("form.unknown_key", kp, "unknown key '" + key + "'" + (best.empty() ? "" : " (did you mean '" + best + "'?)"));
+    }
+  }
+
+  const json* get(const json& obj, const char* key) {
+    const auto it = obj.find(key);
+    return it == obj.end() ? nullptr : &*it;
+  }
+
+  bool expect_type(const json& v, const std::string& ptr, bool ok, const char* wanted) {
+    if (!ok) error("form.wrong_type", ptr, std::string("must be ") + wanted + ", not " + json_type_name(v));
+    return ok;
+  }
+
+  std::string read_string(const json& obj, const char* key, const std::string& ptr, bool required) {
+    const json* v = get(obj, key);
+    if (v == nullptr) {
+      if (required) error("form.missing_key", ptr, std::string("'") + key + "' is required");
+      return "";
+    }
+    if (!expect_type(*v, ptr + "/" + key, v->is_string(), "a string")) return "";
+    return v->get<std::string>();
+  }
+
+  bool read_bool(const json& obj, const char* key, const std::string& ptr, bool fallback) {
+    const json* v = get(obj, key);
+    if (v == nullptr) return fallback;
+    if (!expect_type(*v, ptr + "/" + key, v->is_boolean(), "true or false")) return fallback;
+    return v->get<bool>();
+  }
+
+  // Reads a non-negative integer key; -1 when absent or wrong.
+  long long read_count(const json& obj, const char* key, const std::string& ptr, long long max_value) {
+    const json* v = get(obj, key);
+    if (v == nullptr) return -1;
+    if (!expect_type(*v, ptr + "/" + key, v->is_number_integer() && v->get<long long>() >= 0, "a whole number ≥ 0")) return -1;
+    const long long n = v->get<long long>();
+    if (n > max_value) {
+      error("form.out_of_range", ptr + "/" + key, "must be at most " + std::to_string(max_value));
+      return -1;
+    }
+    return n;
+  }
+
+  LocalizedText read_text(const json& obj, const char* key, const std::string& ptr, bool required) {
+    LocalizedText t;
+    const json* v = get(obj, key);
+    const std::string kp = ptr + "/" + key;
+    if (v == nullptr) {
+      if (required) error("form.missing_key", ptr, std::string("'") + key + "' is required");
+      return t;
+    }
+    if (v->is_string()) {
+      for (std::string& s : t.by_lang) s = v->get<std::string>();
+      t.present = true;
+      if (v->get_ref<const std::string&>().empty() && required) error("form.empty_text", kp, "must not be empty");
+      return t;
+    }
+    if (!v->is_object()) {
+      error("form.wrong_type", kp, std::string("must be a string or an object of translations {\"sv\": …}, not ") + json_type_name(*v));
+      return t;
+    }
+    for (const auto& [lang, text] : v->items()) {
+      Lang l;
+      const bool declared = parse_lang(lang, &l) && std::find(form->languages.begin(), form->languages.end(), l) != form->languages.end();
+      if (!declared) {
+        error("form.unknown_language", kp + "/" + pointer_token(lang), "'" + lang + "' is not one of the form's languages");
+        continue;
+      }
+      if (!expect_type(text, kp + "/" + lang, text.is_string(), "a string")) continue;
+      t.by_lang[static_cast<int>(l)] = text.get<std::string>();
+    }
+    for (Lang l : form->languages) {
+      if (t.by_lang[static_cast<int>(l)].empty()) {
+        error("form.missing_translation", kp, std::string("the text has no '") + lang_code(l) + "' translation");
+      }
+    }
+    t.present = true;
+    return t;
+  }
+
+  // Parses an expression now (syntax errors with their column); checks it once every
+  // field is known.
+  int read_expression(const json& obj, const char* key, const std::string& ptr, int owner_group, Type expected) {
+    const json* v = get(obj, key);
+    if (v == nullptr) return -1;
+    const std::string kp = ptr + "/" + key;
+    if (!expect_type(*v, kp, v->is_string(), "an expression (a string)")) return -1;
+    return add_expression(v->get<std::string>(), kp, owner_group, expected);
+  }
+
+  int add_expression(const std::string& source, const std::string& ptr, int owner_group, Type expected) {
+    if (source.size() > kMaxExpressionBytes) {
+      error("expr.too_long", ptr, "expression is longer than " + std::to_string(kMaxExpressionBytes) + " bytes");
+      return -1;
+    }
+    ParseError pe;
+    const int root = parse_expression(source, &form->nodes, &pe);
+    if (root < 0) {
+      error("expr.syntax", ptr, pe.message, pe.column);
+      return -1;
+    }
+    Expression e;
+    e.root = root;
+    e.source = source;
+    e.pointer = ptr;
+    form->expressions.push_back(std::move(e));
+    const int index = static_cast<int>(form->expressions.size()) - 1;
+    pending.push_back(PendingExpression{index, owner_group, expected});
+    return index;
+  }
+
+  void read_languages(const json& def) {
+    const json* v = get(def, "languages");
+    if (v == nullptr) {
+      error("form.missing_key", "", "'languages' is required, e.g. [\"sv\", \"en\"]");
+      form->languages.push_back(Lang::kSv);
+      return;
+    }
+    if (!expect_type(*v, "/languages", v->is_array() && !v->empty(), "a non-empty array of \"sv\", \"en\", \"nb\"")) {
+      form->languages.push_back(Lang::kSv);
+      return;
+    }
+    for (size_t i = 0; i < v->size(); ++i) {
+      const json& item = (*v)[i];
+      Lang l;
+      const std::string p = "/languages/" + std::to_string(i);
+      if (!item.is_string() || !parse_lang(item.get<std::string>(), &l)) {
+        error("form.unknown_language", p, "languages are \"sv\", \"en\" and \"nb\"");
+        continue;
+      }
+      if (std::find(form->languages.begin(), form->languages.end(), l) != form->languages.end()) {
+        error("form.duplicate_id", p, std::string("'") + lang_code(l) + "' is listed twice");
+        continue;
+      }
+      form->languages.push_back(l);
+    }
+    if (form->languages.empty()) form->languages.push_back(Lang::kSv);
+  }
+
+  void read_options(Field* f, const json& obj, const std::string& ptr) {
+    const json* v = get(obj, "options");
+    if (v == nullptr) {
+      error("form.missing_key", ptr, "'options' is required for a " + std::string(field_type_name(f->type)) + " field");
+      return;
+    }
+    const std::string op = ptr + "/options";
+    if (!expect_type(*v, op, v->is_array() && !v->empty(), "a non-empty array of {\"value\", \"label\"}")) return;
+    if (v->size() > kMaxOptions) {
+      error("form.out_of_range", op, "at most " + std::to_string(kMaxOptions) + " options");
+      return;
+    }
+    std::set<std::string> seen;
+    for (size_t i = 0; i < v->size(); ++i) {
+      const json& o = (*v)[i];
+      const std::string p = op + "/" + std::to_string(i);
+      if (!expect_type(o, p, o.is_object(), "an object {\"value\", \"label\"}")) continue;
+      check_keys(o, p, {"value", "label"});
+      Option opt;
+      opt.value = read_string(o, "value", p, true);
+      const bool value_ok = !opt.value.empty() && opt.value.size() <= 64 &&
+                            std::all_of(opt.value.begin(), opt.value.end(), [](char c) {
+                              return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+                            });
+      if (get(o, "value") != nullptr && get(o, "value")->is_string() && !value_ok) {
+        error("form.bad_id", p + "/value", "an option value is 1–64 letters A–Z, digits, '_', '.' or '-'");
+      }
+      if (!seen.insert(opt.value).second && value_ok) error("form.duplicate_id", p + "/value", "option '" + opt.value + "' appears twice");
+      opt.label = read_text(o, "label", p, true);
+      f->options.push_back(std::move(opt));
+    }
+  }
+
+  void read_limits(Field* f, const json& obj, const std::string& ptr) {
+    switch (f->type) {
+      case FieldType::kInteger:
+      case FieldType::kDecimal:
+        for (const char* key : {"min", "max"}) {
+          const json* v = get(obj, key);
+          if (v == nullptr) continue;
+          if (!expect_type(*v, ptr + "/" + key, v->is_number(), "a number")) continue;
+          (key[1] == 'i' ? f->min : f->max) = v->get<double>();
+        }
+        if (f->type == FieldType::kDecimal) {
+          const long long d = read_count(obj, "decimals", ptr, 6);
+          if (d >= 0) f->decimals = static_cast<int>(d);
+        }
+        if (f->min && f->max && *f->min > *f->max) error("form.out_of_range", ptr + "/min", "'min' is greater than 'max'");
+        break;
+      case FieldType::kDate:
+        for (const char* key : {"min", "max"}) {
+          const json* v = get(obj, key);
+          if (v == nullptr) continue;
+          Date d;
+          if (!v->is_string() || !parse_iso_date(v->get<std::string>(), &d)) {
+            error("form.wrong_type", ptr + "/" + key, "must be a date written YYYY-MM-DD");
+            continue;
+          }
+          (key[1] == 'i' ? f->min_date : f->max_date) = d;
+        }
+        break;
+      default:
+        break;
+    }
+    const long long min_length = read_count(obj, "min_length", ptr, 1000000);
+    const long long max_length = read_count(obj, "max_length", ptr, 100000);
+    f->min_length = static_cast<int>(min_length);
+    f->max_length = static_cast<int>(max_length);
+    if (min_length >= 0 && max_length >= 0 && min_length > max_length) error("form.out_of_range", ptr + "/min_length", "'min_length' is greater than 'max_length'");
+    const long long min_items = read_count(obj, "min_items", ptr, 1000);
+    const long long max_items = read_count(obj, "max_items", ptr, 1000);
+    f->min_items = static_cast<int>(min_items);
+    f->max_items = static_cast<int>(max_items);
+    if (min_items >= 0 && max_items >= 0 && min_items > max_items) error("form.out_of_range", ptr + "/min_items", "'min_items' is greater than 'max_items'");
+    if (f->type == FieldType::kText) {
+      const json* p = get(obj, "pattern");
+      if (p != nullptr && expect_type(*p, ptr + "/pattern", p->is_string(), "a regular expression (a string)")) {
+        RegexError err;
+        f->pattern = Regex::compile(p->get<std::string>(), &err);
+        if (!f->pattern) error("form.bad_regex", ptr + "/pattern", "the pattern does not compile: " + err.message, err.column);
+      }
+      f->pattern_message = read_text(obj, "pattern_message", ptr, false);
+    }
+    if (f->type == FieldType::kAttachment) {
+      const json* accept = get(obj, "accept");
+      if (accept != nullptr && expect_type(*accept, ptr + "/accept", accept->is_array(), "an array of MIME types")) {
+        for (size_t i = 0; i < accept->size(); ++i) {
+          const json& m = (*accept)[i];
+          if (!m.is_string() || m.get<std::string>().find('/') == std::string::npos) {
+            error("form.wrong_type", ptr + "/accept/" + std::to_string(i), "must be a MIME type such as \"application/pdf\" or \"image/*\"");
+            continue;
+          }
+          f->accept.push_back(m.get<std::string>());
+        }
+      }
+      f->max_size = read_count(obj, "max_size", ptr, 1LL << 40);
+      const long long max_files = read_count(obj, "max_files", ptr, 100);
+      if (max_files == 0) error("form.out_of_range", ptr + "/max_files", "must be at least 1");
+      if (max_files > 0) f->max_files = static_cast<int>(max_files);
+    }
+    if (f->type == FieldType::kPersonnummer) f->allow_samordningsnummer = read_bool(obj, "allow_samordningsnummer", ptr, true);
+  }
+
+  void read_messages(Field* f, const json& obj, const std::string& ptr) {
+    const json* v = get(obj, "messages");
+    if (v == nullptr) return;
+    const std::string mp = ptr + "/messages";
+    if (!expect_type(*v, mp, v->is_object(), "an object {\"required\": …, \"format\": …}")) return;
+    check_keys(*v, mp, {"required", "format"});
+    f->required_message = read_text(*v, "required", mp, false);
+    f->format_message = read_text(*v, "format", mp, false);
+  }
+
+  void read_constraints(Field* f, int field_index, const json& obj, const std::string& ptr) {
+    const json* v = get(obj, "constraints");
+    if (v == nullptr) return;
+    const std::string cp = ptr + "/constraints";
+    if (!expect_type(*v, cp, v->is_array(), "an array of {\"rule\", \"message\"}")) return;
+    for (size_t i = 0; i < v->size(); ++i) {
+      const json& c = (*v)[i];
+      const std::string p = cp + "/" + std::to_string(i);
+      if (!expect_type(c, p, c.is_object(), "an object {\"rule\", \"message\"}")) continue;
+      check_keys(c, p, {"rule", "message"});
+      Constraint k;
+      if (get(c, "rule") == nullptr) error("form.missing_key", p, "'rule' is required");
+      k.expr = read_expression(c, "rule", p, f->group, Type::kBool);
+      k.message = read_text(c, "message", p, true);
+      (void)field_index;
+      f->constraints.push_back(std::move(k));
+    }
+  }
+
+  // Reads one field (and, for a group, its children). Returns its index or -1.
+  int read_field(const json& obj, const std::string& ptr, int step, int group) {
+    if (!expect_type(obj, ptr, obj.is_object(), "a field object")) return -1;
+    if (form->fields.size() >= kMaxFields) {
+      if (form->fields.size() == kMaxFields) error("form.too_large", ptr, "a form has at most " + std::to_string(kMaxFields) + " fields");
+      return -1;
+    }
+    Field f;
+    f.pointer = ptr;
+    f.step = step;
+    f.group = group;
+    f.id = read_string(obj, "id", ptr, true);
+    const std::string type_name = read_string(obj, "type", ptr, true);
+    if (!type_name.empty() && !parse_field_type(type_name, &f.type)) {
+      error("form.unknown_type", ptr + "/type", "unknown field type '" + type_name +
+                                                    "' (types: text, textarea, integer, decimal, date, yesno, choice, multichoice, email, phone, personnummer, orgnummer, postalcode, attachment, info, group)");
+    }
+    if (get(obj, "id") != nullptr && get(obj, "id")->is_string()) {
+      const std::string idp = ptr + "/id";
+      if (!valid_identifier(f.id)) {
+        error("form.bad_id", idp, "'" + f.id + "' is not a valid id: use a–z, 0–9 and '_', starting with a letter (at most 63)");
+      } else if (std::find(std::begin(kReservedWords), std::end(kReservedWords), f.id) != std::end(kReservedWords)) {
+        error("form.bad_id", idp, "'" + f.id + "' is a word of the expression language and cannot be an id");
+      } else if (form->field_by_id.count(f.id) || step_ids.count(f.id)) {
+        error("form.duplicate_id", idp, "id '" + f.id + "' is used twice");
+      }
+    }
+    // Keys: common ones, plus the type's own; a key of another type is named as such.
+    std::vector<std::string> allowed = kCommonFieldKeys;
+    const auto& own = type_keys(f.type);
+    allowed.insert(allowed.end(), own.begin(), own.end());
+    std::vector<std::string> others;
+    for (int t = 0; t <= static_cast<int>(FieldType::kGroup); ++t) {
+      for (const std::string& k : type_keys(static_cast<FieldType>(t))) others.push_back(k);
+    }
+    const std::string what = std::string("a ") + field_type_name(f.type) + " field";
+    check_keys(obj, ptr, allowed, others, what.c_str());
+
+    const int index = static_cast<int>(form->fields.size());
+    if (valid_identifier(f.id) && !form->field_by_id.count(f.id)) form->field_by_id.emplace(f.id, index);
+    form->fields.push_back(Field());  // reserve the slot: children are added after
+
+    const bool has_value = f.type != FieldType::kInfo && f.type != FieldType::kGroup;
+    f.label = read_text(obj, "label", ptr, f.type != FieldType::kInfo);
+    f.hint = read_text(obj, "hint", ptr, false);
+    if (f.type == FieldType::kInfo) f.info_text = read_text(obj, "text", ptr, true);
+    f.required = read_bool(obj, "required", ptr, false);
+    f.readonly = read_bool(obj, "readonly", ptr, false);
+    if (f.required && get(obj, "required_if") != nullptr) {
+      error("form.conflict", ptr + "/required_if", "use either 'required' or 'required_if', not both");
+    }
+    f.visible_if = read_expression(obj, "visible_if", ptr, group, Type::kBool);
+    f.required_if = read_expression(obj, "required_if", ptr, group, Type::kBool);
+    if (has_value && f.type != FieldType::kAttachment) {
+      f.calculate = read_expression(obj, "calculate", ptr, group, value_type(f.type));
+    } else if (get(obj, "calculate") != nullptr) {
+      error("form.conflict", ptr + "/calculate", std::string("a ") + field_type_name(f.type) + " field cannot be calculated");
+    }
+    if (!has_value) {
+      std::vector<std::string> not_applicable = {"required", "required_if", "default", "readonly"};
+      if (f.type == FieldType::kInfo) not_applicable.push_back("constraints");
+      for (const std::string& key : not_applicable) {
+        if (get(obj, key.c_str()) != nullptr) error("form.conflict", ptr + "/" + key, "'" + key + "' does not apply to " + what);
+      }
+    }
+    if (f.type == FieldType::kChoice || f.type == FieldType::kMultiChoice) read_options(&f, obj, ptr);
+    read_limits(&f, obj, ptr);
+    read_messages(&f, obj, ptr);
+    read_constraints(&f, index, obj, ptr);
+    if (const json* d = get(obj, "default")) {
+      if (f.calculate >= 0) error("form.conflict", ptr + "/default", "a calculated field has no default");
+      f.default_answer = *d;
+    }
+    if (f.type == FieldType::kGroup) {
+      f.item_label = read_text(obj, "item_label", ptr, false);
+      if (group >= 0) {
+        error("form.nested_group", ptr, "repeat groups cannot contain repeat groups in format 1");
+      } else {
+        f.group_slot = static_cast<int>(form->groups.size());
+        form->groups.push_back(index);
+        const json* children = get(obj, "fields");
+        if (children == nullptr) {
+          error("form.missing_key", ptr, "'fields' is required for a group");
+        } else if (expect_type(*children, ptr + "/fields", children->is_array() && !children->empty(), "a non-empty array of fields")) {
+          for (size_t i = 0; i < children->size(); ++i) {
+            const int child = read_field((*children)[i], ptr + "/fields/" + std::to_string(i), step, index);
+            if (child >= 0) {
+              form->fields[static_cast<size_t>(child)].column = static_cast<int>(f.children.size());
+              f.children.push_back(child);
+            }
+          }
+        }
+      }
+    }
+    form->fields[static_cast<size_t>(index)] = std::move(f);
+    return index;
+  }
+
+  void read_step(const json& obj, const std::string& ptr, int step_index) {
+    Step s;
+    s.pointer = ptr;
+    if (!expect_type(obj, ptr, obj.is_object(), "a step object")) {
+      form->steps.push_back(std::move(s));
+      return;
+    }
+    check_keys(obj, ptr, {"id", "title", "description", "visible_if", "fields"});
+    s.id = read_string(obj, "id", ptr, true);
+    if (get(obj, "id") != nullptr && get(obj, "id")->is_string()) {
+      if (!valid_identifier(s.id)) {
+        error("form.bad_id", ptr + "/id", "'" + s.id + "' is not a valid id: use a–z, 0–9 and '_', starting with a letter");
+      } else if (!step_ids.insert(s.id).second || form->field_by_id.count(s.id)) {
+        error("form.duplicate_id", ptr + "/id", "id '" + s.id + "' is used twice");
+      } else {
+        form->step_by_id.emplace(s.id, step_index);
+      }
+    }
+    s.title = read_text(obj, "title", ptr, true);
+    s.description = read_text(obj, "description", ptr, false);
+    s.visible_if = read_expression(obj, "visible_if", ptr, -1, Type::kBool);
+    form->steps.push_back(std::move(s));
+    const json* fields = get(obj, "fields");
+    if (fields == nullptr) {
+      error("form.missing_key", ptr, "'fields' is required");
+    } else if (expect_type(*fields, ptr + "/fields", fields->is_array(), "an array of fields")) {
+      for (size_t i = 0; i < fields->size(); ++i) {
+        const int f = read_field((*fields)[i], ptr + "/fields/" + std::to_string(i), step_index, -1);
+        if (f >= 0) form->steps[static_cast<size_t>(step_index)].fields.push_back(f);
+      }
+    }
+  }
+
+  void check_defaults() {
+    for (const Field& f : form->fields) {
+      if (f.default_answer.is_null()) continue;
+      Value v;
+      if (read_answer(f, f.default_answer, Date{}, &v) != Problem::kNone) {
+        error("form.bad_default", f.pointer + "/default", std::string("the default is not a valid answer for a ") + field_type_name(f.type) + " field");
+      }
+    }
+  }
+
+  void check_expressions() {
+    std::vector<ExprProblem> problems;
+    for (const PendingExpression& p : pending) {
+      problems.clear();
+      check_expression(form, p.index, p.owner_group, p.expected, &problems);
+      for (ExprProblem& pr : problems) {
+        error(pr.code, form->expressions[static_cast<size_t>(p.index)].pointer, std::move(pr.message), pr.column);
+      }
+    }
+  }
+};
+
+}  // namespace
+
+Result<FormPtr> compile_definition(const json& def) {
+  auto form = std::make_shared<CompiledForm>();
+  Loader ld;
+  ld.form = form.get();
+  if (!def.is_object()) {
+    return Errors{Error{"form.wrong_type", "", 0, 0, std::string("a form definition is a JSON object, not ") + json_type_name(def)}};
+  }
+  ld.check_keys(def, "", {"$schema", "format", "id", "title", "description", "languages", "reference_prefix", "steps"});
+  const json* format = ld.get(def, "format");
+  if (format == nullptr) ld.error("form.missing_key", "", "'format' is required (write \"format\": 1)");
+  else if (!(format->is_number_integer() && format->get<long long>() == 1)) ld.error("form.unsupported_format", "/format", "this engine reads format 1");
+  form->id = ld.read_string(def, "id", "", true);
+  if (ld.get(def, "id") != nullptr && ld.get(def, "id")->is_string()) {
+    const std::string& id = form->id;
+    const bool ok = !id.empty() && id.size() <= 63 && id[0] >= 'a' && id[0] <= 'z' &&
+                    std::all_of(id.begin(), id.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
+    if (!ok) ld.error("form.bad_id", "/id", "a form id is a–z, 0–9 and '-', starting with a letter (at most 63)");
+  }
+  ld.read_languages(def);
+  form->title = ld.read_text(def, "title", "", true);
+  form->description = ld.read_text(def, "description", "", false);
+  form->reference_prefix = ld.read_string(def, "reference_prefix", "", false);
+  if (!form->reference_prefix.empty()) {
+    const std::string& p = form->reference_prefix;
+    const bool ok = p.size() >= 2 && p.size() <= 8 && std::all_of(p.begin(), p.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+    if (!ok) ld.error("form.bad_id", "/reference_prefix", "a reference prefix is 2–8 capital letters A–Z");
+  }
+  const json* steps = ld.get(def, "steps");
+  if (steps == nullptr) {
+    ld.error("form.missing_key", "", "'steps' is required");
+  } else if (ld.expect_type(*steps, "/steps", steps->is_array() && !steps->empty(), "a non-empty array of steps")) {
+    for (size_t i = 0; i < steps->size(); ++i) ld.read_step((*steps)[i], "/steps/" + std::to_string(i), static_cast<int>(i));
+  }
+  ld.check_defaults();
+  ld.check_expressions();
+  // Even with other problems: a cycle among the expressions that did check is worth
+  // reporting now rather than after the developer fixed everything else.
+  build_dependency_graph(form.get(), &ld.errors);
+  if (!ld.errors.empty()) return std::move(ld.errors);
+
+  form->definition = def;
+  form->version = sha256_hex(def.dump());
+  return FormPtr(std::move(form));
+}
+
+Result<FormPtr> compile_form(std::string_view text) {
+  if (text.size() > kMaxFormBytes) {
+    return Errors{Error{"form.too_large", "", 0, 0, "the definition is larger than " + std::to_string(kMaxFormBytes / (1024 * 1024)) + " MB"}};
+  }
+  json def;
+  Error e;
+  if (!parse_json_text(text, &def, &e)) return Errors{e};
+  Result<FormPtr> r = compile_definition(def);
+  if (r.ok()) return r;
+  Errors errors = r.errors();
+  fill_lines(text, &errors);
+  return errors;
+}
+
+const std::string& form_id(const CompiledForm& form) { return form.id; }
+const std::string& form_version(const CompiledForm& form) { return form.version; }
+const nlohmann::json& form_definition(const CompiledForm& form) { return form.definition; }
+
+std::string form_reference_prefix(const CompiledForm& form) {
+  if (!form.reference_prefix.empty()) return form.reference_prefix;
+  std::string p;
+  for (char c : form.id) {
+    if (c >= 'a' && c <= 'z' && p.size() < 4) p += static_cast<char>(c - 'a' + 'A');
+  }
+  return p.size() >= 2 ? p : "FORM";
+}
+
+nlohmann::json form_summary(const CompiledForm& form) {
+  json title = json::object(), description = json::object(), langs = json::array();
+  for (Lang l : form.languages) {
+    langs.push_back(lang_code(l));
+    title[lang_code(l)] = text_in(form.title, l, form.default_lang());
+    if (form.description.present) description[lang_code(l)] = text_in(form.description, l, form.default_lang());
+  }
+  return json{{"id", form.id}, {"version", form.version}, {"title", title}, {"description", description}, {"languages", langs}};
+}
+
+}  // namespace blankett

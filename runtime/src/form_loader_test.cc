@@ -1,0 +1,218 @@
+// Loading errors: every problem at once, each with its code, pointer, line and column.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "blankett/form.h"
+#include "test_forms.h"
+
+namespace blankett {
+namespace {
+
+std::vector<std::string> describe(const Result<FormPtr>& r) {
+  std::vector<std::string> out;
+  if (r.ok()) return out;
+  for (const Error& e : r.errors()) out.push_back(to_string(e));
+  return out;
+}
+
+std::string minimal(const std::string& fields, const std::string& extra_step = "") {
+  return R"J({"format": 1, "id": "t", "title": "T", "languages": ["sv", "en"],
+  "steps": [{"id": "s1", "title": "S", "fields": [)J" + fields + "]}" + extra_step + "]}";
+}
+
+TEST(FormLoader, LoadsTheHouseholdForm) {
+  const FormPtr form = testing::must_compile(testing::kHouseholdForm);
+  ASSERT_TRUE(form);
+  EXPECT_EQ(form_id(*form), "household");
+  EXPECT_EQ(form_version(*form).size(), 64u);
+}
+
+TEST(FormLoader, VersionIsTheHashOfTheCanonicalDefinition) {
+  // Key order and white space do not change the version; content does.
+  const FormPtr a = testing::must_compile(minimal(R"J({"id": "a", "type": "text", "label": "A"})J"));
+  const FormPtr b = testing::must_compile(R"J({"title":"T","id":"t","format":1,"languages":["sv","en"],"steps":[{"title":"S","id":"s1","fields":[{"label":"A","type":"text","id":"a"}]}]})J");
+  const FormPtr c = testing::must_compile(minimal(R"J({"id": "a", "type": "text", "label": "B"})J"));
+  EXPECT_EQ(form_version(*a), form_version(*b));
+  EXPECT_NE(form_version(*a), form_version(*c));
+}
+
+TEST(FormLoader, ReportsEveryProblemAtOnceWithPointersAndLines) {
+  const std::string text = R"J({
+  "format": 1,
+  "id": "t",
+  "title": {"sv": "T"},
+  "languages": ["sv", "en"],
+  "steps": [
+    {"id": "s1", "title": "S", "fields": [
+      {"id": "name", "type": "text", "label": "Name", "requird": true},
+      {"id": "name", "type": "integer", "label": "Again"},
+      {"id": "age", "type": "integer", "label": "Age", "visible_if": "name > 3"},
+      {"id": "x", "type": "text", "label": "X", "visible_if": "nmae = \"a\""},
+      {"id": "y", "type": "text", "label": "Y", "pattern": "[a-"},
+      {"id": "z", "type": "colour", "label": "Z"}
+    ]}
+  ]
+})J";
+  const Result<FormPtr> r = compile_form(text);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(describe(r), (std::vector<std::string>{
+      "form.missing_translation at /title (line 4): the text has no 'en' translation",
+      "form.unknown_key at /steps/0/fields/0/requird (line 8): unknown key 'requird' (did you mean 'required'?)",
+      "form.duplicate_id at /steps/0/fields/1/id (line 9): id 'name' is used twice",
+      "form.bad_regex at /steps/0/fields/4/pattern (line 12, column 1): the pattern does not compile: missing ']' to close '[' at column 1",
+      "form.unknown_type at /steps/0/fields/5/type (line 13): unknown field type 'colour' (types: text, textarea, integer, decimal, date, yesno, choice, multichoice, email, phone, personnummer, orgnummer, postalcode, attachment, info, group)",
+      "expr.type_mismatch at /steps/0/fields/2/visible_if (line 10, column 6): '>' compares two numbers or two dates, but gets text and number",
+      "expr.unknown_field at /steps/0/fields/3/visible_if (line 11, column 1): unknown field 'nmae' (did you mean 'name'?)",
+  }));
+}
+
+TEST(FormLoader, ExpressionSyntaxErrorsHaveColumns) {
+  const Result<FormPtr> r = compile_form(minimal(
+      R"J({"id": "a", "type": "integer", "label": "A"},
+         {"id": "b", "type": "text", "label": "B", "visible_if": "a > 3 and"},
+         {"id": "c", "type": "text", "label": "C", "visible_if": "a > (3"},
+         {"id": "d", "type": "text", "label": "D", "visible_if": "a = 'open"},
+         {"id": "e", "type": "text", "label": "E", "visible_if": "1 < a < 3"},
+         {"id": "f", "type": "text", "label": "F", "visible_if": "a # 2"},
+         {"id": "g", "type": "text", "label": "G", "visible_if": "frobnicate(a)"},
+         {"id": "h", "type": "text", "label": "H", "visible_if": "if(a > 1, 2)"})J"));
+  ASSERT_FALSE(r.ok());
+  std::vector<std::string> got;
+  for (const Error& e : r.errors()) got.push_back(e.pointer + " " + std::to_string(e.column) + " " + e.message);
+  EXPECT_EQ(got, (std::vector<std::string>{
+      "/steps/0/fields/1/visible_if 10 expected a value, a name or '(' but found the end of the expression",
+      "/steps/0/fields/2/visible_if 7 expected ')' but found the end of the expression",
+      "/steps/0/fields/3/visible_if 5 string is not closed: add the closing quote",
+      "/steps/0/fields/4/visible_if 7 comparisons cannot be chained: use 'and' between them",
+      "/steps/0/fields/5/visible_if 3 unexpected character '#'",
+      "/steps/0/fields/6/visible_if 1 unknown function 'frobnicate' (functions: empty, count, sum, min, max, length, matches, contains, upper, lower, today, date, age, days_between, year, round, if)",
+      "/steps/0/fields/7/visible_if 1 if() takes 3 arguments, not 2",
+  }));
+}
+
+TEST(FormLoader, TypeChecksExpressions) {
+  const Result<FormPtr> r = compile_form(minimal(
+      R"J({"id": "n", "type": "integer", "label": "N"},
+         {"id": "t", "type": "text", "label": "T"},
+         {"id": "c", "type": "choice", "label": "C", "options": [{"value": "bus", "label": "Bus"}, {"value": "taxi", "label": "Taxi"}]},
+         {"id": "d", "type": "date", "label": "D"},
+         {"id": "k", "type": "integer", "label": "K", "calculate": "t"},
+         {"id": "l", "type": "text", "label": "L", "visible_if": "c = \"buss\""},
+         {"id": "m", "type": "text", "label": "M", "visible_if": "d > \"2026-02-30\""},
+         {"id": "o", "type": "text", "label": "O", "visible_if": "n + t > 1"},
+         {"id": "p", "type": "text", "label": "P", "visible_if": "n"},
+         {"id": "q", "type": "text", "label": "Q", "visible_if": "matches(t, \"(a\")"},
+         {"id": "r", "type": "text", "label": "R", "visible_if": "d > \"2026-01-31\" and c in [\"bus\", \"tram\"]"})J"));
+  ASSERT_FALSE(r.ok());
+  std::vector<std::string> got;
+  for (const Error& e : r.errors()) got.push_back(e.code + " " + e.pointer + " " + std::to_string(e.column) + " " + e.message);
+  ASSERT_EQ(got.size(), 7u) << ::testing::PrintToString(got);
+  EXPECT_EQ(got[0], "expr.type_mismatch /steps/0/fields/4/calculate 1 the expression must give number, but gives text");
+  EXPECT_EQ(got[1], "expr.unknown_option /steps/0/fields/5/visible_if 5 \"buss\" is not an option of 'c' (options: \"bus\", \"taxi\")");
+  EXPECT_EQ(got[2], "expr.bad_date /steps/0/fields/6/visible_if 5 \"2026-02-30\" is not a date: write it as YYYY-MM-DD");
+  EXPECT_EQ(got[3], "expr.type_mismatch /steps/0/fields/7/visible_if 3 '+' needs two numbers, but gets number and text");
+  EXPECT_EQ(got[4], "expr.type_mismatch /steps/0/fields/8/visible_if 1 the expression must give yes/no, but gives number");
+  EXPECT_EQ(got[5].substr(0, 44), "expr.bad_regex /steps/0/fields/9/visible_if ");  // column inside the pattern string, after its quote at 12
+  EXPECT_GT(std::stoi(got[5].substr(44)), 12);
+  EXPECT_EQ(got[6], "expr.unknown_option /steps/0/fields/10/visible_if 27 \"tram\" is not an option of 'c' (options: \"bus\", \"taxi\")");
+}
+
+TEST(FormLoader, RefusesCycles) {
+  const Result<FormPtr> r = compile_form(minimal(
+      R"J({"id": "a", "type": "integer", "label": "A", "calculate": "b + 1"},
+         {"id": "b", "type": "integer", "label": "B", "calculate": "a + 1"},
+         {"id": "c", "type": "text", "label": "C", "visible_if": "not empty(c)"},
+         {"id": "d", "type": "integer", "label": "D", "constraints": [{"rule": "d < e", "message": "M"}]},
+         {"id": "e", "type": "integer", "label": "E", "constraints": [{"rule": "e > d", "message": "M"}]})J",
+      R"J(, {"id": "s2", "title": "S2", "visible_if": "f = true", "fields": [{"id": "f", "type": "yesno", "label": "F"}]})J"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(describe(r), (std::vector<std::string>{
+      "form.cycle at /steps/0/fields/0/calculate (line 2): circular dependency: a → b → a (each needs the next to be known first)",
+      "form.cycle at /steps/0/fields/2/visible_if (line 4): 'c' depends on itself",
+      "form.cycle at /steps/1/visible_if (line 6): circular dependency: step s2 → f → step s2 (each needs the next to be known first)",
+  }));  // d and e only check each other: constraints feed no value, so that is no cycle
+}
+
+TEST(FormLoader, RepeatGroupScoping) {
+  const Result<FormPtr> r = compile_form(minimal(
+      R"J({"id": "kids", "type": "group", "label": "Kids", "fields": [
+            {"id": "kid_age", "type": "integer", "label": "Age"},
+            {"id": "kid_note", "type": "text", "label": "Note", "visible_if": "kid_age > 3 and sum(kid_age) > 10"}]},
+         {"id": "oldest", "type": "integer", "label": "Oldest", "calculate": "max(kid_age)"},
+         {"id": "bad", "type": "integer", "label": "Bad", "calculate": "kid_age"})J"));
+  ASSERT_FALSE(r.ok());
+  ASSERT_EQ(r.errors().size(), 1u);
+  EXPECT_EQ(to_string(r.errors()[0]),
+            "expr.type_mismatch at /steps/0/fields/2/calculate (line 6, column 1): 'kid_age' is a field of the repeat group 'kids': outside the group, read it with count(), sum(), min() or max()");
+}
+
+TEST(FormLoader, JsonSyntaxErrorsHaveLineAndColumn) {
+  const Result<FormPtr> r = compile_form("{\n  \"format\": 1,\n  \"id\": tru\n}");
+  ASSERT_FALSE(r.ok());
+  const Error& e = r.errors()[0];
+  EXPECT_EQ(e.code, "json.syntax");
+  EXPECT_EQ(e.line, 3);
+  EXPECT_EQ(e.column, 12);  // where the bad literal "tru" is found to end
+}
+
+TEST(FormLoader, RefusesDeepNestingAndHugeInput) {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  const Result<FormPtr> r = compile_form(deep);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.errors()[0].code, "json.too_deep");
+  const Result<FormPtr> big = compile_form(std::string(kMaxFormBytes + 1, ' '));
+  ASSERT_FALSE(big.ok());
+  EXPECT_EQ(big.errors()[0].code, "form.too_large");
+}
+
+TEST(FormLoader, ArbitraryBytesNeverCrash) {
+  // Mutations of a real form, and plain random bytes: every outcome is a value.
+  std::mt19937 rng(12345);
+  const std::string base = testing::kHouseholdForm;
+  for (int i = 0; i < 3000; ++i) {
+    std::string s = base;
+    const int edits = 1 + static_cast<int>(rng() % 8);
+    for (int k = 0; k < edits; ++k) {
+      const size_t at = rng() % s.size();
+      switch (rng() % 4) {
+        case 0: s[at] = static_cast<char>(rng() % 256); break;
+        case 1: s.erase(at, 1 + rng() % 20); break;
+        case 2: s.insert(at, s.substr(rng() % s.size(), rng() % 40)); break;
+        default: s.insert(at, 1, "{}[]\",:\\0 "[rng() % 10]); break;
+      }
+      if (s.empty()) s = "x";
+    }
+    const Result<FormPtr> r = compile_form(s);
+    if (!r.ok()) {
+      ASSERT_FALSE(r.errors().empty());
+      for (const Error& e : r.errors()) ASSERT_FALSE(e.code.empty());
+    }
+  }
+  for (int i = 0; i < 2000; ++i) {
+    std::string s(rng() % 200, '\0');
+    for (char& c : s) c = static_cast<char>(rng() % 256);
+    EXPECT_FALSE(compile_form(s).ok());
+  }
+}
+
+TEST(FormLoader, MissingTranslationsAndUnknownLanguages) {
+  const Result<FormPtr> r = compile_form(minimal(
+      R"J({"id": "a", "type": "text", "label": {"sv": "A", "de": "A"}},
+         {"id": "b", "type": "choice", "label": "B", "options": [{"value": "x", "label": {"en": "X"}}]})J"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(describe(r), (std::vector<std::string>{
+      "form.unknown_language at /steps/0/fields/0/label/de (line 2): 'de' is not one of the form's languages",
+      "form.missing_translation at /steps/0/fields/0/label (line 2): the text has no 'en' translation",
+      "form.missing_translation at /steps/0/fields/1/options/0/label (line 3): the text has no 'sv' translation",
+  }));
+}
+
+TEST(FormLoader, KeysOfOtherTypesAreNamed) {
+  const Result<FormPtr> r = compile_form(minimal(R"J({"id": "a", "type": "text", "label": "A", "options": []})J"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(to_string(r.errors()[0]), "form.unknown_key at /steps/0/fields/0/options (line 2): 'options' does not apply to a text field");
+}
+
+}  // namespace
+}  // namespace blankett

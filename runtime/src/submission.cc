@@ -1,0 +1,140 @@
+// Canonical submission (blankett/submission.h) and drafts (blankett/draft.h): the two
+// ways a state leaves the engine as data.
+#include "blankett/submission.h"
+
+#include "answer_format.h"
+#include "blankett/draft.h"
+#include "sha256.h"
+#include "state_data.h"
+
+namespace blankett {
+
+using nlohmann::json;
+
+std::string sha256_of(std::string_view bytes) { return sha256_hex(bytes); }
+
+CanonicalSubmission canonical_submission(const FormState& state) {
+  const StateData& st = state.data();
+  const CompiledForm& form = *st.form;
+  json answers = json::object();
+  auto put = [&](json* obj, int f, int row) {
+    const Field& fd = st.field(f);
+    const Cell& c = st.cell(f, row);
+    if (fd.type == FieldType::kInfo || !c.visible || c.value.empty()) return;
+    (*obj)[fd.id] = value_to_json(fd, c.value, c.answer);
+  };
+  for (const Step& step : form.steps) {
+    for (int f : step.fields) {
+      const Field& fd = st.field(f);
+      if (fd.type != FieldType::kGroup) {
+        put(&answers, f, -1);
+        continue;
+      }
+      if (!st.cell(f, -1).visible) continue;
+      json rows = json::array();
+      for (int r = 0; r < state.row_count(f); ++r) {
+        json row = json::object();
+        for (int child : fd.children) put(&row, child, r);
+        rows.push_back(std::move(row));
+      }
+      if (!rows.empty()) answers[fd.id] = std::move(rows);
+    }
+  }
+  CanonicalSubmission out;
+  out.document = {{"format", "blankett-submission/1"}, {"form", form.id}, {"version", form.version}, {"answers", std::move(answers)}};
+  // nlohmann::json objects are std::map: keys come out sorted; numbers in shortest form.
+  out.bytes = out.document.dump(-1, ' ', false, json::error_handler_t::strict);
+  out.sha256 = sha256_hex(out.bytes);
+  return out;
+}
+
+json make_draft(const FormState& state) {
+  const StateData& st = state.data();
+  return {{"format", "blankett-draft/1"},
+          {"form", st.form->id},
+          {"version", st.form->version},
+          {"step", st.form->steps[static_cast<size_t>(state.current_step())].id},
+          {"answers", state.answers()}};
+}
+
+Result<RestoredDraft> restore_draft(FormPtr form, const json& draft, std::string_view today) {
+  Result<FormState> created = FormState::create(form, today);
+  if (!created.ok()) return created.errors();
+  FormState state = std::move(created).value();
+  if (!draft.is_object() || draft.value("format", "") != "blankett-draft/1") {
+    return Errors{Error{"draft.not_a_draft", "/format", 0, 0, "this is not a Blankett draft (format \"blankett-draft/1\")"}};
+  }
+  if (!draft.contains("form") || draft["form"] != form->id) {
+    return Errors{Error{"draft.other_form", "/form", 0, 0, "this draft belongs to another form"}};
+  }
+  const json answers = draft.contains("answers") && draft["answers"].is_object() ? draft["answers"] : json::object();
+  const bool same_version = draft.contains("version") && draft["version"] == form->version;
+
+  // Keep what fits; drop (and report) the rest. With the same version everything the
+  // citizen typed is kept, even unfinished answers: they are theirs to correct.
+  Errors dropped;
+  json kept = json::object();
+  auto drop = [&](const std::string& pointer, const std::string& why) {
+    dropped.push_back(Error{"draft.dropped_answer", pointer, 0, 0, why});
+  };
+  auto fits = [&](const Field& fd, const json& value) {
+    if (fd.calculate >= 0 || fd.readonly || fd.type == FieldType::kInfo) return false;
+    if (same_version) return true;
+    Value v;
+    return read_answer(fd, value, Date{}, &v) == Problem::kNone || fd.type == FieldType::kPersonnummer;
+  };
+  for (const auto& [key, value] : answers.items()) {
+    const auto it = form->field_by_id.find(key);
+    if (it == form->field_by_id.end() || form->fields[static_cast<size_t>(it->second)].group >= 0) {
+      drop("/" + key, "the form no longer has the field '" + key + "'");
+      continue;
+    }
+    const Field& fd = form->fields[static_cast<size_t>(it->second)];
+    if (fd.type == FieldType::kGroup) {
+      if (!value.is_array()) { drop("/" + key, "not a list of rows"); continue; }
+      json rows = json::array();
+      for (size_t r = 0; r < value.size(); ++r) {
+        if (fd.max_items >= 0 && static_cast<int>(r) >= fd.max_items) {
+          drop("/" + key + "/" + std::to_string(r), "the group now has at most " + std::to_string(fd.max_items) + " rows");
+          continue;
+        }
+        json row = json::object();
+        if (value[r].is_object()) {
+          for (const auto& [ckey, cvalue] : value[r].items()) {
+            const auto cit = form->field_by_id.find(ckey);
+            const std::string ptr = "/" + key + "/" + std::to_string(r) + "/" + ckey;
+            if (cit == form->field_by_id.end() || form->fields[static_cast<size_t>(cit->second)].group != it->second) {
+              drop(ptr, "the group no longer has the field '" + ckey + "'");
+            } else if (!fits(form->fields[static_cast<size_t>(cit->second)], cvalue)) {
+              drop(ptr, "the answer no longer fits the field");
+            } else {
+              row[ckey] = cvalue;
+            }
+          }
+        }
+        rows.push_back(std::move(row));
+      }
+      kept[key] = std::move(rows);
+      continue;
+    }
+    if (!fits(fd, value)) {
+      drop("/" + key, "the answer no longer fits the field");
+      continue;
+    }
+    kept[key] = value;
+  }
+  Result<bool> applied = state.set_answers(kept);
+  if (!applied.ok()) {
+    // Cannot happen after the filtering above, but never lose the whole draft over it.
+    for (const Error& e : applied.errors()) dropped.push_back(Error{"draft.dropped_answer", e.pointer, 0, 0, e.message});
+  }
+  if (draft.contains("step") && draft["step"].is_string()) {
+    int step = state.find_step(draft["step"].get<std::string>());
+    // A step that is now hidden: go back to the nearest visible one before it.
+    while (step > 0 && !state.step_visible(step)) --step;
+    if (step >= 0) state.go_to(step);
+  }
+  return RestoredDraft{std::move(state), std::move(dropped)};
+}
+
+}  // namespace blankett
