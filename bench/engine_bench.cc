@@ -23,7 +23,8 @@ double percentile(std::vector<double> v, double p) {
 }
 
 int run(int fields) {
-  const std::string text = blankett::bench::generated_form(fields).dump(1);
+  const blankett::bench::GeneratedForm generated = blankett::bench::generated_form(fields);
+  const std::string text = generated.definition.dump(1);
   // Load: the median of several compiles of the same text.
   std::vector<double> loads;
   blankett::FormPtr form;
@@ -62,8 +63,8 @@ int run(int fields) {
   }
   std::printf(
       "{\"bench\":\"engine\",\"fields\":%d,\"load_ms\":%.3f,\"edit_p50_us\":%.2f,\"edit_p99_us\":%.2f,\"validate_ms\":%.3f,"
-      "\"changed_fields_per_edit\":%zu,\"definition_bytes\":%zu}\n",
-      fields, percentile(loads, 0.5), percentile(edits, 0.5), percentile(edits, 0.99), percentile(validations, 0.5), touched,
+      "\"rules\":%d,\"rules_reading_edited_field\":%d,\"changed_fields_per_edit\":%zu,\"definition_bytes\":%zu}\n",
+      fields, percentile(loads, 0.5), percentile(edits, 0.5), percentile(edits, 0.99), percentile(validations, 0.5), generated.rules, generated.hub_dependents, touched,
       text.size());
   return 0;
 }

@@ -7,8 +7,9 @@ namespace blankett::bench {
 
 using nlohmann::json;
 
-json generated_form(int fields, unsigned seed) {
+GeneratedForm generated_form(int fields, unsigned seed) {
   std::mt19937 rng(seed);
+  GeneratedForm out;
   json steps = json::array();
   json step_fields = json::array();
   // Fields that (transitively) read the hub, and fields that must never reach it.
@@ -26,24 +27,25 @@ json generated_form(int fields, unsigned seed) {
   for (int i = 1; i < fields; ++i) {
     const std::string id = "f" + std::to_string(i);
     json f = {{"id", id}, {"label", "Field " + std::to_string(i)}};
-    const bool dependent = i > 1 && rng() % 10 == 0;  // ~10% of fields read the hub side
+    const bool dependent = i > 1 && rng() % 16 == 0;  // ~6% of fields: ~10% of the rules
     const auto& source = dependent ? reaches_hub : plain;
     if (i % 20 == 0 && plain.size() >= 3) {
       // A calculated sum of three earlier numbers.
       f["type"] = "integer";
-      std::string expr = pick(source);
-      for (int k = 0; k < 2; ++k) expr += " + " + pick(dependent ? reaches_hub : plain);
+      std::string expr = dependent ? "hub" : pick(source);
+      for (int k = 0; k < 2; ++k) expr += " + " + pick(source);
       f["calculate"] = expr;
     } else {
       f["type"] = "integer";
       f["min"] = 0;
       f["max"] = 100000;
-      if (i % 2 == 0 && !source.empty() && (dependent || plain.size() >= 3)) {
+      if ((i % 2 == 0 || dependent) && (dependent || plain.size() >= 3)) {
+        // 1–3 comparisons joined by "and". A hub-side rule reads the hub itself first, with
+        // a threshold between the two values the benchmark alternates (3 and 27), so every
+        // edit flips it and the change cascades to what reads it.
         const int refs = 1 + static_cast<int>(rng() % 3);
-        std::string expr;
-        for (int k = 0; k < refs; ++k) {
-          expr += (k ? (rng() % 2 ? " and " : " or ") : "") + pick(source) + " > " + std::to_string(rng() % 30);
-        }
+        std::string expr = dependent ? "hub > " + std::to_string(4 + rng() % 22) : pick(plain) + " > " + std::to_string(rng() % 30);
+        for (int k = 1; k < refs; ++k) expr += " and " + pick(source) + " > " + std::to_string(rng() % 30);
         f["visible_if"] = expr;
       }
       if (i % 10 == 5) {
@@ -51,12 +53,15 @@ json generated_form(int fields, unsigned seed) {
       }
       if (i % 7 == 3) f["required"] = true;
     }
+    if (f.contains("visible_if") || f.contains("calculate") || f.contains("constraints")) ++out.rules;
     (dependent ? reaches_hub : plain).push_back(id);
     step_fields.push_back(std::move(f));
     flush_step(false);
   }
   flush_step(true);
-  return {{"format", 1}, {"id", "generated-" + std::to_string(fields)}, {"title", "Generated form"}, {"languages", {"en"}}, {"steps", steps}};
+  out.definition = {{"format", 1}, {"id", "generated-" + std::to_string(fields)}, {"title", "Generated form"}, {"languages", {"en"}}, {"steps", steps}};
+  out.hub_dependents = static_cast<int>(reaches_hub.size()) - 1;
+  return out;
 }
 
 }  // namespace blankett::bench

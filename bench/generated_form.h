@@ -9,6 +9,12 @@
 
 namespace blankett::bench {
 
-nlohmann::json generated_form(int fields, unsigned seed = 42);
+struct GeneratedForm {
+  nlohmann::json definition;
+  int rules = 0;           // fields with visible_if, calculate or constraints
+  int hub_dependents = 0;  // of those, the ones that read "hub" directly or transitively
+};
+
+GeneratedForm generated_form(int fields, unsigned seed = 42);
 
 }  // namespace blankett::bench

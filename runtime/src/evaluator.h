@@ -7,11 +7,12 @@
 namespace blankett {
 
 // `row` is the repeat-group row of the field that owns the expression (-1 at top level).
-Value evaluate(const StateData& st, int node, int row);
+// Returns a reference into the state for a field reference (no copy), otherwise to
+// *scratch, which it fills. The reference is valid until the state or *scratch changes.
+const Value& evaluate(const StateData& st, int node, int row, Value* scratch);
 
-// Shorthand for the common case of a yes/no rule: true only if it gives true.
-inline bool evaluate_condition(const StateData& st, int expr, int row) {
-  return evaluate(st, st.form->expressions[static_cast<size_t>(expr)].root, row).is_true();
-}
+// A yes/no rule: true only if it gives true. Computes and/or/not and comparisons
+// without materialising intermediate values (the hot path of every edit).
+bool evaluate_condition(const StateData& st, int expr, int row);
 
 }  // namespace blankett

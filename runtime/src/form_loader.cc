@@ -90,6 +90,19 @@ const std::vector<std::string>& type_keys(FieldType t) {
   }
 }
 
+bool key_of_some_type(const std::string& key) {
+  for (int t = 0; t <= static_cast<int>(FieldType::kGroup); ++t) {
+    const auto& keys = type_keys(static_cast<FieldType>(t));
+    if (std::find(keys.begin(), keys.end(), key) != keys.end()) return true;
+  }
+  return false;
+}
+
+const std::vector<std::string> kFormKeys = {"$schema", "format", "id", "title", "description", "languages", "reference_prefix", "steps"};
+const std::vector<std::string> kStepKeys = {"id", "title", "description", "visible_if", "fields"};
+const std::vector<std::string> kOptionKeys = {"value", "label"};
+const std::vector<std::string> kMessageKeys = {"required", "format"};
+const std::vector<std::string> kConstraintKeys = {"rule", "message"};
 const std::vector<std::string> kCommonFieldKeys = {"id", "type", "label", "hint", "visible_if", "required",
                                                    "required_if", "readonly", "default", "calculate",
                                                    "constraints", "messages"};
@@ -110,22 +123,28 @@ struct Loader {
     errors.push_back(Error{code, pointer, 0, column, std::move(message)});
   }
 
-  // Reports keys that are not in `allowed` (with a suggestion for near misses).
-  void check_keys(const json& obj, const std::string& ptr, const std::vector<std::string>& allowed,
-                  const std::vector<std::string>& other_types_keys = {}, const char* what = "") {
-    for (const auto& [key, value] : obj.items()) {
-      (void)value;
-      if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+  // Reports keys that are in none of the `allowed` lists, with a suggestion for near
+  // misses; `field_type_label` (for fields) names keys that belong to another type.
+  // Allocates nothing unless there is a problem: it runs for every object of the form.
+  void check_keys(const json& obj, const std::string& ptr, std::initializer_list<const std::vector<std::string>*> allowed,
+                  const char* field_type_label = nullptr) {
+    for (auto it = obj.begin(); it != obj.end(); ++it) {
+      const std::string& key = it.key();
+      bool ok = false;
+      for (const auto* list : allowed) ok = ok || std::find(list->begin(), list->end(), key) != list->end();
+      if (ok) continue;
       const std::string kp = ptr + "/" + pointer_token(key);
-      if (std::find(other_types_keys.begin(), other_types_keys.end(), key) != other_types_keys.end()) {
-        error("form.unknown_key", kp, "'" + key + "' does not apply to " + what);
+      if (field_type_label != nullptr && key_of_some_type(key)) {
+        error("form.unknown_key", kp, "'" + key + "' does not apply to " + field_type_label);
         continue;
       }
       std::string best;
       size_t best_d = 3;
-      for (const std::string& a : allowed) {
-        const size_t d = distance(key, a);
-        if (d < best_d) { best_d = d; best = a; }
+      for (const auto* list : allowed) {
+        for (const std::string& a : *list) {
+          const size_t d = distance(key, a);
+          if (d < best_d) { best_d = d; best = a; }
+        }
       }
       error("form.unknown_key", kp, "unknown key '" + key + "'" + (best.empty() ? "" : " (did you mean '" + best + "'?)"));
     }
@@ -134,6 +153,11 @@ struct Loader {
   const json* get(const json& obj, const char* key) {
     const auto it = obj.find(key);
     return it == obj.end() ? nullptr : &*it;
+  }
+
+  // Same as below with the pointer ptr + "/" + key, built only if there is an error.
+  bool expect_type(const json& v, const std::string& ptr, const char* key, bool ok, const char* wanted) {
+    return ok || expect_type(v, ptr + "/" + key, false, wanted);
   }
 
   bool expect_type(const json& v, const std::string& ptr, bool ok, const char* wanted) {
@@ -147,14 +171,14 @@ struct Loader {
       if (required) error("form.missing_key", ptr, std::string("'") + key + "' is required");
       return "";
     }
-    if (!expect_type(*v, ptr + "/" + key, v->is_string(), "a string")) return "";
+    if (!expect_type(*v, ptr, key, v->is_string(), "a string")) return "";
     return v->get<std::string>();
   }
 
   bool read_bool(const json& obj, const char* key, const std::string& ptr, bool fallback) {
     const json* v = get(obj, key);
     if (v == nullptr) return fallback;
-    if (!expect_type(*v, ptr + "/" + key, v->is_boolean(), "true or false")) return fallback;
+    if (!expect_type(*v, ptr, key, v->is_boolean(), "true or false")) return fallback;
     return v->get<bool>();
   }
 
@@ -162,7 +186,7 @@ struct Loader {
   long long read_count(const json& obj, const char* key, const std::string& ptr, long long max_value) {
     const json* v = get(obj, key);
     if (v == nullptr) return -1;
-    if (!expect_type(*v, ptr + "/" + key, v->is_number_integer() && v->get<long long>() >= 0, "a whole number ≥ 0")) return -1;
+    if (!expect_type(*v, ptr, key, v->is_number_integer() && v->get<long long>() >= 0, "a whole number ≥ 0")) return -1;
     const long long n = v->get<long long>();
     if (n > max_value) {
       error("form.out_of_range", ptr + "/" + key, "must be at most " + std::to_string(max_value));
@@ -174,17 +198,18 @@ struct Loader {
   LocalizedText read_text(const json& obj, const char* key, const std::string& ptr, bool required) {
     LocalizedText t;
     const json* v = get(obj, key);
-    const std::string kp = ptr + "/" + key;
     if (v == nullptr) {
       if (required) error("form.missing_key", ptr, std::string("'") + key + "' is required");
       return t;
     }
     if (v->is_string()) {
-      for (std::string& s : t.by_lang) s = v->get<std::string>();
+      // A plain string serves every declared language (text_in() falls back to the first).
+      t.by_lang[static_cast<int>(form->default_lang())] = v->get<std::string>();
       t.present = true;
-      if (v->get_ref<const std::string&>().empty() && required) error("form.empty_text", kp, "must not be empty");
+      if (v->get_ref<const std::string&>().empty() && required) error("form.empty_text", ptr + "/" + key, "must not be empty");
       return t;
     }
+    const std::string kp = ptr + "/" + key;
     if (!v->is_object()) {
       error("form.wrong_type", kp, std::string("must be a string or an object of translations {\"sv\": …}, not ") + json_type_name(*v));
       return t;
@@ -284,7 +309,7 @@ struct Loader {
       const json& o = (*v)[i];
       const std::string p = op + "/" + std::to_string(i);
       if (!expect_type(o, p, o.is_object(), "an object {\"value\", \"label\"}")) continue;
-      check_keys(o, p, {"value", "label"});
+      check_keys(o, p, {&kOptionKeys});
       Option opt;
       opt.value = read_string(o, "value", p, true);
       const bool value_ok = !opt.value.empty() && opt.value.size() <= 64 &&
@@ -375,7 +400,7 @@ struct Loader {
     if (v == nullptr) return;
     const std::string mp = ptr + "/messages";
     if (!expect_type(*v, mp, v->is_object(), "an object {\"required\": …, \"format\": …}")) return;
-    check_keys(*v, mp, {"required", "format"});
+    check_keys(*v, mp, {&kMessageKeys});
     f->required_message = read_text(*v, "required", mp, false);
     f->format_message = read_text(*v, "format", mp, false);
   }
@@ -389,7 +414,7 @@ struct Loader {
       const json& c = (*v)[i];
       const std::string p = cp + "/" + std::to_string(i);
       if (!expect_type(c, p, c.is_object(), "an object {\"rule\", \"message\"}")) continue;
-      check_keys(c, p, {"rule", "message"});
+      check_keys(c, p, {&kConstraintKeys});
       Constraint k;
       if (get(c, "rule") == nullptr) error("form.missing_key", p, "'rule' is required");
       k.expr = read_expression(c, "rule", p, f->group, Type::kBool);
@@ -427,15 +452,8 @@ struct Loader {
       }
     }
     // Keys: common ones, plus the type's own; a key of another type is named as such.
-    std::vector<std::string> allowed = kCommonFieldKeys;
-    const auto& own = type_keys(f.type);
-    allowed.insert(allowed.end(), own.begin(), own.end());
-    std::vector<std::string> others;
-    for (int t = 0; t <= static_cast<int>(FieldType::kGroup); ++t) {
-      for (const std::string& k : type_keys(static_cast<FieldType>(t))) others.push_back(k);
-    }
     const std::string what = std::string("a ") + field_type_name(f.type) + " field";
-    check_keys(obj, ptr, allowed, others, what.c_str());
+    check_keys(obj, ptr, {&kCommonFieldKeys, &type_keys(f.type)}, what.c_str());
 
     const int index = static_cast<int>(form->fields.size());
     if (valid_identifier(f.id) && !form->field_by_id.count(f.id)) form->field_by_id.emplace(f.id, index);
@@ -504,7 +522,7 @@ struct Loader {
       form->steps.push_back(std::move(s));
       return;
     }
-    check_keys(obj, ptr, {"id", "title", "description", "visible_if", "fields"});
+    check_keys(obj, ptr, {&kStepKeys});
     s.id = read_string(obj, "id", ptr, true);
     if (get(obj, "id") != nullptr && get(obj, "id")->is_string()) {
       if (!valid_identifier(s.id)) {
@@ -554,14 +572,41 @@ struct Loader {
 
 }  // namespace
 
-Result<FormPtr> compile_definition(const json& def) {
+namespace {
+
+// Fields are large and move often while vectors grow; counting first costs microseconds.
+void reserve_for(const json& def, CompiledForm* form) {
+  size_t fields = 0, expressions = 0;
+  auto count = [&](const json& f, auto& self) -> void {
+    ++fields;
+    if (!f.is_object()) return;
+    for (const char* k : {"visible_if", "required_if", "calculate"}) expressions += f.contains(k);
+    if (f.contains("constraints") && f["constraints"].is_array()) expressions += f["constraints"].size();
+    if (f.contains("fields") && f["fields"].is_array()) {
+      for (const json& c : f["fields"]) self(c, self);
+    }
+  };
+  const auto steps = def.find("steps");
+  if (steps == def.end() || !steps->is_array()) return;
+  for (const json& s : *steps) {
+    if (!s.is_object() || !s.contains("fields") || !s["fields"].is_array()) continue;
+    for (const json& f : s["fields"]) count(f, count);
+  }
+  form->fields.reserve(std::min(fields, kMaxFields + 1));
+  form->expressions.reserve(expressions + steps->size());
+  form->nodes.reserve(8 * (expressions + steps->size()));  // a typical rule has a handful of nodes
+}
+
+// The definition is taken by value: compile_form(text) moves its freshly parsed
+// document in, so a large form is not copied.
+Result<FormPtr> compile_owned(json def) {
   auto form = std::make_shared<CompiledForm>();
   Loader ld;
   ld.form = form.get();
   if (!def.is_object()) {
     return Errors{Error{"form.wrong_type", "", 0, 0, std::string("a form definition is a JSON object, not ") + json_type_name(def)}};
   }
-  ld.check_keys(def, "", {"$schema", "format", "id", "title", "description", "languages", "reference_prefix", "steps"});
+  ld.check_keys(def, "", {&kFormKeys});
   const json* format = ld.get(def, "format");
   if (format == nullptr) ld.error("form.missing_key", "", "'format' is required (write \"format\": 1)");
   else if (!(format->is_number_integer() && format->get<long long>() == 1)) ld.error("form.unsupported_format", "/format", "this engine reads format 1");
@@ -582,6 +627,7 @@ Result<FormPtr> compile_definition(const json& def) {
     if (!ok) ld.error("form.bad_id", "/reference_prefix", "a reference prefix is 2–8 capital letters A–Z");
   }
   const json* steps = ld.get(def, "steps");
+  reserve_for(def, form.get());
   if (steps == nullptr) {
     ld.error("form.missing_key", "", "'steps' is required");
   } else if (ld.expect_type(*steps, "/steps", steps->is_array() && !steps->empty(), "a non-empty array of steps")) {
@@ -594,10 +640,20 @@ Result<FormPtr> compile_definition(const json& def) {
   build_dependency_graph(form.get(), &ld.errors);
   if (!ld.errors.empty()) return std::move(ld.errors);
 
-  form->definition = def;
+  form->eval_nodes.reserve(form->nodes.size());
+  for (const Node& n : form->nodes) {
+    form->eval_nodes.push_back(EvalNode{n.op, n.type, n.a, n.b, n.c, n.field, n.regex,
+                                        n.op == Op::kDate ? static_cast<double>(n.date.days) : n.number});
+  }
+  for (const Expression& e : form->expressions) form->roots.push_back(e.root);
   form->version = sha256_hex(def.dump());
+  form->definition = std::move(def);
   return FormPtr(std::move(form));
 }
+
+}  // namespace
+
+Result<FormPtr> compile_definition(const json& def) { return compile_owned(def); }
 
 Result<FormPtr> compile_form(std::string_view text) {
   if (text.size() > kMaxFormBytes) {
@@ -606,7 +662,7 @@ Result<FormPtr> compile_form(std::string_view text) {
   json def;
   Error e;
   if (!parse_json_text(text, &def, &e)) return Errors{e};
-  Result<FormPtr> r = compile_definition(def);
+  Result<FormPtr> r = compile_owned(std::move(def));
   if (r.ok()) return r;
   Errors errors = r.errors();
   fill_lines(text, &errors);

@@ -58,3 +58,9 @@ Type value_type(FieldType t) {
 }
 
 }  // namespace blankett
+
+namespace blankett {
+// Vectors of fields and nodes grow while a form loads: they must move, not copy.
+static_assert(std::is_nothrow_move_constructible<Field>::value, "Field must be nothrow-movable");
+static_assert(std::is_nothrow_move_constructible<Node>::value, "Node must be nothrow-movable");
+}  // namespace blankett

@@ -50,45 +50,48 @@ struct Constraint {
   LocalizedText message;
 };
 
+// Members are ordered hot first: propagation touches the first cache lines of many
+// fields per edit (type, structure, rules, graph), the texts and limits only when a
+// field is validated or shown.
 struct Field {
-  std::string id;
+  // --- hot: read on every re-evaluation ---
   FieldType type = FieldType::kText;
-  std::string pointer;  // "/steps/S/fields/F" (or ".../fields/F/fields/C" in a group)
+  bool required = false;
+  bool readonly = false;
   int step = -1;        // step index
   int group = -1;       // index of the enclosing group field, -1 at top level
   int column = -1;      // index among the group's children (for row storage), -1 at top
-  std::vector<int> children;  // kGroup: child field indexes in order
-  int group_slot = -1;        // kGroup: index into CompiledForm::groups (row storage)
-
-  LocalizedText label, hint, info_text, item_label, pattern_message;
-  LocalizedText required_message, format_message;
-
+  int group_slot = -1;  // kGroup: index into CompiledForm::groups (row storage)
   int visible_if = -1, required_if = -1, calculate = -1;  // expression indexes or -1
-  bool required = false;
-  bool readonly = false;
-  std::vector<Constraint> constraints;
-
-  nlohmann::json default_answer;  // as written (null when none)
-
-  std::optional<double> min, max;      // integer / decimal
-  std::optional<Date> min_date, max_date;
-  int decimals = 2;                    // decimal
-  int min_length = -1, max_length = -1;
-  int min_items = -1, max_items = -1;  // multichoice, group
-  std::optional<Regex> pattern;
-  std::vector<Option> options;         // choice, multichoice
-  std::vector<std::string> accept;     // attachment MIME types ("image/*" allowed)
-  long long max_size = -1;             // attachment bytes per file
-  int max_files = 1;
-  bool allow_samordningsnummer = true;
-
+  int order = 0;        // position in evaluation_order
+  int decimals = 2;     // decimal
   // Dependency graph. Nodes are fields (index i) and steps (fields.size() + j).
   // value_dependents: nodes whose visibility or value must be recomputed when this
   // field's effective value changes. validation_dependents: fields whose required state
   // or errors read this field (they do not feed values, so they cannot form cycles).
   std::vector<Dependent> value_dependents;
   std::vector<Dependent> validation_dependents;
-  int order = 0;  // position in evaluation_order
+  std::vector<Constraint> constraints;
+  std::vector<int> children;  // kGroup: child field indexes in order
+
+  // --- limits, read when validating ---
+  std::optional<double> min, max;      // integer / decimal
+  std::optional<Date> min_date, max_date;
+  int min_length = -1, max_length = -1;
+  int min_items = -1, max_items = -1;  // multichoice, group
+  long long max_size = -1;             // attachment bytes per file
+  int max_files = 1;
+  bool allow_samordningsnummer = true;
+  std::optional<Regex> pattern;
+  std::vector<Option> options;         // choice, multichoice
+  std::vector<std::string> accept;     // attachment MIME types ("image/*" allowed)
+  nlohmann::json default_answer;       // as written (null when none)
+
+  // --- cold: names and texts ---
+  std::string id;
+  std::string pointer;  // "/steps/S/fields/F" (or ".../fields/F/fields/C" in a group)
+  LocalizedText label, hint, info_text, item_label, pattern_message;
+  LocalizedText required_message, format_message;
 };
 
 struct Step {
@@ -111,7 +114,9 @@ struct CompiledForm {
   std::unordered_map<std::string, int> field_by_id;
   std::unordered_map<std::string, int> step_by_id;
 
-  std::vector<Node> nodes;  // expression arena
+  std::vector<Node> nodes;  // expression arena (as parsed and checked)
+  std::vector<EvalNode> eval_nodes;  // the same nodes, compact, for evaluation
+  std::vector<int> roots;            // roots[e] == expressions[e].root, compact
   std::vector<Expression> expressions;
   std::vector<Regex> regexes;
 

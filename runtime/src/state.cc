@@ -41,9 +41,10 @@ struct Propagation {
   void enqueue(int node, int row) {
     if (node_mark[static_cast<size_t>(node)] != st.generation) {
       node_mark[static_cast<size_t>(node)] = st.generation;
+      queue.push(order_of(node));
+      if (row == -1) return;  // steps and top-level fields have no rows to track
       node_all_rows[static_cast<size_t>(node)] = 0;
       node_rows[static_cast<size_t>(node)].clear();
-      queue.push(order_of(node));
     }
     if (row == kAllRows) node_all_rows[static_cast<size_t>(node)] = 1;
     else if (row >= 0) node_rows[static_cast<size_t>(node)].push_back(row);
@@ -96,20 +97,28 @@ struct Propagation {
     }
   }
 
-  Value compute_value(const Field& fd, int f, int row, const Cell& c) const {
-    if (!c.visible) return Value();
-    if (fd.type == FieldType::kGroup) return Value::number(static_cast<double>(st.rows_of(f).size()));
-    if (fd.calculate >= 0) {
-      Value v = evaluate(st, st.form->expressions[static_cast<size_t>(fd.calculate)].root, row);
-      if (v.kind == Value::Kind::kNumber) {
-        if (!std::isfinite(v.n)) return Value();
-        if (fd.type == FieldType::kInteger) v.n = std::round(v.n);
-        if (fd.type == FieldType::kDecimal) v.n = round_decimals(v.n, fd.decimals);
-      }
-      return v;
+  // The effective value of a visible instance: a pointer to where it already lives (the
+  // answer, the default), or into *computed for groups and calculations. No copies on
+  // the hot path: the cell's value is only assigned when it changed.
+  const Value* effective_value(const Field& fd, int f, int row, const Cell& c, Value* computed) const {
+    static const Value kEmpty;
+    if (!c.visible) return &kEmpty;
+    if (fd.type == FieldType::kGroup) {
+      *computed = Value::number(static_cast<double>(st.rows_of(f).size()));
+      return computed;
     }
-    if (!c.answer.is_null()) return c.parsed;
-    return st.defaults[static_cast<size_t>(f)];
+    if (fd.calculate >= 0) {
+      const Value& v = evaluate(st, st.form->roots[static_cast<size_t>(fd.calculate)], row, computed);
+      if (&v != computed) *computed = v;
+      if (computed->kind == Value::Kind::kNumber) {
+        if (!std::isfinite(computed->n)) return &kEmpty;
+        if (fd.type == FieldType::kInteger) computed->n = std::round(computed->n);
+        if (fd.type == FieldType::kDecimal) computed->n = round_decimals(computed->n, fd.decimals);
+      }
+      return computed;
+    }
+    if (!c.answer.is_null()) return &c.parsed;
+    return &st.defaults[static_cast<size_t>(f)];
   }
 
   // Re-evaluates one field instance; queues dependents if its visibility or value changed.
@@ -121,11 +130,14 @@ struct Propagation {
     const bool visible = parent_visible && (fd.visible_if < 0 || evaluate_condition(st, fd.visible_if, row));
     const bool visibility_changed = visible != c.visible;
     c.visible = visible;
-    Value v = compute_value(fd, f, row, c);
-    const bool value_changed = !same_value(v, c.value);
-    if (value_changed) c.value = std::move(v);
-    queue_validation(f, row);
+    Value computed;
+    const Value* v = effective_value(fd, f, row, c, &computed);
+    const bool value_changed = !same_value(*v, c.value);
+    if (value_changed) c.value = v == &computed ? std::move(computed) : *v;
+    // Errors read the cell's own visibility and value (and validation edges, which queue
+    // themselves): unchanged inputs, unchanged errors.
     if (!visibility_changed && !value_changed) return;
+    queue_validation(f, row);
     report(f, row, static_cast<uint8_t>((visibility_changed ? kChangedVisible : 0) | (value_changed ? kChangedValue : 0)));
     queue_dependents(f, row);
   }

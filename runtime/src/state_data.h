@@ -21,18 +21,19 @@ enum class Problem : uint8_t {
 const char* problem_code(Problem p);
 
 // One field instance: a top-level field, or one field in one row of a repeat group.
+// Hot members first: propagation reads visibility and the value's kind and number.
 struct Cell {
-  nlohmann::json answer;      // as the citizen typed it; null = no answer
-  Value parsed;               // the answer normalised; empty if none or unreadable
-  Problem unreadable = Problem::kNone;  // why an answer that is there cannot be read
-  Value value;                // effective value: empty when hidden
   bool visible = false;
   bool required = false;
   Problem problem = Problem::kNone;
-  int constraint = -1;        // kConstraint: which one failed
+  Problem unreadable = Problem::kNone;  // why an answer that is there cannot be read
+  int constraint = -1;         // kConstraint: which one failed
   uint32_t validate_mark = 0;  // generation in which it was last queued for validation
   uint32_t change_mark = 0;    // generation in which it was last reported changed
   int change_slot = 0;         // its entry in that generation's change list
+  Value value;                 // effective value: empty when hidden
+  nlohmann::json answer;       // as the citizen typed it; null = no answer
+  Value parsed;                // the answer normalised; empty if none or unreadable
 };
 
 using Row = std::vector<Cell>;

@@ -28,8 +28,8 @@ struct Value {
   enum class Kind : uint8_t { kEmpty, kBool, kNumber, kText, kDate, kList };
   Kind kind = Kind::kEmpty;
   bool b = false;
-  double n = 0;
   Date d;
+  double n = 0;
   std::string s;
   std::vector<std::string> list;  // kList: multichoice values, or attachment names
 

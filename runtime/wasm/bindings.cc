@@ -8,6 +8,7 @@
 
 #include "blankett/draft.h"
 #include "blankett/form.h"
+#include "blankett/scenario.h"
 #include "blankett/state.h"
 #include "blankett/submission.h"
 #include "blankett/view.h"
@@ -108,6 +109,18 @@ class Engine {
 
 std::string sha256_hex_of(const std::string& bytes) { return sha256_of(bytes); }
 
+// Runs one scenario test (docs/scenario-tests.md) against a form, both as JSON text.
+std::string run_scenario_json(const std::string& form_text, const std::string& scenario_text) {
+  Result<FormPtr> form = compile_form(form_text);
+  if (!form.ok()) return json{{"passed", false}, {"errors", errors_json(form.errors())}}.dump();
+  const json scenario = json::parse(scenario_text, nullptr, false);
+  if (scenario.is_discarded()) return json{{"passed", false}, {"errors", json::array({{{"message", "the scenario is not valid JSON"}}})}}.dump();
+  const ScenarioResult r = run_scenario(form.value(), scenario);
+  json failures = json::array();
+  for (const ScenarioFailure& f : r.failures) failures.push_back({{"action", f.action}, {"pointer", f.pointer}, {"message", f.message}});
+  return json{{"name", r.name}, {"passed", r.passed}, {"failures", failures}, {"answers", r.final_answers}}.dump();
+}
+
 }  // namespace
 }  // namespace blankett
 
@@ -133,4 +146,5 @@ EMSCRIPTEN_BINDINGS(blankett) {
       .function("restore", &Engine::restore)
       .function("submission", &Engine::submission);
   emscripten::function("sha256", &blankett::sha256_hex_of);
+  emscripten::function("runScenario", &blankett::run_scenario_json);
 }

@@ -62,5 +62,7 @@ export async function loadEngine(options = {}) {
       return filling;
     },
     sha256: (text) => module.sha256(text),
+    // Runs a scenario test: { name, passed, failures: [{action, pointer, message}], answers }.
+    runScenario: (formText, scenarioText) => JSON.parse(module.runScenario(formText, scenarioText)),
   };
 }

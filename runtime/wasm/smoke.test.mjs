@@ -2,7 +2,7 @@
 // native build. Run: node --test runtime/wasm/ (after building build-wasm/).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, copyFileSync } from 'node:fs';
+import { readFileSync, copyFileSync, readdirSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -55,7 +55,7 @@ test('a broken form reports every problem with its pointer', () => {
   });
 });
 
-test('drafts round-trip and submissions hash like the native engine', () => {
+test('drafts round-trip and the submission hash is the SHA-256 of its bytes', () => {
   const form = engine.open(skolskjuts, '2026-08-15');
   const first = form.view('en').fields.find((f) => f.type === 'text' && f.required);
   form.set(first.path, '  Alva  ');
@@ -68,4 +68,24 @@ test('drafts round-trip and submissions hash like the native engine', () => {
   assert.equal(a.document.answers[first.id], 'Alva');
   assert.equal(a.sha256, engine.sha256(a.bytes));
   assert.match(a.sha256, /^[0-9a-f]{64}$/);
+});
+
+// Every scenario of every example form passes in WASM too. The scenarios pin exact
+// canonical submissions, errors and values, and `blankett test forms/` checks the same
+// files natively: together they show both builds decide the same.
+test('every example scenario passes in the WASM engine', () => {
+  const formsDir = path.join(root, 'forms');
+  let count = 0;
+  for (const id of readdirSync(formsDir)) {
+    const formFile = path.join(formsDir, id, 'form.json');
+    const testsDir = path.join(formsDir, id, 'tests');
+    if (!existsSync(formFile) || !existsSync(testsDir)) continue;
+    const formText = readFileSync(formFile, 'utf8');
+    for (const file of readdirSync(testsDir).filter((f) => f.endsWith('.json'))) {
+      const result = engine.runScenario(formText, readFileSync(path.join(testsDir, file), 'utf8'));
+      assert.equal(result.passed, true, `${id}/tests/${file}: ${JSON.stringify(result.failures ?? result.errors)}`);
+      count++;
+    }
+  }
+  assert.ok(count >= 16, `found only ${count} scenarios`);
 });
