@@ -1,9 +1,13 @@
 // The blankett command: one binary for developers and servers.
 #include <iostream>
 #include <string>
+#include <vector>
 
+#include "audit_command.h"
 #include "lint_command.h"
 #include "test_command.h"
+#include "serve_command.h"
+#include "verify_command.h"
 
 namespace {
 
@@ -13,6 +17,11 @@ const char kUsage[] =
     "commands:\n"
     "  lint <form.json | folder>     check form definitions; exit 1 on any problem\n"
     "  test <folder | scenario.json> run scenario tests; exit 1 on any failure\n"
+    "  serve [--port N] [--data DIR] [--forms DIR] [--web DIR]\n"
+    "                                publish the forms and serve the API and web apps\n"
+    "  audit verify [--data DIR]     check the receipt chain in the database; exit 1 if tampered\n"
+    "  verify <receipt.json> --key <key.pub | keys.json> [--submission <file>]\n"
+    "                                check a receipt's signature offline; exit 1 if it fails\n"
     "  help                          this text\n";
 
 }  // namespace
@@ -30,6 +39,9 @@ int main(int argc, char** argv) {
     }
     return command == "lint" ? blankett::lint_command(argv[2], std::cout) : blankett::test_command(argv[2], std::cout);
   }
+  if (command == "serve") return blankett::serve_command(argc, argv);
+  if (command == "audit") return blankett::audit_command(std::vector<std::string>(argv + 2, argv + argc), std::cout, std::cerr);
+  if (command == "verify") return blankett::verify_command(std::vector<std::string>(argv + 2, argv + argc), std::cout, std::cerr);
   std::cerr << "blankett: unknown command '" << command << "'\n\n" << kUsage;
   return 2;
 }

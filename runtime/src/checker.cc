@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "suggest.h"
+
 namespace blankett {
 namespace {
 
@@ -23,18 +25,6 @@ const FunctionInfo kFunctions[] = {
     {"if", Op::kIf, 3, 3},
 };
 
-size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
 
 struct Checker {
   CompiledForm* form;
@@ -63,10 +53,7 @@ struct Checker {
   std::string suggestion(const std::string& name) {
     std::string best;
     size_t best_d = 3;  // suggest only near misses
-    for (const Field& f : form->fields) {
-      const size_t d = edit_distance(name, f.id);
-      if (d < best_d) { best_d = d; best = f.id; }
-    }
+    for (const Field& f : form->fields) consider(name, f.id, &best, &best_d);
     return best.empty() ? "" : " (did you mean '" + best + "'?)";
   }
 

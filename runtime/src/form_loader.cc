@@ -2,7 +2,10 @@
 // ids, translations), parses and type-checks every expression, and builds the dependency
 // graph; every problem is collected, so a form developer sees them all at once.
 #include <algorithm>
+#include <array>
+#include <cassert>
 #include <set>
+#include <unordered_set>
 
 #include "blankett/form.h"
 #include "checker.h"
@@ -12,6 +15,7 @@
 #include "parser.h"
 #include "answer_format.h"
 #include "sha256.h"
+#include "suggest.h"
 #include "utf8.h"
 
 namespace blankett {
@@ -26,6 +30,11 @@ constexpr size_t kMaxExpressionBytes = 10000;
 // Keywords only: function names stay free as ids ("age" is a natural field), since a
 // call is always written with parentheses.
 const char* const kReservedWords[] = {"and", "or", "not", "in", "true", "false"};
+
+bool is_reserved_word(const std::string& s) {
+  if (s.size() > 5) return false;  // the longest is "false"
+  return std::find(std::begin(kReservedWords), std::end(kReservedWords), s) != std::end(kReservedWords);
+}
 
 bool valid_identifier(const std::string& s) {
   if (s.empty() || s.size() > 63 || s[0] < 'a' || s[0] > 'z') return false;
@@ -46,17 +55,6 @@ const char* json_type_name(const json& v) {
   }
 }
 
-size_t distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
 
 // Keys each field type accepts, beyond the common ones.
 const std::vector<std::string>& type_keys(FieldType t) {
@@ -107,6 +105,78 @@ const std::vector<std::string> kCommonFieldKeys = {"id", "type", "label", "hint"
                                                    "required_if", "readonly", "default", "calculate",
                                                    "constraints", "messages"};
 
+// Indexes into the key lists above, for KnownKeys. Each enum follows its list's order.
+namespace step_key {
+enum Key { kId, kTitle, kDescription, kVisibleIf, kFields };
+}
+namespace option_key {
+enum Key { kValue, kLabel };
+}
+namespace message_key {
+enum Key { kRequired, kFormat };
+}
+namespace constraint_key {
+enum Key { kRule, kMessage };
+}
+
+// Every key any field may have: kCommonFieldKeys, then the keys of type_keys() of all
+// types. Whether a type's key applies to a field is checked by type_keys_apply().
+const std::vector<std::string> kFieldKeys = {
+    "id", "type", "label", "hint", "visible_if", "required", "required_if", "readonly", "default", "calculate",
+    "constraints", "messages",
+    "min_length", "max_length", "pattern", "pattern_message", "min", "max", "decimals", "options", "min_items",
+    "max_items", "allow_samordningsnummer", "accept", "max_size", "max_files", "text", "fields", "item_label"};
+namespace field_key {
+enum Key {
+  kId, kType, kLabel, kHint, kVisibleIf, kRequired, kRequiredIf, kReadonly, kDefault, kCalculate,
+  kConstraints, kMessages,
+  kMinLength, kMaxLength, kPattern, kPatternMessage, kMin, kMax, kDecimals, kOptions, kMinItems,
+  kMaxItems, kAllowSamordningsnummer, kAccept, kMaxSize, kMaxFiles, kText, kFields, kItemLabel,
+  kCount,
+};
+constexpr int kFirstTypeKey = kMinLength;
+}  // namespace field_key
+
+// The values of an object's known keys, found in one pass over the object. A form has
+// thousands of objects and most known keys are absent from each one, so scanning a short
+// list of names once per key present is much cheaper than a map lookup per known key.
+class KnownKeys {
+ public:
+  KnownKeys(const json& obj, const std::vector<std::string>& names) {
+    assert(names.size() <= values_.size());
+    for (auto it = obj.begin(); it != obj.end(); ++it) {
+      const std::string& key = it.key();
+      size_t i = 0;
+      while (i < names.size() && names[i] != key) ++i;
+      if (i == names.size()) {
+        unknown_ = true;
+      } else {
+        values_[i] = &*it;
+      }
+    }
+  }
+
+  // The value of names[i], or null when the object does not have that key.
+  const json* operator[](int i) const { return values_[static_cast<size_t>(i)]; }
+  // Whether the object has a key that is none of the names.
+  bool has_unknown() const { return unknown_; }
+
+ private:
+  std::array<const json*, field_key::kCount> values_{};  // the longest list is kFieldKeys
+  bool unknown_ = false;
+};
+
+// Whether every type-specific key that the field has belongs to its type.
+bool type_keys_apply(const KnownKeys& keys, FieldType type) {
+  const std::vector<std::string>& allowed = type_keys(type);
+  for (int k = field_key::kFirstTypeKey; k < field_key::kCount; ++k) {
+    if (keys[k] != nullptr && std::find(allowed.begin(), allowed.end(), kFieldKeys[static_cast<size_t>(k)]) == allowed.end()) return false;
+  }
+  return true;
+}
+
+std::string field_kind(FieldType t) { return std::string("a ") + field_type_name(t) + " field"; }
+
 struct PendingExpression {
   int index;
   int owner_group;
@@ -117,7 +187,7 @@ struct Loader {
   CompiledForm* form = nullptr;
   Errors errors;
   std::vector<PendingExpression> pending;
-  std::set<std::string> step_ids;
+  std::unordered_set<std::string> step_ids;
 
   void error(const std::string& code, const std::string& pointer, std::string message, int column = 0) {
     errors.push_back(Error{code, pointer, 0, column, std::move(message)});
@@ -141,10 +211,7 @@ struct Loader {
       std::string best;
       size_t best_d = 3;
       for (const auto* list : allowed) {
-        for (const std::string& a : *list) {
-          const size_t d = distance(key, a);
-          if (d < best_d) { best_d = d; best = a; }
-        }
+        for (const std::string& a : *list) consider(key, a, &best, &best_d);
       }
       error("form.unknown_key", kp, "unknown key '" + key + "'" + (best.empty() ? "" : " (did you mean '" + best + "'?)"));
     }
@@ -165,8 +232,10 @@ struct Loader {
     return ok;
   }
 
-  std::string read_string(const json& obj, const char* key, const std::string& ptr, bool required) {
-    const json* v = get(obj, key);
+  // The readers below take the value of `key` in the object at `ptr` (null when the
+  // object does not have the key), so that each object's keys are looked up only once.
+
+  std::string read_string(const json* v, const char* key, const std::string& ptr, bool required) {
     if (v == nullptr) {
       if (required) error("form.missing_key", ptr, std::string("'") + key + "' is required");
       return "";
@@ -175,16 +244,14 @@ struct Loader {
     return v->get<std::string>();
   }
 
-  bool read_bool(const json& obj, const char* key, const std::string& ptr, bool fallback) {
-    const json* v = get(obj, key);
+  bool read_bool(const json* v, const char* key, const std::string& ptr, bool fallback) {
     if (v == nullptr) return fallback;
     if (!expect_type(*v, ptr, key, v->is_boolean(), "true or false")) return fallback;
     return v->get<bool>();
   }
 
   // Reads a non-negative integer key; -1 when absent or wrong.
-  long long read_count(const json& obj, const char* key, const std::string& ptr, long long max_value) {
-    const json* v = get(obj, key);
+  long long read_count(const json* v, const char* key, const std::string& ptr, long long max_value) {
     if (v == nullptr) return -1;
     if (!expect_type(*v, ptr, key, v->is_number_integer() && v->get<long long>() >= 0, "a whole number ≥ 0")) return -1;
     const long long n = v->get<long long>();
@@ -195,16 +262,15 @@ struct Loader {
     return n;
   }
 
-  LocalizedText read_text(const json& obj, const char* key, const std::string& ptr, bool required) {
+  LocalizedText read_text(const json* v, const char* key, const std::string& ptr, bool required) {
     LocalizedText t;
-    const json* v = get(obj, key);
     if (v == nullptr) {
       if (required) error("form.missing_key", ptr, std::string("'") + key + "' is required");
       return t;
     }
     if (v->is_string()) {
       // A plain string serves every declared language (text_in() falls back to the first).
-      t.by_lang[static_cast<int>(form->default_lang())] = v->get<std::string>();
+      t.at(form->default_lang()) = v->get<std::string>();
       t.present = true;
       if (v->get_ref<const std::string&>().empty() && required) error("form.empty_text", ptr + "/" + key, "must not be empty");
       return t;
@@ -222,10 +288,10 @@ struct Loader {
         continue;
       }
       if (!expect_type(text, kp + "/" + lang, text.is_string(), "a string")) continue;
-      t.by_lang[static_cast<int>(l)] = text.get<std::string>();
+      t.at(l) = text.get<std::string>();
     }
     for (Lang l : form->languages) {
-      if (t.by_lang[static_cast<int>(l)].empty()) {
+      if (t.in(l).empty()) {
         error("form.missing_translation", kp, std::string("the text has no '") + lang_code(l) + "' translation");
       }
     }
@@ -235,15 +301,14 @@ struct Loader {
 
   // Parses an expression now (syntax errors with their column); checks it once every
   // field is known.
-  int read_expression(const json& obj, const char* key, const std::string& ptr, int owner_group, Type expected) {
-    const json* v = get(obj, key);
+  int read_expression(const json* v, const char* key, const std::string& ptr, int owner_group, Type expected) {
     if (v == nullptr) return -1;
-    const std::string kp = ptr + "/" + key;
+    std::string kp = ptr + "/" + key;
     if (!expect_type(*v, kp, v->is_string(), "an expression (a string)")) return -1;
-    return add_expression(v->get<std::string>(), kp, owner_group, expected);
+    return add_expression(v->get_ref<const std::string&>(), std::move(kp), owner_group, expected);
   }
 
-  int add_expression(const std::string& source, const std::string& ptr, int owner_group, Type expected) {
+  int add_expression(const std::string& source, std::string ptr, int owner_group, Type expected) {
     if (source.size() > kMaxExpressionBytes) {
       error("expr.too_long", ptr, "expression is longer than " + std::to_string(kMaxExpressionBytes) + " bytes");
       return -1;
@@ -257,7 +322,7 @@ struct Loader {
     Expression e;
     e.root = root;
     e.source = source;
-    e.pointer = ptr;
+    e.pointer = std::move(ptr);
     form->expressions.push_back(std::move(e));
     const int index = static_cast<int>(form->expressions.size()) - 1;
     pending.push_back(PendingExpression{index, owner_group, expected});
@@ -292,8 +357,7 @@ struct Loader {
     if (form->languages.empty()) form->languages.push_back(Lang::kSv);
   }
 
-  void read_options(Field* f, const json& obj, const std::string& ptr) {
-    const json* v = get(obj, "options");
+  void read_options(Field* f, const json* v, const std::string& ptr) {
     if (v == nullptr) {
       error("form.missing_key", ptr, "'options' is required for a " + std::string(field_type_name(f->type)) + " field");
       return;
@@ -309,74 +373,77 @@ struct Loader {
       const json& o = (*v)[i];
       const std::string p = op + "/" + std::to_string(i);
       if (!expect_type(o, p, o.is_object(), "an object {\"value\", \"label\"}")) continue;
-      check_keys(o, p, {&kOptionKeys});
+      const KnownKeys keys(o, kOptionKeys);
+      if (keys.has_unknown()) check_keys(o, p, {&kOptionKeys});
+      const json* value = keys[option_key::kValue];
       Option opt;
-      opt.value = read_string(o, "value", p, true);
+      opt.value = read_string(value, "value", p, true);
       const bool value_ok = !opt.value.empty() && opt.value.size() <= 64 &&
                             std::all_of(opt.value.begin(), opt.value.end(), [](char c) {
                               return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
                             });
-      if (get(o, "value") != nullptr && get(o, "value")->is_string() && !value_ok) {
+      if (value != nullptr && value->is_string() && !value_ok) {
         error("form.bad_id", p + "/value", "an option value is 1–64 letters A–Z, digits, '_', '.' or '-'");
       }
       if (!seen.insert(opt.value).second && value_ok) error("form.duplicate_id", p + "/value", "option '" + opt.value + "' appears twice");
-      opt.label = read_text(o, "label", p, true);
+      opt.label = read_text(keys[option_key::kLabel], "label", p, true);
       f->options.push_back(std::move(opt));
     }
   }
 
-  void read_limits(Field* f, const json& obj, const std::string& ptr) {
+  void read_limits(Field* f, const KnownKeys& keys, const std::string& ptr) {
+    namespace fk = field_key;
     switch (f->type) {
       case FieldType::kInteger:
       case FieldType::kDecimal:
-        for (const char* key : {"min", "max"}) {
-          const json* v = get(obj, key);
+        for (const int key : {fk::kMin, fk::kMax}) {
+          const json* v = keys[key];
           if (v == nullptr) continue;
-          if (!expect_type(*v, ptr + "/" + key, v->is_number(), "a number")) continue;
-          (key[1] == 'i' ? f->min : f->max) = v->get<double>();
+          if (!expect_type(*v, ptr, kFieldKeys[static_cast<size_t>(key)].c_str(), v->is_number(), "a number")) continue;
+          (key == fk::kMin ? f->min : f->max) = v->get<double>();
         }
         if (f->type == FieldType::kDecimal) {
-          const long long d = read_count(obj, "decimals", ptr, 6);
+          const long long d = read_count(keys[fk::kDecimals], "decimals", ptr, 6);
           if (d >= 0) f->decimals = static_cast<int>(d);
         }
         if (f->min && f->max && *f->min > *f->max) error("form.out_of_range", ptr + "/min", "'min' is greater than 'max'");
         break;
       case FieldType::kDate:
-        for (const char* key : {"min", "max"}) {
-          const json* v = get(obj, key);
+        for (const int key : {fk::kMin, fk::kMax}) {
+          const json* v = keys[key];
           if (v == nullptr) continue;
           Date d;
           if (!v->is_string() || !parse_iso_date(v->get<std::string>(), &d)) {
-            error("form.wrong_type", ptr + "/" + key, "must be a date written YYYY-MM-DD");
+            error("form.wrong_type", ptr + "/" + kFieldKeys[static_cast<size_t>(key)], "must be a date written YYYY-MM-DD");
             continue;
           }
-          (key[1] == 'i' ? f->min_date : f->max_date) = d;
+          (key == fk::kMin ? f->min_date : f->max_date) = d;
         }
         break;
       default:
         break;
     }
-    const long long min_length = read_count(obj, "min_length", ptr, 1000000);
-    const long long max_length = read_count(obj, "max_length", ptr, 100000);
+    const long long min_length = read_count(keys[fk::kMinLength], "min_length", ptr, 1000000);
+    const long long max_length = read_count(keys[fk::kMaxLength], "max_length", ptr, 100000);
     f->min_length = static_cast<int>(min_length);
     f->max_length = static_cast<int>(max_length);
     if (min_length >= 0 && max_length >= 0 && min_length > max_length) error("form.out_of_range", ptr + "/min_length", "'min_length' is greater than 'max_length'");
-    const long long min_items = read_count(obj, "min_items", ptr, 1000);
-    const long long max_items = read_count(obj, "max_items", ptr, 1000);
+    const long long min_items = read_count(keys[fk::kMinItems], "min_items", ptr, 1000);
+    const long long max_items = read_count(keys[fk::kMaxItems], "max_items", ptr, 1000);
     f->min_items = static_cast<int>(min_items);
     f->max_items = static_cast<int>(max_items);
     if (min_items >= 0 && max_items >= 0 && min_items > max_items) error("form.out_of_range", ptr + "/min_items", "'min_items' is greater than 'max_items'");
     if (f->type == FieldType::kText) {
-      const json* p = get(obj, "pattern");
+      const json* p = keys[fk::kPattern];
       if (p != nullptr && expect_type(*p, ptr + "/pattern", p->is_string(), "a regular expression (a string)")) {
         RegexError err;
         f->pattern = Regex::compile(p->get<std::string>(), &err);
         if (!f->pattern) error("form.bad_regex", ptr + "/pattern", "the pattern does not compile: " + err.message, err.column);
       }
-      f->pattern_message = read_text(obj, "pattern_message", ptr, false);
+      f->pattern_message = read_text(keys[fk::kPatternMessage], "pattern_message", ptr, false);
     }
     if (f->type == FieldType::kAttachment) {
-      const json* accept = get(obj, "accept");
+      const json* accept = keys[fk::kAccept];
       if (accept != nullptr && expect_type(*accept, ptr + "/accept", accept->is_array(), "an array of MIME types")) {
         for (size_t i = 0; i < accept->size(); ++i) {
           const json& m = (*accept)[i];
@@ -387,26 +454,27 @@ struct Loader {
           f->accept.push_back(m.get<std::string>());
         }
       }
-      f->max_size = read_count(obj, "max_size", ptr, 1LL << 40);
-      const long long max_files = read_count(obj, "max_files", ptr, 100);
+      f->max_size = read_count(keys[fk::kMaxSize], "max_size", ptr, 1LL << 40);
+      const long long max_files = read_count(keys[fk::kMaxFiles], "max_files", ptr, 100);
       if (max_files == 0) error("form.out_of_range", ptr + "/max_files", "must be at least 1");
       if (max_files > 0) f->max_files = static_cast<int>(max_files);
     }
-    if (f->type == FieldType::kPersonnummer) f->allow_samordningsnummer = read_bool(obj, "allow_samordningsnummer", ptr, true);
+    if (f->type == FieldType::kPersonnummer) {
+      f->allow_samordningsnummer = read_bool(keys[fk::kAllowSamordningsnummer], "allow_samordningsnummer", ptr, true);
+    }
   }
 
-  void read_messages(Field* f, const json& obj, const std::string& ptr) {
-    const json* v = get(obj, "messages");
+  void read_messages(Field* f, const json* v, const std::string& ptr) {
     if (v == nullptr) return;
     const std::string mp = ptr + "/messages";
     if (!expect_type(*v, mp, v->is_object(), "an object {\"required\": …, \"format\": …}")) return;
-    check_keys(*v, mp, {&kMessageKeys});
-    f->required_message = read_text(*v, "required", mp, false);
-    f->format_message = read_text(*v, "format", mp, false);
+    const KnownKeys keys(*v, kMessageKeys);
+    if (keys.has_unknown()) check_keys(*v, mp, {&kMessageKeys});
+    f->required_message = read_text(keys[message_key::kRequired], "required", mp, false);
+    f->format_message = read_text(keys[message_key::kFormat], "format", mp, false);
   }
 
-  void read_constraints(Field* f, int field_index, const json& obj, const std::string& ptr) {
-    const json* v = get(obj, "constraints");
+  void read_constraints(Field* f, const json* v, const std::string& ptr) {
     if (v == nullptr) return;
     const std::string cp = ptr + "/constraints";
     if (!expect_type(*v, cp, v->is_array(), "an array of {\"rule\", \"message\"}")) return;
@@ -414,101 +482,116 @@ struct Loader {
       const json& c = (*v)[i];
       const std::string p = cp + "/" + std::to_string(i);
       if (!expect_type(c, p, c.is_object(), "an object {\"rule\", \"message\"}")) continue;
-      check_keys(c, p, {&kConstraintKeys});
+      const KnownKeys keys(c, kConstraintKeys);
+      if (keys.has_unknown()) check_keys(c, p, {&kConstraintKeys});
       Constraint k;
-      if (get(c, "rule") == nullptr) error("form.missing_key", p, "'rule' is required");
-      k.expr = read_expression(c, "rule", p, f->group, Type::kBool);
-      k.message = read_text(c, "message", p, true);
-      (void)field_index;
+      if (keys[constraint_key::kRule] == nullptr) error("form.missing_key", p, "'rule' is required");
+      k.expr = read_expression(keys[constraint_key::kRule], "rule", p, f->group, Type::kBool);
+      k.message = read_text(keys[constraint_key::kMessage], "message", p, true);
       f->constraints.push_back(std::move(k));
+    }
+  }
+
+  // `taken`: an earlier field has this id.
+  void check_field_id(const std::string& id, const std::string& ptr, bool taken) {
+    if (!valid_identifier(id)) {
+      error("form.bad_id", ptr + "/id", "'" + id + "' is not a valid id: use a–z, 0–9 and '_', starting with a letter (at most 63)");
+    } else if (is_reserved_word(id)) {
+      error("form.bad_id", ptr + "/id", "'" + id + "' is a word of the expression language and cannot be an id");
+    } else if (taken || step_ids.count(id)) {
+      error("form.duplicate_id", ptr + "/id", "id '" + id + "' is used twice");
+    }
+  }
+
+  // Keys that an info or group field (which has no value) must not have.
+  void check_not_applicable(const Field& f, const KnownKeys& keys, const std::string& ptr) {
+    namespace fk = field_key;
+    for (const int key : {fk::kRequired, fk::kRequiredIf, fk::kDefault, fk::kReadonly, fk::kConstraints}) {
+      if (key == fk::kConstraints && f.type != FieldType::kInfo) continue;
+      if (keys[key] == nullptr) continue;
+      const std::string& name = kFieldKeys[static_cast<size_t>(key)];
+      error("form.conflict", ptr + "/" + name, "'" + name + "' does not apply to " + field_kind(f.type));
+    }
+  }
+
+  void read_group_children(Field* f, int index, const json* children, const std::string& ptr, int step) {
+    if (children == nullptr) {
+      error("form.missing_key", ptr, "'fields' is required for a group");
+      return;
+    }
+    if (!expect_type(*children, ptr + "/fields", children->is_array() && !children->empty(), "a non-empty array of fields")) return;
+    for (size_t i = 0; i < children->size(); ++i) {
+      const int child = read_field((*children)[i], ptr + "/fields/" + std::to_string(i), step, index);
+      if (child >= 0) {
+        form->fields[static_cast<size_t>(child)].column = static_cast<int>(f->children.size());
+        f->children.push_back(child);
+      }
     }
   }
 
   // Reads one field (and, for a group, its children). Returns its index or -1.
   int read_field(const json& obj, const std::string& ptr, int step, int group) {
+    namespace fk = field_key;
     if (!expect_type(obj, ptr, obj.is_object(), "a field object")) return -1;
     if (form->fields.size() >= kMaxFields) {
       if (form->fields.size() == kMaxFields) error("form.too_large", ptr, "a form has at most " + std::to_string(kMaxFields) + " fields");
       return -1;
     }
+    const KnownKeys keys(obj, kFieldKeys);
     Field f;
     f.pointer = ptr;
     f.step = step;
     f.group = group;
-    f.id = read_string(obj, "id", ptr, true);
-    const std::string type_name = read_string(obj, "type", ptr, true);
+    f.id = read_string(keys[fk::kId], "id", ptr, true);
+    const std::string type_name = read_string(keys[fk::kType], "type", ptr, true);
     if (!type_name.empty() && !parse_field_type(type_name, &f.type)) {
       error("form.unknown_type", ptr + "/type", "unknown field type '" + type_name +
                                                     "' (types: text, textarea, integer, decimal, date, yesno, choice, multichoice, email, phone, personnummer, orgnummer, postalcode, attachment, info, group)");
     }
-    if (get(obj, "id") != nullptr && get(obj, "id")->is_string()) {
-      const std::string idp = ptr + "/id";
-      if (!valid_identifier(f.id)) {
-        error("form.bad_id", idp, "'" + f.id + "' is not a valid id: use a–z, 0–9 and '_', starting with a letter (at most 63)");
-      } else if (std::find(std::begin(kReservedWords), std::end(kReservedWords), f.id) != std::end(kReservedWords)) {
-        error("form.bad_id", idp, "'" + f.id + "' is a word of the expression language and cannot be an id");
-      } else if (form->field_by_id.count(f.id) || step_ids.count(f.id)) {
-        error("form.duplicate_id", idp, "id '" + f.id + "' is used twice");
-      }
-    }
-    // Keys: common ones, plus the type's own; a key of another type is named as such.
-    const std::string what = std::string("a ") + field_type_name(f.type) + " field";
-    check_keys(obj, ptr, {&kCommonFieldKeys, &type_keys(f.type)}, what.c_str());
-
+    // The first field with a (well-formed) id owns it; one lookup both claims and checks.
     const int index = static_cast<int>(form->fields.size());
-    if (valid_identifier(f.id) && !form->field_by_id.count(f.id)) form->field_by_id.emplace(f.id, index);
+    const bool id_taken = valid_identifier(f.id) && !form->field_by_id.try_emplace(f.id, index).second;
+    if (keys[fk::kId] != nullptr && keys[fk::kId]->is_string()) check_field_id(f.id, ptr, id_taken);
+    // Keys: common ones, plus the type's own; a key of another type is named as such.
+    if (keys.has_unknown() || !type_keys_apply(keys, f.type)) {
+      check_keys(obj, ptr, {&kCommonFieldKeys, &type_keys(f.type)}, field_kind(f.type).c_str());
+    }
+
     form->fields.push_back(Field());  // reserve the slot: children are added after
 
     const bool has_value = f.type != FieldType::kInfo && f.type != FieldType::kGroup;
-    f.label = read_text(obj, "label", ptr, f.type != FieldType::kInfo);
-    f.hint = read_text(obj, "hint", ptr, false);
-    if (f.type == FieldType::kInfo) f.info_text = read_text(obj, "text", ptr, true);
-    f.required = read_bool(obj, "required", ptr, false);
-    f.readonly = read_bool(obj, "readonly", ptr, false);
-    if (f.required && get(obj, "required_if") != nullptr) {
+    f.label = read_text(keys[fk::kLabel], "label", ptr, f.type != FieldType::kInfo);
+    f.hint = read_text(keys[fk::kHint], "hint", ptr, false);
+    if (f.type == FieldType::kInfo) f.info_text = read_text(keys[fk::kText], "text", ptr, true);
+    f.required = read_bool(keys[fk::kRequired], "required", ptr, false);
+    f.readonly = read_bool(keys[fk::kReadonly], "readonly", ptr, false);
+    if (f.required && keys[fk::kRequiredIf] != nullptr) {
       error("form.conflict", ptr + "/required_if", "use either 'required' or 'required_if', not both");
     }
-    f.visible_if = read_expression(obj, "visible_if", ptr, group, Type::kBool);
-    f.required_if = read_expression(obj, "required_if", ptr, group, Type::kBool);
+    f.visible_if = read_expression(keys[fk::kVisibleIf], "visible_if", ptr, group, Type::kBool);
+    f.required_if = read_expression(keys[fk::kRequiredIf], "required_if", ptr, group, Type::kBool);
     if (has_value && f.type != FieldType::kAttachment) {
-      f.calculate = read_expression(obj, "calculate", ptr, group, value_type(f.type));
-    } else if (get(obj, "calculate") != nullptr) {
-      error("form.conflict", ptr + "/calculate", std::string("a ") + field_type_name(f.type) + " field cannot be calculated");
+      f.calculate = read_expression(keys[fk::kCalculate], "calculate", ptr, group, value_type(f.type));
+    } else if (keys[fk::kCalculate] != nullptr) {
+      error("form.conflict", ptr + "/calculate", field_kind(f.type) + " cannot be calculated");
     }
-    if (!has_value) {
-      std::vector<std::string> not_applicable = {"required", "required_if", "default", "readonly"};
-      if (f.type == FieldType::kInfo) not_applicable.push_back("constraints");
-      for (const std::string& key : not_applicable) {
-        if (get(obj, key.c_str()) != nullptr) error("form.conflict", ptr + "/" + key, "'" + key + "' does not apply to " + what);
-      }
-    }
-    if (f.type == FieldType::kChoice || f.type == FieldType::kMultiChoice) read_options(&f, obj, ptr);
-    read_limits(&f, obj, ptr);
-    read_messages(&f, obj, ptr);
-    read_constraints(&f, index, obj, ptr);
-    if (const json* d = get(obj, "default")) {
+    if (!has_value) check_not_applicable(f, keys, ptr);
+    if (f.type == FieldType::kChoice || f.type == FieldType::kMultiChoice) read_options(&f, keys[fk::kOptions], ptr);
+    read_limits(&f, keys, ptr);
+    read_messages(&f, keys[fk::kMessages], ptr);
+    read_constraints(&f, keys[fk::kConstraints], ptr);
+    if (const json* d = keys[fk::kDefault]) {
       if (f.calculate >= 0) error("form.conflict", ptr + "/default", "a calculated field has no default");
       f.default_answer = *d;
     }
     if (f.type == FieldType::kGroup) {
-      f.item_label = read_text(obj, "item_label", ptr, false);
+      f.item_label = read_text(keys[fk::kItemLabel], "item_label", ptr, false);
       if (group >= 0) {
         error("form.nested_group", ptr, "repeat groups cannot contain repeat groups in format 1");
       } else {
         f.group_slot = static_cast<int>(form->groups.size());
         form->groups.push_back(index);
-        const json* children = get(obj, "fields");
-        if (children == nullptr) {
-          error("form.missing_key", ptr, "'fields' is required for a group");
-        } else if (expect_type(*children, ptr + "/fields", children->is_array() && !children->empty(), "a non-empty array of fields")) {
-          for (size_t i = 0; i < children->size(); ++i) {
-            const int child = read_field((*children)[i], ptr + "/fields/" + std::to_string(i), step, index);
-            if (child >= 0) {
-              form->fields[static_cast<size_t>(child)].column = static_cast<int>(f.children.size());
-              f.children.push_back(child);
-            }
-          }
-        }
+        read_group_children(&f, index, keys[fk::kFields], ptr, step);
       }
     }
     form->fields[static_cast<size_t>(index)] = std::move(f);
@@ -516,15 +599,17 @@ struct Loader {
   }
 
   void read_step(const json& obj, const std::string& ptr, int step_index) {
+    namespace sk = step_key;
     Step s;
     s.pointer = ptr;
     if (!expect_type(obj, ptr, obj.is_object(), "a step object")) {
       form->steps.push_back(std::move(s));
       return;
     }
-    check_keys(obj, ptr, {&kStepKeys});
-    s.id = read_string(obj, "id", ptr, true);
-    if (get(obj, "id") != nullptr && get(obj, "id")->is_string()) {
+    const KnownKeys keys(obj, kStepKeys);
+    if (keys.has_unknown()) check_keys(obj, ptr, {&kStepKeys});
+    s.id = read_string(keys[sk::kId], "id", ptr, true);
+    if (keys[sk::kId] != nullptr && keys[sk::kId]->is_string()) {
       if (!valid_identifier(s.id)) {
         error("form.bad_id", ptr + "/id", "'" + s.id + "' is not a valid id: use a–z, 0–9 and '_', starting with a letter");
       } else if (!step_ids.insert(s.id).second || form->field_by_id.count(s.id)) {
@@ -533,11 +618,11 @@ struct Loader {
         form->step_by_id.emplace(s.id, step_index);
       }
     }
-    s.title = read_text(obj, "title", ptr, true);
-    s.description = read_text(obj, "description", ptr, false);
-    s.visible_if = read_expression(obj, "visible_if", ptr, -1, Type::kBool);
+    s.title = read_text(keys[sk::kTitle], "title", ptr, true);
+    s.description = read_text(keys[sk::kDescription], "description", ptr, false);
+    s.visible_if = read_expression(keys[sk::kVisibleIf], "visible_if", ptr, -1, Type::kBool);
     form->steps.push_back(std::move(s));
-    const json* fields = get(obj, "fields");
+    const json* fields = keys[sk::kFields];
     if (fields == nullptr) {
       error("form.missing_key", ptr, "'fields' is required");
     } else if (expect_type(*fields, ptr + "/fields", fields->is_array(), "an array of fields")) {
@@ -547,7 +632,6 @@ struct Loader {
       }
     }
   }
-
   void check_defaults() {
     for (const Field& f : form->fields) {
       if (f.default_answer.is_null()) continue;
@@ -578,28 +662,34 @@ namespace {
 void reserve_for(const json& def, CompiledForm* form) {
   size_t fields = 0, expressions = 0;
   auto count = [&](const json& f, auto& self) -> void {
+    namespace fk = field_key;
     ++fields;
     if (!f.is_object()) return;
-    for (const char* k : {"visible_if", "required_if", "calculate"}) expressions += f.contains(k);
-    if (f.contains("constraints") && f["constraints"].is_array()) expressions += f["constraints"].size();
-    if (f.contains("fields") && f["fields"].is_array()) {
-      for (const json& c : f["fields"]) self(c, self);
+    const KnownKeys keys(f, kFieldKeys);
+    for (const int k : {fk::kVisibleIf, fk::kRequiredIf, fk::kCalculate}) expressions += keys[k] != nullptr;
+    if (keys[fk::kConstraints] != nullptr && keys[fk::kConstraints]->is_array()) expressions += keys[fk::kConstraints]->size();
+    if (keys[fk::kFields] != nullptr && keys[fk::kFields]->is_array()) {
+      for (const json& c : *keys[fk::kFields]) self(c, self);
     }
   };
   const auto steps = def.find("steps");
   if (steps == def.end() || !steps->is_array()) return;
   for (const json& s : *steps) {
-    if (!s.is_object() || !s.contains("fields") || !s["fields"].is_array()) continue;
-    for (const json& f : s["fields"]) count(f, count);
+    if (!s.is_object()) continue;
+    const auto step_fields = s.find("fields");
+    if (step_fields == s.end() || !step_fields->is_array()) continue;
+    for (const json& f : *step_fields) count(f, count);
   }
   form->fields.reserve(std::min(fields, kMaxFields + 1));
+  form->field_by_id.reserve(std::min(fields, kMaxFields + 1));  // lookups only: its order is never seen
   form->expressions.reserve(expressions + steps->size());
   form->nodes.reserve(8 * (expressions + steps->size()));  // a typical rule has a handful of nodes
 }
 
 // The definition is taken by value: compile_form(text) moves its freshly parsed
-// document in, so a large form is not copied.
-Result<FormPtr> compile_owned(json def) {
+// document in, so a large form is not copied. `canonical` is def.dump() when the caller
+// has it already (the reader of the text often does), else empty.
+Result<FormPtr> compile_owned(json def, std::string canonical) {
   auto form = std::make_shared<CompiledForm>();
   Loader ld;
   ld.form = form.get();
@@ -610,7 +700,7 @@ Result<FormPtr> compile_owned(json def) {
   const json* format = ld.get(def, "format");
   if (format == nullptr) ld.error("form.missing_key", "", "'format' is required (write \"format\": 1)");
   else if (!(format->is_number_integer() && format->get<long long>() == 1)) ld.error("form.unsupported_format", "/format", "this engine reads format 1");
-  form->id = ld.read_string(def, "id", "", true);
+  form->id = ld.read_string(ld.get(def, "id"), "id", "", true);
   if (ld.get(def, "id") != nullptr && ld.get(def, "id")->is_string()) {
     const std::string& id = form->id;
     const bool ok = !id.empty() && id.size() <= 63 && id[0] >= 'a' && id[0] <= 'z' &&
@@ -618,9 +708,9 @@ Result<FormPtr> compile_owned(json def) {
     if (!ok) ld.error("form.bad_id", "/id", "a form id is a–z, 0–9 and '-', starting with a letter (at most 63)");
   }
   ld.read_languages(def);
-  form->title = ld.read_text(def, "title", "", true);
-  form->description = ld.read_text(def, "description", "", false);
-  form->reference_prefix = ld.read_string(def, "reference_prefix", "", false);
+  form->title = ld.read_text(ld.get(def, "title"), "title", "", true);
+  form->description = ld.read_text(ld.get(def, "description"), "description", "", false);
+  form->reference_prefix = ld.read_string(ld.get(def, "reference_prefix"), "reference_prefix", "", false);
   if (!form->reference_prefix.empty()) {
     const std::string& p = form->reference_prefix;
     const bool ok = p.size() >= 2 && p.size() <= 8 && std::all_of(p.begin(), p.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
@@ -646,14 +736,15 @@ Result<FormPtr> compile_owned(json def) {
                                         n.op == Op::kDate ? static_cast<double>(n.date.days) : n.number});
   }
   for (const Expression& e : form->expressions) form->roots.push_back(e.root);
-  form->version = sha256_hex(def.dump());
+  if (canonical.empty()) canonical = canonical_json(def);
+  form->version = sha256_hex(canonical);
   form->definition = std::move(def);
   return FormPtr(std::move(form));
 }
 
 }  // namespace
 
-Result<FormPtr> compile_definition(const json& def) { return compile_owned(def); }
+Result<FormPtr> compile_definition(const json& def) { return compile_owned(def, ""); }
 
 Result<FormPtr> compile_form(std::string_view text) {
   if (text.size() > kMaxFormBytes) {
@@ -661,8 +752,9 @@ Result<FormPtr> compile_form(std::string_view text) {
   }
   json def;
   Error e;
-  if (!parse_json_text(text, &def, &e)) return Errors{e};
-  Result<FormPtr> r = compile_owned(std::move(def));
+  std::string canonical;
+  if (!parse_json_text(text, &def, &e, &canonical)) return Errors{e};
+  Result<FormPtr> r = compile_owned(std::move(def), std::move(canonical));
   if (r.ok()) return r;
   Errors errors = r.errors();
   fill_lines(text, &errors);

@@ -1,6 +1,13 @@
 #include "json_text.h"
 
+#include <charconv>
+#include <cerrno>
+#include <clocale>
+#include <cmath>
+#include <cstdlib>
 #include <unordered_map>
+
+#include "utf8.h"
 
 namespace blankett {
 namespace {
@@ -38,7 +45,355 @@ int nesting_depth(std::string_view text, int limit, size_t* where) {
   return max_depth;
 }
 
+// A string that dump() writes as it is, between quotes: no character it escapes (the
+// quote, the backslash, C0 controls) and valid UTF-8 (dump() throws on anything else).
+bool dumps_verbatim(const std::string& s) {
+  bool ascii = true;
+  for (const char c : s) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b < 0x20 || c == '"' || c == '\\') return false;
+    ascii = ascii && b < 0x80;
+  }
+  return ascii || valid_utf8(s);
+}
+
+template <typename Integer>
+void append_integer(Integer n, std::string* out) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+  out->append(digits, end);
+}
+
+void append_canonical(const nlohmann::json& value, std::string* out) {
+  using value_t = nlohmann::json::value_t;
+  switch (value.type()) {
+    case value_t::object: {
+      out->push_back('{');
+      bool first = true;
+      for (auto it = value.begin(); it != value.end(); ++it) {
+        if (!first) out->push_back(',');
+        first = false;
+        if (dumps_verbatim(it.key())) {
+          out->push_back('"');
+          out->append(it.key());
+          out->push_back('"');
+        } else {
+          *out += nlohmann::json(it.key()).dump();
+        }
+        out->push_back(':');
+        append_canonical(*it, out);
+      }
+      out->push_back('}');
+      return;
+    }
+    case value_t::array: {
+      out->push_back('[');
+      bool first = true;
+      for (const nlohmann::json& item : value) {
+        if (!first) out->push_back(',');
+        first = false;
+        append_canonical(item, out);
+      }
+      out->push_back(']');
+      return;
+    }
+    case value_t::string: {
+      const std::string& s = value.get_ref<const std::string&>();
+      if (!dumps_verbatim(s)) break;
+      out->push_back('"');
+      out->append(s);
+      out->push_back('"');
+      return;
+    }
+    case value_t::boolean: out->append(value.get<bool>() ? "true" : "false"); return;
+    case value_t::null: out->append("null"); return;
+    case value_t::number_integer: append_integer(value.get<int64_t>(), out); return;
+    case value_t::number_unsigned: append_integer(value.get<uint64_t>(), out); return;
+    default: break;  // floats, binary: nlohmann's own formatting
+  }
+  // Compact output does not depend on where a value sits, so a value's own dump() is
+  // exactly its part of the whole.
+  *out += value.dump();
+}
+
+
+// A reader for well-formed JSON that builds the same document as nlohmann::json::parse,
+// faster: no token buffer, strings copied once, and the members of an object that come
+// in sorted order (as in any dumped definition) appended without searching. It accepts a
+// subset of what parse() accepts: on anything else (a syntax error, nesting deeper than
+// kMaxJsonDepth, a byte order mark) it returns false, and parse_json_text takes the
+// careful path, which finds the problem and describes it.
+//
+// On the way it can also copy the document's canonical text (what dump() writes) when
+// the text already is canonical apart from white space: every object's keys in sorted
+// order, strings without escapes, numbers only integers as dump() writes them. Anything
+// else stops the copy, and the caller computes the canonical text from the document.
+class FastReader {
+ public:
+  // `canonical`, when not null, receives the canonical text (see canonical()).
+  FastReader(std::string_view text, std::string* canonical) : text_(text), canonical_(canonical) {
+    if (canonical_ != nullptr) {
+      canonical_->clear();
+      canonical_->reserve(text.size());
+    }
+  }
+
+  bool read_document(nlohmann::json* out) {
+    skip_whitespace();
+    if (!read_value(out, 1)) return false;
+    skip_whitespace();
+    return pos_ == text_.size();
+  }
+
+  // Whether the canonical text was copied whole: it is exactly the document's dump().
+  bool canonical() const { return canonical_ != nullptr; }
+
+ private:
+  std::string_view text_;
+  size_t pos_ = 0;
+  std::string* canonical_;  // null once the text turns out not to be canonical
+
+  char peek() const { return pos_ < text_.size() ? text_[pos_] : '\0'; }
+
+  void skip_whitespace() {
+    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\n' || text_[pos_] == '\r' || text_[pos_] == '\t')) ++pos_;
+  }
+
+  bool consume(char c) {
+    if (pos_ >= text_.size() || text_[pos_] != c) return false;
+    ++pos_;
+    return true;
+  }
+
+  void copy(std::string_view canonical_text) {
+    if (canonical_ != nullptr) canonical_->append(canonical_text);
+  }
+  void copy(char c) {
+    if (canonical_ != nullptr) canonical_->push_back(c);
+  }
+  void stop_copying() { canonical_ = nullptr; }
+
+  bool read_literal(std::string_view word) {
+    if (text_.substr(pos_, word.size()) != word) return false;
+    pos_ += word.size();
+    copy(word);
+    return true;
+  }
+
+  // `depth` counts the arrays and objects around the value, this one included.
+  bool read_value(nlohmann::json* out, int depth) {
+    switch (peek()) {
+      case '{': return depth <= kMaxJsonDepth && read_object(out, depth);
+      case '[': return depth <= kMaxJsonDepth && read_array(out, depth);
+      case '"': {
+        std::string s;
+        if (!read_string(&s)) return false;
+        *out = std::move(s);
+        return true;
+      }
+      case 't': *out = true; return read_literal("true");
+      case 'f': *out = false; return read_literal("false");
+      case 'n': *out = nullptr; return read_literal("null");
+      default: return read_number(out);
+    }
+  }
+
+  bool read_object(nlohmann::json* out, int depth) {
+    ++pos_;  // '{'
+    copy('{');
+    *out = nlohmann::json::object();
+    auto& members = out->get_ref<nlohmann::json::object_t&>();
+    skip_whitespace();
+    if (consume('}')) {
+      copy('}');
+      return true;
+    }
+    std::string key;
+    while (true) {
+      skip_whitespace();
+      if (peek() != '"' || !read_string(&key)) return false;
+      // dump() writes the members in key order: out of order (or repeated), the copy is not canonical.
+      if (!members.empty() && !(members.rbegin()->first < key)) stop_copying();
+      skip_whitespace();
+      if (!consume(':')) return false;
+      copy(':');
+      skip_whitespace();
+      // A repeated key keeps its last value, as with parse().
+      auto it = members.emplace_hint(members.end(), std::move(key), nullptr);
+      if (!read_value(&it->second, depth + 1)) return false;
+      skip_whitespace();
+      if (consume('}')) {
+        copy('}');
+        return true;
+      }
+      if (!consume(',')) return false;
+      copy(',');
+    }
+  }
+
+  bool read_array(nlohmann::json* out, int depth) {
+    ++pos_;  // '['
+    copy('[');
+    *out = nlohmann::json::array();
+    auto& items = out->get_ref<nlohmann::json::array_t&>();
+    skip_whitespace();
+    if (consume(']')) {
+      copy(']');
+      return true;
+    }
+    while (true) {
+      skip_whitespace();
+      items.emplace_back();
+      if (!read_value(&items.back(), depth + 1)) return false;
+      skip_whitespace();
+      if (consume(']')) {
+        copy(']');
+        return true;
+      }
+      if (!consume(',')) return false;
+      copy(',');
+    }
+  }
+
+  // At the opening quote. Plain runs are copied whole; escapes are decoded as parse()
+  // decodes them; control characters and invalid UTF-8 are refused, as by parse(). A
+  // string without escapes is written by dump() as it is in the text.
+  bool read_string(std::string* out) {
+    out->clear();
+    const size_t quote = pos_++;
+    bool escaped = false;
+    while (true) {
+      const size_t start = pos_;
+      bool ascii = true;
+      while (pos_ < text_.size()) {
+        const auto b = static_cast<unsigned char>(text_[pos_]);
+        if (b == '"' || b == '\\' || b < 0x20) break;
+        ascii = ascii && b < 0x80;
+        ++pos_;
+      }
+      const std::string_view run = text_.substr(start, pos_ - start);
+      if (!ascii && !valid_utf8(run)) return false;
+      out->append(run);
+      if (pos_ >= text_.size()) return false;
+      const char c = text_[pos_++];
+      if (c == '"') break;
+      if (c != '\\' || !read_escape(out)) return false;  // else a control character
+      escaped = true;
+    }
+    if (escaped) stop_copying();
+    copy(text_.substr(quote, pos_ - quote));
+    return true;
+  }
+
+  bool read_escape(std::string* out) {
+    if (pos_ >= text_.size()) return false;
+    switch (text_[pos_++]) {
+      case '"': out->push_back('"'); return true;
+      case '\\': out->push_back('\\'); return true;
+      case '/': out->push_back('/'); return true;
+      case 'b': out->push_back('\b'); return true;
+      case 'f': out->push_back('\f'); return true;
+      case 'n': out->push_back('\n'); return true;
+      case 'r': out->push_back('\r'); return true;
+      case 't': out->push_back('\t'); return true;
+      case 'u': break;
+      default: return false;
+    }
+    int cp = read_hex4();
+    if (cp < 0 || (cp >= 0xDC00 && cp <= 0xDFFF)) return false;
+    if (cp >= 0xD800 && cp <= 0xDBFF) {
+      // A high surrogate must be followed by an escaped low one.
+      if (text_.substr(pos_, 2) != "\\u") return false;
+      pos_ += 2;
+      const int low = read_hex4();
+      if (low < 0xDC00 || low > 0xDFFF) return false;
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+    }
+    append_utf8(out, static_cast<char32_t>(cp));
+    return true;
+  }
+
+  // Four hex digits as a number, or -1.
+  int read_hex4() {
+    if (text_.size() - pos_ < 4) return -1;
+    int v = 0;
+    for (int i = 0; i < 4; ++i) {
+      const char c = text_[pos_++];
+      int d;
+      if (c >= '0' && c <= '9') d = c - '0';
+      else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
+      else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
+      else return -1;
+      v = v * 16 + d;
+    }
+    return v;
+  }
+
+  bool skip_digits() {
+    const size_t start = pos_;
+    while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') ++pos_;
+    return pos_ > start;
+  }
+
+  // The JSON number grammar. Integers that fit are kept as parse() keeps them (unsigned
+  // unless negative) and written by dump() as they are, but for "-0"; any other number
+  // is a double, converted as parse() converts it.
+  bool read_number(nlohmann::json* out) {
+    const size_t start = pos_;
+    const bool negative = consume('-');
+    if (!consume('0') && !skip_digits()) return false;  // a leading zero stands alone
+    bool integer = true;
+    if (consume('.')) {
+      integer = false;
+      if (!skip_digits()) return false;
+    }
+    if (consume('e') || consume('E')) {
+      integer = false;
+      if (!consume('+')) consume('-');
+      if (!skip_digits()) return false;
+    }
+    const char* first = text_.data() + start;
+    const char* last = text_.data() + pos_;
+    if (integer && negative) {
+      int64_t n = 0;
+      const auto r = std::from_chars(first, last, n);
+      if (r.ec == std::errc() && r.ptr == last) {
+        *out = n;
+        if (n == 0) stop_copying();  // dump() writes "-0" as "0"
+        copy(std::string_view(first, static_cast<size_t>(last - first)));
+        return true;
+      }
+    } else if (integer) {
+      uint64_t n = 0;
+      const auto r = std::from_chars(first, last, n);
+      if (r.ec == std::errc() && r.ptr == last) {
+        *out = n;
+        copy(std::string_view(first, static_cast<size_t>(last - first)));
+        return true;
+      }
+    }
+    // As parse(): strtod with the locale's decimal point; a number beyond the range of a
+    // double is an error. dump() has its own way of writing doubles.
+    stop_copying();
+    std::string number(first, last);
+    const char point = *std::localeconv()->decimal_point;
+    for (char& c : number) {
+      if (c == '.') c = point;
+    }
+    const double d = std::strtod(number.c_str(), nullptr);
+    if (!std::isfinite(d)) return false;
+    *out = d;
+    return true;
+  }
+};
+
 }  // namespace
+
+std::string canonical_json(const nlohmann::json& value) {
+  std::string out;
+  append_canonical(value, &out);
+  return out;
+}
 
 std::string pointer_token(const std::string& key) {
   std::string out;
@@ -50,7 +405,18 @@ std::string pointer_token(const std::string& key) {
   return out;
 }
 
-bool parse_json_text(std::string_view text, nlohmann::json* out, Error* error) {
+bool parse_json_text(std::string_view text, nlohmann::json* out, Error* error, std::string* canonical) {
+  if (canonical != nullptr) canonical->clear();
+  nlohmann::json document;  // *out stays as it is on failure
+  std::string copy;
+  FastReader reader(text, canonical != nullptr ? &copy : nullptr);
+  if (reader.read_document(&document)) {
+    *out = std::move(document);
+    if (canonical != nullptr && reader.canonical()) *canonical = std::move(copy);
+    return true;
+  }
+  // Not well-formed (or not a case the fast reader takes): the careful path, which
+  // describes the problem.
   size_t where = 0;
   if (nesting_depth(text, kMaxJsonDepth, &where) > kMaxJsonDepth) {
     *error = Error{"json.too_deep", "", 0, 0,

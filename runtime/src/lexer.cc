@@ -26,6 +26,59 @@ struct Lexer {
   char peek(size_t k = 0) const { return pos + k < src.size() ? src[pos + k] : '\0'; }
 };
 
+struct Punct {
+  Tok tok;
+  size_t length;  // 0: not punctuation
+};
+
+// The operator or delimiter starting with `c` (then `next`): two-character ones first,
+// so "<=" is not read as "<" followed by "=". A switch, not a table of strings: every
+// expression of a form is tokenized while it loads.
+Punct punctuation(char c, char next) {
+  switch (c) {
+    case '=': return next == '=' ? Punct{Tok::kEq, 2} : Punct{Tok::kEq, 1};
+    case '!': return next == '=' ? Punct{Tok::kNe, 2} : Punct{Tok::kNot, 1};
+    case '<':
+      if (next == '>') return {Tok::kNe, 2};
+      return next == '=' ? Punct{Tok::kLe, 2} : Punct{Tok::kLt, 1};
+    case '>': return next == '=' ? Punct{Tok::kGe, 2} : Punct{Tok::kGt, 1};
+    case '&': return next == '&' ? Punct{Tok::kAnd, 2} : Punct{Tok::kEnd, 0};
+    case '|': return next == '|' ? Punct{Tok::kOr, 2} : Punct{Tok::kEnd, 0};
+    case '(': return {Tok::kLParen, 1};
+    case ')': return {Tok::kRParen, 1};
+    case '[': return {Tok::kLBracket, 1};
+    case ']': return {Tok::kRBracket, 1};
+    case ',': return {Tok::kComma, 1};
+    case '+': return {Tok::kPlus, 1};
+    case '-': return {Tok::kMinus, 1};
+    case '*': return {Tok::kStar, 1};
+    case '/': return {Tok::kSlash, 1};
+    default: return {Tok::kEnd, 0};
+  }
+}
+
+// The keyword `word` is, or kIdent.
+Tok keyword(std::string_view word) {
+  if (word.size() > 5) return Tok::kIdent;  // the longest is "false"
+  if (word == "and") return Tok::kAnd;
+  if (word == "or") return Tok::kOr;
+  if (word == "not") return Tok::kNot;
+  if (word == "in") return Tok::kIn;
+  if (word == "true") return Tok::kTrue;
+  if (word == "false") return Tok::kFalse;
+  return Tok::kIdent;
+}
+
+// The value of a number token (digits, maybe a fraction). Whole numbers of up to 15
+// digits are exact doubles, so adding up their digits gives what strtod would; the rest
+// goes to strtod.
+double number_value(const std::string& digits) {
+  if (digits.size() > 15 || digits.find('.') != std::string::npos) return std::strtod(digits.c_str(), nullptr);
+  double v = 0;
+  for (const char c : digits) v = v * 10 + (c - '0');
+  return v;
+}
+
 Token error_token(int column, std::string message) {
   Token t;
   t.type = Tok::kError;
@@ -70,6 +123,7 @@ const char* token_description(Tok t) {
 
 std::vector<Token> tokenize(std::string_view source) {
   std::vector<Token> out;
+  out.reserve(source.size() / 2 + 2);  // tokens are rarely shorter than 2 characters with spaces
   Lexer lx{source};
   while (true) {
     while (lx.peek() == ' ' || lx.peek() == '\t' || lx.peek() == '\n' || lx.peek() == '\r') lx.advance(1);
@@ -94,7 +148,7 @@ std::vector<Token> tokenize(std::string_view source) {
       }
       t.type = Tok::kNumber;
       t.text = std::string(source.substr(start, lx.pos - start));
-      t.number = std::strtod(t.text.c_str(), nullptr);
+      t.number = number_value(t.text);
       out.push_back(std::move(t));
       continue;
     }
@@ -128,39 +182,20 @@ std::vector<Token> tokenize(std::string_view source) {
     if (is_ident_start(c)) {
       const size_t start = lx.pos;
       while (is_ident_char(lx.peek())) lx.advance(1);
-      t.text = std::string(source.substr(start, lx.pos - start));
-      if (t.text == "and") t.type = Tok::kAnd;
-      else if (t.text == "or") t.type = Tok::kOr;
-      else if (t.text == "not") t.type = Tok::kNot;
-      else if (t.text == "in") t.type = Tok::kIn;
-      else if (t.text == "true") t.type = Tok::kTrue;
-      else if (t.text == "false") t.type = Tok::kFalse;
-      else t.type = Tok::kIdent;
+      const std::string_view word = source.substr(start, lx.pos - start);
+      t.text = std::string(word);
+      t.type = keyword(word);
       out.push_back(std::move(t));
       continue;
     }
-    struct Punct { const char* text; Tok tok; };
-    static const Punct kPuncts[] = {
-        {"==", Tok::kEq}, {"!=", Tok::kNe}, {"<>", Tok::kNe}, {"<=", Tok::kLe},
-        {">=", Tok::kGe}, {"&&", Tok::kAnd}, {"||", Tok::kOr}, {"=", Tok::kEq},
-        {"<", Tok::kLt},  {">", Tok::kGt},   {"(", Tok::kLParen}, {")", Tok::kRParen},
-        {"[", Tok::kLBracket}, {"]", Tok::kRBracket}, {",", Tok::kComma},
-        {"+", Tok::kPlus}, {"-", Tok::kMinus}, {"*", Tok::kStar}, {"/", Tok::kSlash},
-        {"!", Tok::kNot},
-    };
-    bool matched = false;
-    for (const Punct& p : kPuncts) {
-      const std::string_view pt(p.text);
-      if (source.substr(lx.pos, pt.size()) == pt) {
-        t.type = p.tok;
-        t.text = p.text;
-        lx.advance(pt.size());
-        out.push_back(std::move(t));
-        matched = true;
-        break;
-      }
+    const Punct p = punctuation(c, lx.peek(1));
+    if (p.length > 0) {
+      t.type = p.tok;
+      t.text = std::string(source.substr(lx.pos, p.length));
+      lx.advance(p.length);
+      out.push_back(std::move(t));
+      continue;
     }
-    if (matched) continue;
     // Show the offending character whole, even when it is not ASCII.
     size_t end = lx.pos + 1;
     while (end < source.size() && is_continuation(static_cast<unsigned char>(source[end]))) ++end;

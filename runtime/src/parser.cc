@@ -172,7 +172,7 @@ struct Parser {
     return add(std::move(list));
   }
   int parse_primary() {
-    const Token t = peek();
+    const Token& t = peek();  // tokens do not move while parsing
     Node n;
     n.column = t.column;
     switch (t.type) {

@@ -1,0 +1,33 @@
+// The one place that turns problems into HTTP answers: a status and a JSON body of the
+// form {"error": {"code", "message", "pointer"?, "line"?, "column"?, "errors"?}}.
+// Handlers build an ApiResponse and never write error bodies themselves.
+#pragma once
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "blankett/error.h"
+
+namespace httplib {
+struct Response;
+}
+
+namespace blankett {
+
+struct ApiResponse {
+  int status = 200;
+  nlohmann::json body;
+  std::string location;  // Location header for 201, if any
+};
+
+// One error: its fields become the body's "error" object.
+ApiResponse error_response(int status, const Error& error);
+// A summary code and message, with every individual problem in "errors" (e.g. 422).
+ApiResponse errors_response(int status, const std::string& code, const std::string& message, const Errors& errors);
+
+nlohmann::json error_json(const Error& error);
+
+// Writes the response: JSON, UTF-8, never cached.
+void send_json(httplib::Response& res, const ApiResponse& response);
+
+}  // namespace blankett

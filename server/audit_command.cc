@@ -1,0 +1,126 @@
+#include "audit_command.h"
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "blankett/submission.h"
+#include "files.h"
+#include "receipt.h"
+#include "signing_keys.h"
+#include "sqlite_db.h"
+#include "store.h"
+
+namespace blankett {
+
+namespace {
+
+using nlohmann::json;
+
+Result<std::vector<PublicKey>> read_public_keys(const std::string& keys_dir) {
+  std::vector<PublicKey> keys;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(keys_dir, ec)) {
+    if (entry.path().extension() != ".pub") continue;
+    const std::optional<std::string> text = read_file(entry.path().string());
+    const json j = text ? json::parse(*text, nullptr, false) : json();
+    Result<std::vector<PublicKey>> parsed = parse_public_keys(j);
+    if (!parsed.ok()) return parsed.errors();
+    keys.insert(keys.end(), parsed.value().begin(), parsed.value().end());
+  }
+  if (keys.empty()) return Errors{Error{"audit.no_keys", "", 0, 0, "no public keys (*.pub) in " + keys_dir}};
+  return keys;
+}
+
+}  // namespace
+
+Result<AuditReport> audit_chain(const std::string& data_dir) {
+  const std::string db_path = data_dir + "/blankett.db";
+  if (!std::filesystem::exists(db_path)) return Errors{Error{"audit.no_database", "", 0, 0, "no database at " + db_path}};
+  Result<std::vector<PublicKey>> keys = read_public_keys(data_dir + "/keys");
+  if (!keys.ok()) return keys.errors();
+  Result<sql::Db> db = sql::open_db_read_only(db_path);
+  if (!db.ok()) return db.errors();
+  Result<sql::Statement> stmt = sql::prepare(db.value().get(),
+      "SELECT seq, reference, form_id, version, canonical, submission_sha256, received_at, receipt, receipt_sha256, "
+      "previous_receipt_sha256 FROM submissions ORDER BY seq");
+  if (!stmt.ok()) return stmt.errors();
+
+  AuditReport report;
+  std::string previous = kNoPreviousReceipt;
+  long long expected_seq = 1;
+  while (true) {
+    Result<bool> row = sql::step(stmt.value());
+    if (!row.ok()) return row.errors();
+    if (!row.value()) break;
+    const sql::Statement& s = stmt.value();
+    const long long seq = sql::column_int64(s, 0);
+    const std::string where = "/submissions/" + std::to_string(seq);
+    const std::string reference = sql::column_text(s, 1);
+    auto problem = [&](const std::string& code, const std::string& what) {
+      report.problems.push_back(Error{code, where, 0, 0, (reference.empty() ? "" : reference + ": ") + what});
+    };
+    ++report.rows;
+    if (seq != expected_seq) {
+      problem("audit.gap", "expected submission " + std::to_string(expected_seq) + " here: rows were removed or renumbered");
+    }
+    expected_seq = seq + 1;
+    const std::string canonical = sql::column_blob(s, 4);
+    const std::string submission_sha256 = sql::column_text(s, 5);
+    if (sha256_of(canonical) != submission_sha256) problem("audit.submission_changed", "the stored submission does not match its hash");
+    const json receipt = json::parse(sql::column_text(s, 7), nullptr, false);
+    if (receipt.is_discarded()) {
+      problem("audit.receipt_changed", "the stored receipt is not JSON");
+      previous = sql::column_text(s, 8);
+      continue;
+    }
+    Result<bool> verified = verify_receipt(receipt, keys.value());
+    if (!verified.ok()) problem("audit.bad_signature", "the receipt does not verify: " + verified.errors().front().message);
+    const std::string receipt_hash = receipt_sha256(receipt);
+    if (receipt_hash != sql::column_text(s, 8)) problem("audit.receipt_changed", "the stored receipt does not match its hash");
+    if (receipt.value("submission_sha256", "") != submission_sha256 || receipt.value("reference", "") != reference ||
+        receipt.value("form_id", "") != sql::column_text(s, 2) || receipt.value("form_version", "") != sql::column_text(s, 3) ||
+        receipt.value("received_at", "") != sql::column_text(s, 6) || receipt.value("sequence", -1LL) != seq) {
+      problem("audit.row_changed", "the row's columns differ from what its receipt signed");
+    }
+    if (receipt.value("previous_receipt_sha256", "") != previous || sql::column_text(s, 9) != previous) {
+      problem("audit.chain_broken", "does not follow the previous receipt: rows were changed, removed or reordered before it");
+    }
+    previous = receipt_hash;
+  }
+  report.head_receipt_sha256 = previous;
+  return report;
+}
+
+int audit_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  std::string data_dir = "./data";
+  if (args.empty() || args[0] != "verify") {
+    err << "usage: blankett audit verify [--data DIR]\n";
+    return 2;
+  }
+  for (size_t i = 1; i < args.size(); ++i) {
+    if (args[i] == "--data" && i + 1 < args.size()) {
+      data_dir = args[++i];
+    } else {
+      err << "usage: blankett audit verify [--data DIR]\n";
+      return 2;
+    }
+  }
+  Result<AuditReport> report = audit_chain(data_dir);
+  if (!report.ok()) {
+    for (const Error& e : report.errors()) err << "audit: " << to_string(e) << "\n";
+    return 1;
+  }
+  const AuditReport& r = report.value();
+  for (const Error& e : r.problems) out << to_string(e) << "\n";
+  if (!r.problems.empty()) {
+    out << "audit: " << r.rows << " submissions, " << r.problems.size() << " problem" << (r.problems.size() == 1 ? "" : "s")
+        << ": the chain is NOT intact\n";
+    return 1;
+  }
+  out << "audit: " << r.rows << " submissions, chain intact, head " << r.head_receipt_sha256
+      << "\n(compare the head with a copy kept outside this database to detect removed latest rows)\n";
+  return 0;
+}
+
+}  // namespace blankett

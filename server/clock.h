@@ -1,0 +1,17 @@
+// Time for the server: the receipt clock (UTC) and "today" for the engine (the
+// municipality's local date). Injectable so tests can fix the date rules see.
+#pragma once
+#include <functional>
+#include <string>
+
+namespace blankett {
+
+// "YYYY-MM-DD" of the machine's local time zone (set TZ=Europe/Stockholm in production).
+std::string local_today();
+
+// The year of an RFC 3339 timestamp ("2026-08-15T…" → 2026); 0 if it has none.
+int year_of(const std::string& timestamp);
+
+using TodayFn = std::function<std::string()>;
+
+}  // namespace blankett

@@ -1,0 +1,231 @@
+#include "http_server.h"
+
+#include <chrono>
+#include <filesystem>
+
+#include <httplib.h>
+
+#include "api_response.h"
+#include "blankett/form.h"
+#include "form_catalog.h"
+#include "metrics.h"
+#include "signing_keys.h"
+#include "static_files.h"
+#include "store.h"
+#include "submission_service.h"
+#include "submission_writer.h"
+
+namespace blankett {
+
+namespace {
+
+using nlohmann::json;
+
+std::string utc_now() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buf;
+}
+
+// Headers every response carries: no sniffing, no framing, a strict CSP (WASM needs
+// 'wasm-unsafe-eval'; no inline scripts or styles anywhere).
+const httplib::Headers kSecurityHeaders = {
+    {"X-Content-Type-Options", "nosniff"},
+    {"Content-Security-Policy",
+     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
+     "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"},
+    {"X-Frame-Options", "DENY"},
+    {"Referrer-Policy", "no-referrer"},
+    {"Cross-Origin-Opener-Policy", "same-origin"},
+};
+
+std::string html_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+struct BlankettServer::State {
+  ServeOptions options;
+  Metrics metrics;
+  std::unique_ptr<FormCatalog> catalog;
+  KeyRing keys;
+  std::unique_ptr<SubmissionWriter> writer;
+  httplib::Server http;
+};
+
+BlankettServer::BlankettServer(std::unique_ptr<State> state) : state_(std::move(state)) {}
+
+BlankettServer::~BlankettServer() {
+  state_->http.stop();
+  if (state_->writer) state_->writer->close();
+}
+
+Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOptions& options) {
+  auto st = std::make_unique<State>();
+  st->options = options;
+  std::error_code ec;
+  std::filesystem::create_directories(options.data_dir, ec);
+  if (ec) return Errors{Error{"serve.data_dir", "", 0, 0, "cannot create " + options.data_dir + ": " + ec.message()}};
+  std::filesystem::permissions(options.data_dir, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace, ec);
+
+  const std::string db = options.data_dir + "/blankett.db";
+  Result<Store> catalog_store = open_store(db);
+  if (!catalog_store.ok()) return catalog_store.errors();
+  Result<std::unique_ptr<FormCatalog>> catalog = FormCatalog::load(options.forms_dir, std::move(catalog_store).value());
+  if (!catalog.ok()) return catalog.errors();
+  st->catalog = std::move(catalog).value();
+
+  Result<KeyRing> keys = load_or_create_keys(options.data_dir, utc_now());
+  if (!keys.ok()) return keys.errors();
+  st->keys = std::move(keys).value();
+
+  Result<Store> writer_store = open_store(db);
+  if (!writer_store.ok()) return writer_store.errors();
+  st->writer = std::make_unique<SubmissionWriter>(std::move(writer_store).value());
+
+  std::unique_ptr<BlankettServer> server(new BlankettServer(std::move(st)));
+  State& s = *server->state_;
+  httplib::Server& http = s.http;
+  http.set_default_headers(kSecurityHeaders);
+  http.set_payload_max_length(options.max_body_bytes);
+  // httplib writes headers and body in two sends: without NODELAY each response waits for
+  // the client's delayed ACK (~40 ms).
+  http.set_tcp_nodelay(true);
+  // Request threads block while the writer commits: more of them in flight means larger
+  // group commits, not more CPU.
+  const size_t threads = options.http_threads;
+  http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+
+  // Routes are recorded in metrics by pattern, never by path (paths may carry ids).
+  auto timed = [&s](const char* route, auto handler) {
+    return [&s, route, handler](const httplib::Request& req, httplib::Response& res) {
+      const auto start = std::chrono::steady_clock::now();
+      handler(req, res);
+      s.metrics.request(req.method, route, res.status,
+                        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    };
+  };
+
+  http.Get("/healthz", timed("/healthz", [](const httplib::Request&, httplib::Response& res) {
+    send_json(res, ApiResponse{200, {{"status", "ok"}}, ""});
+  }));
+
+  http.Get("/metrics", timed("/metrics", [&s](const httplib::Request&, httplib::Response& res) {
+    const WriterStats w = s.writer->stats();
+    std::string extra =
+        "# HELP blankett_writer_batches_total Transactions committed by the submission writer.\n"
+        "# TYPE blankett_writer_batches_total counter\nblankett_writer_batches_total " + std::to_string(w.batches) + "\n" +
+        "# HELP blankett_writer_rows_total Submissions appended by the writer.\n"
+        "# TYPE blankett_writer_rows_total counter\nblankett_writer_rows_total " + std::to_string(w.rows) + "\n";
+    res.set_content(s.metrics.render(extra), "text/plain; version=0.0.4; charset=utf-8");
+  }));
+
+  http.Get("/api/forms", timed("/api/forms", [&s](const httplib::Request&, httplib::Response& res) {
+    json forms = json::array();
+    for (const FormPtr& f : s.catalog->current()) forms.push_back(form_summary(*f));
+    send_json(res, ApiResponse{200, {{"forms", forms}}, ""});
+  }));
+
+  auto send_form = [](httplib::Response& res, const FormPtr& form, bool immutable) {
+    res.status = 200;
+    const json body = {{"id", form_id(*form)}, {"version", form_version(*form)}, {"definition", form_definition(*form)}};
+    res.set_content(body.dump(), "application/json; charset=utf-8");
+    res.set_header("ETag", "\"" + form_version(*form) + "\"");
+    // A version never changes; "current" may, so it is revalidated.
+    res.set_header("Cache-Control", immutable ? "public, max-age=31536000, immutable" : "no-cache");
+  };
+
+  http.Get(R"(/api/forms/([a-z][a-z0-9-]{0,62}))", timed("/api/forms/{id}", [&s, send_form](const httplib::Request& req, httplib::Response& res) {
+    const FormPtr form = s.catalog->current(req.matches[1].str());
+    if (!form) return send_json(res, error_response(404, Error{"form.not_found", "", 0, 0, "there is no published form '" + req.matches[1].str() + "'"}));
+    send_form(res, form, false);
+  }));
+
+  http.Get(R"(/api/forms/([a-z][a-z0-9-]{0,62})/versions/([0-9a-f]{64}))",
+           timed("/api/forms/{id}/versions/{version}", [&s, send_form](const httplib::Request& req, httplib::Response& res) {
+             const FormPtr form = s.catalog->version(req.matches[1].str(), req.matches[2].str());
+             if (!form) return send_json(res, error_response(404, Error{"form.version_not_found", "", 0, 0, "no such published version of '" + req.matches[1].str() + "'"}));
+             send_form(res, form, true);
+           }));
+
+  http.Post(R"(/api/forms/([a-z][a-z0-9-]{0,62})/submissions)",
+            timed("/api/forms/{id}/submissions", [&s](const httplib::Request& req, httplib::Response& res) {
+              SubmissionContext ctx{*s.catalog, *s.writer, s.keys, s.metrics, s.options.today};
+              SubmissionRequest sr{req.matches[1].str(), req.get_header_value("Content-Type"), req.get_header_value("Idempotency-Key"),
+                                   req.get_header_value("Accept-Language"), req.body};
+              send_json(res, handle_submission(ctx, sr));
+            }));
+
+  http.Get("/api/keys", timed("/api/keys", [&s](const httplib::Request&, httplib::Response& res) {
+    send_json(res, ApiResponse{200, {{"keys", s.keys.public_keys_json()}}, ""});
+  }));
+
+  // Everything else: the web apps' files, or a plain index while there is no web app.
+  http.Get(R"(/.*)", timed("static", [&s](const httplib::Request& req, httplib::Response& res) {
+    if (req.path.rfind("/api/", 0) == 0) {
+      return send_json(res, error_response(404, Error{"request.not_found", "", 0, 0, "no such API endpoint: " + req.method + " " + req.path}));
+    }
+    if (std::optional<StaticFile> file = find_static_file(s.options.web_dir, req.path)) {
+      res.set_content(std::move(file->content), file->mime_type);
+      res.set_header("Cache-Control", file->cache_control);
+      return;
+    }
+    if (req.path == "/") {
+      std::string html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Blankett</title></head><body>"
+                         "<main><h1>Blankett</h1><p>Published forms (API: <a href=\"/api/forms\">/api/forms</a>):</p><ul>";
+      for (const FormPtr& f : s.catalog->current()) {
+        const json summary = form_summary(*f);
+        const std::string title = summary["title"][summary["languages"][0].get<std::string>()];
+        html += "<li><a href=\"/api/forms/" + html_escape(form_id(*f)) + "\">" + html_escape(title) + "</a></li>";
+      }
+      html += "</ul></main></body></html>\n";
+      res.set_content(html, "text/html; charset=utf-8");
+      res.set_header("Cache-Control", "no-cache");
+      return;
+    }
+    send_json(res, error_response(404, Error{"request.not_found", "", 0, 0, "nothing at " + req.path}));
+  }));
+
+  // Errors httplib produces itself (413 body too large, 400 bad request…) get JSON too,
+  // unless a handler already wrote a body.
+  http.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    const std::string code = res.status == 413 ? "request.too_large" : res.status == 404 ? "request.not_found"
+                             : res.status == 405 ? "request.method_not_allowed" : "request.bad";
+    const std::string message = res.status == 413 ? "the request body is larger than this server accepts" : "the request cannot be handled";
+    send_json(res, error_response(res.status, Error{code, "", 0, 0, message}));
+  });
+  http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+    // Never a crash on input; the details stay out of the response (and out of logs:
+    // they could hold personal data).
+    send_json(res, error_response(500, Error{"server.internal", "", 0, 0, "internal error; nothing was stored"}));
+  });
+  return server;
+}
+
+int BlankettServer::bind() {
+  if (state_->options.port == 0) return state_->http.bind_to_any_port(state_->options.bind);
+  return state_->http.bind_to_port(state_->options.bind, state_->options.port) ? state_->options.port : -1;
+}
+
+bool BlankettServer::listen() { return state_->http.listen_after_bind(); }
+void BlankettServer::stop() { state_->http.stop(); }
+httplib::Server& BlankettServer::http() { return state_->http; }
+
+}  // namespace blankett

@@ -1,0 +1,48 @@
+// The HTTP server of `blankett serve`: routes (docs/api.md) over the engine, the store
+// and the keys. Handlers stay thin: decode, call, answer through api_response.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "blankett/error.h"
+#include "clock.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace blankett {
+
+struct ServeOptions {
+  std::string bind = "127.0.0.1";
+  int port = 8080;                 // 0: any free port
+  std::string data_dir = "./data";
+  std::string forms_dir = "./forms";
+  std::string web_dir = "./web";
+  size_t max_body_bytes = 10 * 1024 * 1024;
+  size_t http_threads = 64;        // request threads (each mostly waits for a commit)
+  TodayFn today = local_today;     // what today() is for the rules
+};
+
+class BlankettServer {
+ public:
+  // Opens the store and keys in data_dir (creating them on first start), publishes the
+  // forms and prepares the routes. Fails with every problem (a broken form, an unsafe key
+  // file, a newer database) before anything listens.
+  static Result<std::unique_ptr<BlankettServer>> create(const ServeOptions& options);
+  ~BlankettServer();
+
+  // Binds; returns the port (useful with port 0) or -1.
+  int bind();
+  // Serves until stop() (from another thread or a signal handler).
+  bool listen();
+  void stop();
+  httplib::Server& http();
+
+ private:
+  struct State;
+  explicit BlankettServer(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace blankett

@@ -1,0 +1,287 @@
+// The HTTP API against a real server on a free loopback port: every status the API
+// promises (docs/api.md), receipts that verify with the published keys, idempotency.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <httplib.h>
+
+#include "blankett/form.h"
+#include "blankett/scenario.h"
+#include "blankett/submission.h"
+#include "audit_command.h"
+#include "http_server.h"
+#include "sqlite_db.h"
+#include "receipt.h"
+#include "signing_keys.h"
+
+namespace blankett {
+namespace {
+
+using nlohmann::json;
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class HttpApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char dir[] = "/tmp/blankett-http-XXXXXX";
+    ASSERT_NE(mkdtemp(dir), nullptr);
+    data_dir_ = dir;
+    ServeOptions options;
+    options.port = 0;
+    options.data_dir = data_dir_ + "/data";
+    options.forms_dir = BLANKETT_SOURCE_DIR "/forms";
+    options.web_dir = data_dir_ + "/no-web";
+    options.max_body_bytes = 256 * 1024;
+    options.today = [] { return std::string("2026-08-15"); };
+    Result<std::unique_ptr<BlankettServer>> server = BlankettServer::create(options);
+    ASSERT_TRUE(server.ok()) << to_string(server.errors().front());
+    server_ = std::move(server).value();
+    port_ = server_->bind();
+    ASSERT_GT(port_, 0);
+    thread_ = std::thread([this] { server_->listen(); });
+    while (!server_->http().is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
+  }
+  void TearDown() override {
+    client_.reset();
+    if (server_) server_->stop();
+    if (thread_.joinable()) thread_.join();
+    server_.reset();
+    std::filesystem::remove_all(data_dir_);
+  }
+
+  // Valid answers for skolskjuts: the final answers of its happy-path scenario.
+  json valid_answers() {
+    const std::string dir = BLANKETT_SOURCE_DIR "/forms/skolskjuts";
+    const FormPtr form = compile_form(slurp(dir + "/form.json")).value();
+    const ScenarioResult r = run_scenario(form, json::parse(slurp(dir + "/tests/happy-path-joint-custody-with-support.json")));
+    EXPECT_TRUE(r.passed);
+    return r.final_answers;
+  }
+  std::string current_version(const std::string& id) {
+    const auto res = client_->Get(("/api/forms/" + id).c_str());
+    return json::parse(res->body)["version"];
+  }
+  httplib::Result post(const std::string& form, const json& body, const std::string& key,
+                       const std::string& type = "application/json") {
+    httplib::Headers headers;
+    if (!key.empty()) headers.emplace("Idempotency-Key", key);
+    return client_->Post(("/api/forms/" + form + "/submissions").c_str(), headers, body.dump(), type.c_str());
+  }
+  httplib::Result post_raw(const std::string& form, const std::string& body, const std::string& key) {
+    httplib::Headers headers{{"Idempotency-Key", key}};
+    return client_->Post(("/api/forms/" + form + "/submissions").c_str(), headers, body, "application/json");
+  }
+
+  std::string data_dir_;
+  std::unique_ptr<BlankettServer> server_;
+  int port_ = 0;
+  std::thread thread_;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+TEST_F(HttpApiTest, ListsFormsAndServesDefinitionsByVersion) {
+  auto res = client_->Get("/api/forms");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  const json forms = json::parse(res->body)["forms"];
+  ASSERT_EQ(forms.size(), 4u);
+  EXPECT_EQ(forms[0]["id"], "arbetsgivarintyg");
+  const std::string version = current_version("skolskjuts");
+  res = client_->Get(("/api/forms/skolskjuts/versions/" + version).c_str());
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->get_header_value("Cache-Control"), "public, max-age=31536000, immutable");
+  EXPECT_EQ(json::parse(res->body)["definition"]["id"], "skolskjuts");
+  EXPECT_EQ(client_->Get("/api/forms/nope")->status, 404);
+  EXPECT_EQ(client_->Get(("/api/forms/skolskjuts/versions/" + std::string(64, 'a')).c_str())->status, 404);
+  EXPECT_EQ(res->get_header_value("X-Content-Type-Options"), "nosniff");
+  EXPECT_NE(res->get_header_value("Content-Security-Policy").find("frame-ancestors 'none'"), std::string::npos);
+}
+
+TEST_F(HttpApiTest, AcceptsAValidSubmissionWithAReceiptThatVerifies) {
+  const json body = {{"version", current_version("skolskjuts")}, {"answers", valid_answers()}};
+  auto res = post("skolskjuts", body, "key-0000-0001");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 201) << res->body;
+  const json answer = json::parse(res->body);
+  const json receipt = answer["receipt"];
+  EXPECT_EQ(receipt["reference"], "SKOL-2026-000001");
+  EXPECT_EQ(receipt["form_id"], "skolskjuts");
+  EXPECT_EQ(receipt["submission_sha256"], sha256_of(answer["submission"].dump()));
+  const auto keys = client_->Get("/api/keys");
+  Result<std::vector<PublicKey>> parsed = parse_public_keys(json::parse(keys->body)["keys"]);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_TRUE(verify_receipt(receipt, parsed.value()).ok());
+
+  // The same key and content again: the same receipt, 200. Other content: 409.
+  res = post("skolskjuts", body, "key-0000-0001");
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(json::parse(res->body)["receipt"], receipt);
+  json other = body;
+  other["answers"]["pupil_name"] = "Someone Else";
+  res = post("skolskjuts", other, "key-0000-0001");
+  EXPECT_EQ(res->status, 409);
+  EXPECT_EQ(json::parse(res->body)["error"]["code"], "submission.idempotency_conflict");
+  // A second submission chains to the first.
+  res = post("skolskjuts", other, "key-0000-0002");
+  ASSERT_EQ(res->status, 201) << res->body;
+  const json second = json::parse(res->body)["receipt"];
+  EXPECT_EQ(second["reference"], "SKOL-2026-000002");
+  EXPECT_EQ(second["previous_receipt_sha256"], receipt_sha256(receipt));
+}
+
+TEST_F(HttpApiTest, RefusesInvalidAnswersWith422InTheEnginesFormat) {
+  json answers = valid_answers();
+  answers["pupil_pnr"] = "811218-9875";
+  const json body = {{"version", current_version("skolskjuts")}, {"answers", answers}, {"language", "en"}};
+  auto res = post("skolskjuts", body, "key-0000-0003");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 422);
+  const json error = json::parse(res->body)["error"];
+  EXPECT_EQ(error["code"], "submission.invalid");
+  ASSERT_GE(error["errors"].size(), 1u) << error.dump();
+  EXPECT_EQ(error["errors"][0]["pointer"], "/answers/pupil_pnr");
+  EXPECT_EQ(error["errors"][0]["code"], "answer.format");
+  EXPECT_EQ(error["errors"][0]["message"], "Enter a valid Swedish personal identity number, YYYYMMDD-NNNN, in “Pupil’s personal identity number”") << error.dump();
+  answers = valid_answers();
+  answers["favourite_colour"] = "blue";
+  res = post("skolskjuts", json{{"version", current_version("skolskjuts")}, {"answers", answers}}, "key-0000-0004");
+  ASSERT_EQ(res->status, 422);
+  EXPECT_EQ(json::parse(res->body)["error"]["errors"][0]["pointer"], "/answers/favourite_colour");
+}
+
+TEST_F(HttpApiTest, BadInputGets4xxWithAJsonError) {
+  const std::string version = current_version("skolskjuts");
+  struct Case {
+    std::string name;
+    httplib::Result res;
+    int status;
+    std::string code;
+  };
+  std::vector<Case> cases;
+  cases.push_back({"malformed JSON", post_raw("skolskjuts", "{\"version\": \n  tru", "key-0000-0005"), 400, "json.syntax"});
+  cases.push_back({"invalid UTF-8", post_raw("skolskjuts", "{\"version\": \"\xff\xfe\"}", "key-0000-0006"), 400, "json.syntax"});
+  cases.push_back({"deep nesting", post_raw("skolskjuts", std::string(5000, '[') + std::string(5000, ']'), "key-0000-0007"), 400, "json.too_deep"});
+  cases.push_back({"unknown form", post("nope", json::object(), "key-0000-0008"), 404, "form.not_found"});
+  cases.push_back({"unknown version", post("skolskjuts", json{{"version", std::string(64, 'b')}, {"answers", json::object()}}, "key-0000-0009"), 404, "form.version_not_found"});
+  cases.push_back({"wrong content type", post("skolskjuts", json::object(), "key-0000-0010", "text/plain"), 415, "request.unsupported_media_type"});
+  cases.push_back({"no idempotency key", post("skolskjuts", json{{"version", version}, {"answers", json::object()}}, ""), 400, "request.idempotency_key"});
+  cases.push_back({"too large", post_raw("skolskjuts", "{\"x\": \"" + std::string(300 * 1024, 'a') + "\"}", "key-0000-0011"), 413, "request.too_large"});
+  cases.push_back({"answers not an object", post("skolskjuts", json{{"version", version}, {"answers", json::array()}}, "key-0000-0012"), 400, "request.missing_answers"});
+  cases.push_back({"unknown body key", post("skolskjuts", json{{"version", version}, {"answers", json::object()}, {"extra", 1}}, "key-0000-0013"), 400, "request.unknown_key"});
+  cases.push_back({"wrong answer type", post("skolskjuts", json{{"version", version}, {"answers", json{{"pupil_name", json::array({1, 2})}}}}, "key-0000-0014"), 422, "submission.invalid"});
+  for (const Case& c : cases) {
+    ASSERT_TRUE(c.res) << c.name;
+    EXPECT_EQ(c.res->status, c.status) << c.name << ": " << c.res->body;
+    const json body = json::parse(c.res->body, nullptr, false);
+    ASSERT_FALSE(body.is_discarded()) << c.name << " did not answer JSON: " << c.res->body;
+    EXPECT_EQ(body["error"]["code"], c.code) << c.name;
+    EXPECT_FALSE(body["error"]["message"].get<std::string>().empty()) << c.name;
+  }
+  const json syntax = json::parse(cases[0].res->body)["error"];
+  EXPECT_EQ(syntax["line"], 2);
+  // Nothing of the above was stored.
+  const auto metrics = client_->Get("/metrics");
+  EXPECT_NE(metrics->body.find("blankett_writer_rows_total 0"), std::string::npos);
+}
+
+class AuditTest : public HttpApiTest {
+ protected:
+  void post_submissions(int n) {
+    const std::string version = current_version("skolskjuts");
+    json answers = valid_answers();
+    for (int i = 0; i < n; ++i) {
+      answers["pupil_name"] = "Pupil " + std::to_string(i);
+      const auto res = post("skolskjuts", json{{"version", version}, {"answers", answers}}, "audit-key-" + std::to_string(1000 + i));
+      ASSERT_EQ(res->status, 201) << res->body;
+    }
+    server_->stop();
+    thread_.join();
+    server_.reset();
+  }
+  // Tampering as someone with the file would: drop the append-only triggers, then edit.
+  void tamper(const char* sql) {
+    Result<sql::Db> db = sql::open_db(data_dir_ + "/data/blankett.db");
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(sql::exec(db.value().get(), "DROP TRIGGER IF EXISTS submissions_no_update; DROP TRIGGER IF EXISTS submissions_no_delete;").ok());
+    ASSERT_TRUE(sql::exec(db.value().get(), sql).ok()) << sql;
+  }
+  std::vector<std::string> problems() {
+    Result<AuditReport> r = audit_chain(data_dir_ + "/data");
+    EXPECT_TRUE(r.ok());
+    std::vector<std::string> out;
+    if (r.ok()) for (const Error& e : r.value().problems) out.push_back(e.code + " " + e.pointer);
+    return out;
+  }
+};
+
+TEST_F(AuditTest, AnIntactChainVerifies) {
+  post_submissions(5);
+  Result<AuditReport> r = audit_chain(data_dir_ + "/data");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.value().rows, 5);
+  EXPECT_TRUE(r.value().problems.empty());
+  std::ostringstream out, err;
+  EXPECT_EQ(audit_command({"verify", "--data", data_dir_ + "/data"}, out, err), 0);
+  EXPECT_NE(out.str().find("audit: 5 submissions, chain intact"), std::string::npos) << out.str();
+}
+
+TEST_F(AuditTest, CatchesAChangedSubmission) {
+  post_submissions(5);
+  tamper("UPDATE submissions SET canonical = replace(canonical, 'Pupil 2', 'Pupil X') WHERE seq = 3;");
+  EXPECT_EQ(problems(), (std::vector<std::string>{"audit.submission_changed /submissions/3"}));
+  std::ostringstream out, err;
+  EXPECT_EQ(audit_command({"verify", "--data", data_dir_ + "/data"}, out, err), 1);
+}
+
+TEST_F(AuditTest, CatchesAChangedReceiptAndColumns) {
+  post_submissions(4);
+  tamper("UPDATE submissions SET received_at = '2020-01-01T00:00:00.000Z' WHERE seq = 2;");
+  EXPECT_EQ(problems(), (std::vector<std::string>{"audit.row_changed /submissions/2"}));
+}
+
+TEST_F(AuditTest, CatchesARemovedRow) {
+  post_submissions(5);
+  tamper("DELETE FROM submissions WHERE seq = 2;");
+  EXPECT_EQ(problems(), (std::vector<std::string>{"audit.gap /submissions/3", "audit.chain_broken /submissions/3"}));
+}
+
+TEST_F(AuditTest, CatchesReorderedRows) {
+  post_submissions(4);
+  tamper("UPDATE submissions SET seq = 100 WHERE seq = 2; UPDATE submissions SET seq = 2 WHERE seq = 3; UPDATE submissions SET seq = 3 WHERE seq = 100;");
+  const std::vector<std::string> p = problems();
+  EXPECT_FALSE(p.empty());
+  EXPECT_NE(std::find(p.begin(), p.end(), "audit.chain_broken /submissions/2"), p.end()) << ::testing::PrintToString(p);
+}
+
+TEST_F(HttpApiTest, HealthAndMetrics) {
+  auto res = client_->Get("/healthz");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(json::parse(res->body)["status"], "ok");
+  post("skolskjuts", json{{"version", current_version("skolskjuts")}, {"answers", valid_answers()}}, "key-0000-0015");
+  res = client_->Get("/metrics");
+  ASSERT_EQ(res->status, 200);
+  EXPECT_NE(res->body.find("blankett_submissions_accepted_total{form=\"skolskjuts\"} 1"), std::string::npos) << res->body;
+  EXPECT_NE(res->body.find("blankett_http_requests_total{method=\"POST\",route=\"/api/forms/{id}/submissions\",status=\"201\"} 1"), std::string::npos);
+  EXPECT_NE(res->body.find("blankett_http_request_duration_seconds_bucket"), std::string::npos);
+  res = client_->Get("/");
+  EXPECT_EQ(res->status, 200);
+  EXPECT_NE(res->body.find("Ansökan om skolskjuts"), std::string::npos);
+  EXPECT_EQ(client_->Get("/../etc/passwd")->status, 404);
+  EXPECT_EQ(client_->Get("/api/nothing")->status, 404);
+}
+
+}  // namespace
+}  // namespace blankett

@@ -1,0 +1,72 @@
+#include "serve_command.h"
+
+#include <csignal>
+#include <iostream>
+#include <string>
+
+#include "http_server.h"
+
+namespace blankett {
+
+namespace {
+
+BlankettServer* g_server = nullptr;
+
+void on_signal(int) {
+  // httplib's stop() only flips flags and shuts the listening socket: safe enough here.
+  if (g_server != nullptr) g_server->stop();
+}
+
+const char kUsage[] =
+    "usage: blankett serve [--port 8080] [--bind 127.0.0.1] [--data ./data] [--forms ./forms]\n"
+    "                      [--web ./web] [--max-body BYTES]\n";
+
+}  // namespace
+
+int serve_command(int argc, char** argv) {
+  ServeOptions options;
+  for (int i = 2; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (i + 1 >= argc) {
+      std::cerr << "blankett serve: " << arg << " needs a value\n" << kUsage;
+      return 2;
+    }
+    const std::string value = argv[++i];
+    try {
+      if (arg == "--port") options.port = std::stoi(value);
+      else if (arg == "--bind") options.bind = value;
+      else if (arg == "--data") options.data_dir = value;
+      else if (arg == "--forms") options.forms_dir = value;
+      else if (arg == "--web") options.web_dir = value;
+      else if (arg == "--max-body") options.max_body_bytes = std::stoul(value);
+      else {
+        std::cerr << "blankett serve: unknown option " << arg << "\n" << kUsage;
+        return 2;
+      }
+    } catch (const std::exception&) {
+      std::cerr << "blankett serve: " << arg << " needs a number, not '" << value << "'\n";
+      return 2;
+    }
+  }
+  Result<std::unique_ptr<BlankettServer>> server = BlankettServer::create(options);
+  if (!server.ok()) {
+    std::cerr << "blankett serve: cannot start:\n";
+    for (const Error& e : server.errors()) std::cerr << "  " << to_string(e) << "\n";
+    return 1;
+  }
+  const int port = server.value()->bind();
+  if (port < 0) {
+    std::cerr << "blankett serve: cannot listen on " << options.bind << ":" << options.port << " (in use?)\n";
+    return 1;
+  }
+  g_server = server.value().get();
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  std::cout << "Blankett serving " << options.forms_dir << " on http://" << options.bind << ":" << port << "/  (data in "
+            << options.data_dir << "; Ctrl-C stops)" << std::endl;
+  const bool ok = server.value()->listen();
+  g_server = nullptr;
+  return ok ? 0 : 1;
+}
+
+}  // namespace blankett

@@ -1,0 +1,113 @@
+// A thin RAII layer over the SQLite C API: owning handles for connections and statements,
+// a transaction guard, and small helpers that turn SQLite's return codes into
+// blankett::Error values. Everything above this file (store, migrations, writer) speaks
+// SQL through these helpers only, and binds every value as a parameter.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <sqlite3.h>
+
+#include "blankett/error.h"
+
+namespace blankett::sql {
+
+struct DbCloser {
+  void operator()(sqlite3* db) const noexcept;
+};
+using Db = std::unique_ptr<sqlite3, DbCloser>;
+
+struct StatementFinalizer {
+  void operator()(sqlite3_stmt* stmt) const noexcept;
+};
+
+// A prepared statement and the connection it belongs to. `bind_rc` keeps the first
+// failed bind so that call sites can bind several values in a row and learn about a
+// failure from the step() that follows, instead of checking every bind.
+struct Statement {
+  sqlite3* db = nullptr;  // not owned; for error messages
+  std::unique_ptr<sqlite3_stmt, StatementFinalizer> stmt;
+  int bind_rc = SQLITE_OK;
+};
+
+// {code "storage.sqlite", message "<what>: <sqlite message> (<extended code name>)"}.
+Error sqlite_error(sqlite3* db, std::string_view what);
+// The extended result code of the last failed call on `db` (e.g. SQLITE_CONSTRAINT_UNIQUE).
+int last_error_code(sqlite3* db);
+
+// Opens (creating if needed) a database file for reading and writing. Sets nothing else:
+// pragmas belong to the caller (open_store).
+Result<Db> open_db(const std::string& path);
+// Opens an existing database file for reading only (audits): fails if it does not exist.
+Result<Db> open_db_read_only(const std::string& path);
+
+// Runs fixed SQL (one or more statements) that has no values in it: pragmas, schema,
+// BEGIN/COMMIT. Never call it with text that was built from data.
+Result<bool> exec(sqlite3* db, const char* sql);
+
+Result<Statement> prepare(sqlite3* db, std::string_view sql);
+
+// Parameters are numbered from 1, as in SQLite (?1, ?2, ...). Text and blobs are copied
+// (SQLITE_TRANSIENT), so the arguments need not outlive the statement.
+void bind_text(Statement& s, int index, std::string_view value);
+void bind_blob(Statement& s, int index, std::string_view bytes);
+void bind_int64(Statement& s, int index, int64_t value);
+void bind_null(Statement& s, int index);
+
+// One step: true if a row is available, false when the statement is done. Also reports
+// an earlier failed bind.
+Result<bool> step(Statement& s);
+// Steps until done, for statements that return no rows (INSERT, UPDATE, ...).
+Result<bool> run(Statement& s);
+// Makes the statement ready to run again with new values (bindings are cleared).
+void reset(Statement& s);
+
+// Columns are numbered from 0, as in SQLite. NULL reads as "" or 0.
+std::string column_text(const Statement& s, int column);
+std::string column_blob(const Statement& s, int column);
+int64_t column_int64(const Statement& s, int column);
+bool column_is_null(const Statement& s, int column);
+
+// A write transaction that rolls back when it goes out of scope, unless commit()
+// succeeded. It starts with BEGIN IMMEDIATE: the write lock is taken (and waited for,
+// with the busy timeout) up front, because a deferred transaction that upgrades from
+// reading to writing can fail with SQLITE_BUSY halfway, where waiting does not help.
+class Transaction {
+ public:
+  static Result<Transaction> begin(sqlite3* db);
+  Transaction(Transaction&& other) noexcept;
+  Transaction& operator=(Transaction&&) = delete;
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction();
+
+  // COMMIT. On failure the transaction is rolled back (now or by the destructor).
+  Result<bool> commit();
+
+ private:
+  explicit Transaction(sqlite3* db) : db_(db) {}
+  void rollback() noexcept;
+  sqlite3* db_;  // nullptr once committed, rolled back or moved from
+};
+
+// A savepoint inside a transaction, rolled back to (and released) when it goes out of
+// scope unless release() succeeded. Lets one item of a batch fail without the others.
+class Savepoint {
+ public:
+  static Result<Savepoint> begin(sqlite3* db);
+  Savepoint(Savepoint&& other) noexcept;
+  Savepoint& operator=(Savepoint&&) = delete;
+  Savepoint(const Savepoint&) = delete;
+  Savepoint& operator=(const Savepoint&) = delete;
+  ~Savepoint();
+
+  Result<bool> release();
+
+ private:
+  explicit Savepoint(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+};
+
+}  // namespace blankett::sql

@@ -1,0 +1,305 @@
+// Tests of the store: pragmas, migrations, form versions, attachments, the database's
+// own guards on the chain (foreign keys, append-only triggers) and the read API.
+#include "store.h"
+
+#include <stdlib.h>
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "blankett/submission.h"
+#include "migrations.h"
+
+namespace blankett {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A fresh directory per test, removed afterwards. Declare it before any Store so the
+// database is closed before its files are removed.
+struct TempDir {
+  std::string path;
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "blankett-store-XXXXXX").string();
+    std::vector<char> buffer(pattern.begin(), pattern.end());
+    buffer.push_back('\0');
+    if (mkdtemp(buffer.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path = buffer.data();
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  std::string file(const char* name) const { return path + "/" + name; }
+};
+
+Store must_open(const std::string& path) {
+  Result<Store> store = open_store(path);
+  if (!store) throw std::runtime_error(to_string(store.errors().front()));
+  return std::move(store).value();
+}
+
+std::string query_text(sqlite3* db, const char* sql) {
+  Result<sql::Statement> s = sql::prepare(db, sql);
+  if (!s) throw std::runtime_error(to_string(s.errors().front()));
+  Result<bool> row = sql::step(s.value());
+  if (!row) throw std::runtime_error(to_string(row.errors().front()));
+  return row.value() ? sql::column_text(s.value(), 0) : "";
+}
+
+FormVersion form_version(const std::string& form_id, const std::string& title) {
+  const std::string definition = R"({"id":")" + form_id + R"(","title":")" + title + R"("})";
+  return FormVersion{form_id, sha256_of(definition), definition, ""};
+}
+
+// A row that continues the chain after `head`, for tests that write without the writer.
+StoredSubmission next_row(const ChainHead& head, const FormVersion& form, const std::string& key) {
+  StoredSubmission row;
+  row.seq = head.seq + 1;
+  row.reference = "REF-" + key;
+  row.form_id = form.form_id;
+  row.version = form.version;
+  row.idempotency_key = key;
+  row.canonical = R"({"answers":{"k":")" + key + R"("}})";
+  row.submission_sha256 = sha256_of(row.canonical);
+  row.received_at = "2024-05-01T10:00:00.000Z";
+  row.receipt = R"({"seq":)" + std::to_string(row.seq) + "}";
+  row.receipt_sha256 = sha256_of(row.receipt);
+  row.previous_receipt_sha256 = head.receipt_sha256;
+  return row;
+}
+
+TEST(Store, PragmasAreWalFullAndForeignKeys) {
+  TempDir dir;
+  Store store = must_open(dir.file("blankett.db"));
+  EXPECT_EQ(query_text(store.db.get(), "PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(query_text(store.db.get(), "PRAGMA synchronous"), "2");  // FULL
+  EXPECT_EQ(query_text(store.db.get(), "PRAGMA foreign_keys"), "1");
+  EXPECT_EQ(query_text(store.db.get(), "PRAGMA busy_timeout"), "5000");
+  EXPECT_TRUE(fs::exists(dir.file("blankett.db-wal")));
+}
+
+TEST(Store, RefusesADatabaseWithoutWal) {
+  Result<Store> store = open_store(":memory:");
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.errors().front().code, "storage.not_wal");
+}
+
+TEST(Store, MigrationsAppliedOnceAndReopenIsIdempotent) {
+  TempDir dir;
+  const std::string path = dir.file("blankett.db");
+  std::string applied_at;
+  {
+    Store store = must_open(path);
+    EXPECT_EQ(current_schema_version(store.db.get()).value(), latest_schema_version());
+    EXPECT_EQ(query_text(store.db.get(), "SELECT COUNT(*) FROM schema_migrations"),
+              std::to_string(schema_migrations().size()));
+    applied_at = query_text(store.db.get(), "SELECT applied_at FROM schema_migrations WHERE version = 1");
+    EXPECT_EQ(applied_at.size(), 24u) << applied_at;  // 2024-05-01T10:00:00.000Z
+    ASSERT_TRUE(put_form_version(store, form_version("f", "x")).ok());
+  }
+  for (int i = 0; i < 3; ++i) {
+    Store store = must_open(path);
+    EXPECT_EQ(query_text(store.db.get(), "SELECT COUNT(*) FROM schema_migrations"),
+              std::to_string(schema_migrations().size()));
+    EXPECT_EQ(query_text(store.db.get(), "SELECT applied_at FROM schema_migrations WHERE version = 1"), applied_at);
+    EXPECT_EQ(list_form_versions(store, "f").value().size(), 1u);  // data kept
+  }
+  // The known migrations are numbered 1..N without gaps.
+  for (size_t i = 0; i < schema_migrations().size(); ++i) EXPECT_EQ(schema_migrations()[i].version, static_cast<int>(i + 1));
+}
+
+TEST(Store, TwoStoresOnOneFileBothOpen) {
+  TempDir dir;
+  const std::string path = dir.file("blankett.db");
+  Store first = must_open(path);
+  Store second = must_open(path);
+  EXPECT_EQ(query_text(second.db.get(), "SELECT COUNT(*) FROM schema_migrations"), "1");
+}
+
+TEST(Store, RefusesANewerSchema) {
+  TempDir dir;
+  const std::string path = dir.file("blankett.db");
+  {
+    Store store = must_open(path);
+    Result<sql::Statement> s = sql::prepare(store.db.get(), "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, 'later')");
+    ASSERT_TRUE(s.ok());
+    sql::bind_int64(s.value(), 1, latest_schema_version() + 1);
+    ASSERT_TRUE(sql::run(s.value()).ok());
+  }
+  Result<Store> reopened = open_store(path);
+  ASSERT_FALSE(reopened.ok());
+  EXPECT_EQ(reopened.errors().front().code, "storage.schema_too_new");
+}
+
+TEST(Store, FormVersionsArePutIdempotentlyAndListed) {
+  TempDir dir;
+  Store store = must_open(dir.file("blankett.db"));
+  FormVersion v1 = form_version("bygglov", "one");
+  v1.published_at = "2024-01-01T00:00:00.000Z";
+  FormVersion v2 = form_version("bygglov", "two");
+  v2.published_at = "2024-02-01T00:00:00.000Z";
+
+  EXPECT_TRUE(put_form_version(store, v1).value());
+  EXPECT_FALSE(put_form_version(store, v1).value());  // already there: fine, nothing changes
+  EXPECT_TRUE(put_form_version(store, v2).value());
+  EXPECT_TRUE(put_form_version(store, form_version("other", "one")).value());
+
+  std::optional<FormVersion> got = get_form_version(store, "bygglov", v1.version).value();
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->definition, v1.definition);
+  EXPECT_EQ(got->published_at, v1.published_at);
+  EXPECT_FALSE(get_form_version(store, "bygglov", std::string(64, 'a')).value().has_value());
+  EXPECT_TRUE(has_form_version(store, "bygglov", v2.version).value());
+  EXPECT_FALSE(has_form_version(store, "other", v2.version).value());
+
+  std::vector<FormVersion> list = list_form_versions(store, "bygglov").value();
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].version, v1.version);  // oldest first
+  EXPECT_EQ(list[1].version, v2.version);
+
+  // published_at defaults to now.
+  EXPECT_EQ(list_form_versions(store, "other").value().front().published_at.size(), 24u);
+
+  // A version that is not the definition's hash is refused.
+  FormVersion forged = v1;
+  forged.definition = R"({"id":"bygglov","title":"forged"})";
+  Result<bool> refused = put_form_version(store, forged);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.errors().front().code, "storage.bad_form_version");
+}
+
+TEST(Store, AttachmentsAreStoredByContentHash) {
+  TempDir dir;
+  Store store = must_open(dir.file("blankett.db"));
+  const std::string bytes("%PDF-1.7\0\x01\x02", 11);
+  Result<std::string> first = put_attachment(store, "application/pdf", bytes);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first.value(), sha256_of(bytes));
+  Result<std::string> again = put_attachment(store, "application/octet-stream", bytes);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again.value(), first.value());
+  EXPECT_EQ(query_text(store.db.get(), "SELECT COUNT(*) FROM attachments"), "1");
+
+  std::optional<Attachment> got = get_attachment(store, first.value()).value();
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->bytes, bytes);
+  EXPECT_EQ(got->size, 11);
+  EXPECT_EQ(got->media_type, "application/pdf");  // the first one stays
+  EXPECT_FALSE(get_attachment(store, std::string(64, '0')).value().has_value());
+}
+
+TEST(Store, ForeignKeyViolationFails) {
+  TempDir dir;
+  Store store = must_open(dir.file("blankett.db"));
+  const FormVersion unknown = form_version("never-published", "x");
+  Result<bool> inserted = insert_submission(store, next_row(ChainHead{}, unknown, "k1"), {});
+  ASSERT_FALSE(inserted.ok());
+  EXPECT_EQ(inserted.errors().front().code, "storage.unknown_form_version");
+  EXPECT_EQ(chain_head(store).value().seq, 0);
+
+  // The same for an attachment that was never stored: the whole insert is refused when
+  // run in a savepoint, as the writer does.
+  const FormVersion known = form_version("f", "x");
+  ASSERT_TRUE(put_form_version(store, known).ok());
+  {
+    Result<sql::Savepoint> sp = sql::Savepoint::begin(store.db.get());
+    ASSERT_TRUE(sp.ok());
+    Result<bool> linked =
+        insert_submission(store, next_row(ChainHead{}, known, "k2"), {{"docs/0", std::string(64, 'b'), "a.pdf"}});
+    ASSERT_FALSE(linked.ok());
+    EXPECT_EQ(linked.errors().front().code, "storage.unknown_attachment");
+  }
+  EXPECT_EQ(chain_head(store).value().seq, 0);
+}
+
+TEST(Store, ReadsSubmissionsAndWalksTheChain) {
+  TempDir dir;
+  Store store = must_open(dir.file("blankett.db"));
+  const FormVersion form = form_version("f", "x");
+  ASSERT_TRUE(put_form_version(store, form).ok());
+  const std::string pdf = "%PDF";
+  const std::string pdf_sha = put_attachment(store, "application/pdf", pdf).value();
+
+  EXPECT_EQ(chain_head(store).value().seq, 0);
+  EXPECT_EQ(chain_head(store).value().receipt_sha256, kNoPreviousReceipt);
+  std::vector<StoredSubmission> rows;
+  for (int i = 0; i < 5; ++i) {
+    StoredSubmission row = next_row(chain_head(store).value(), form, "key" + std::to_string(i));
+    std::vector<SubmissionAttachment> links;
+    if (i == 2) links.push_back({"docs/0", pdf_sha, "plan.pdf"});
+    ASSERT_TRUE(insert_submission(store, row, links).ok());
+    rows.push_back(row);
+  }
+  const ChainHead head = chain_head(store).value();
+  EXPECT_EQ(head.seq, 5);
+  EXPECT_EQ(head.receipt_sha256, rows.back().receipt_sha256);
+
+  std::optional<StoredSubmission> by_key = find_by_idempotency_key(store, "key3").value();
+  ASSERT_TRUE(by_key.has_value());
+  EXPECT_EQ(by_key->seq, 4);
+  EXPECT_EQ(by_key->canonical, rows[3].canonical);
+  EXPECT_EQ(get_submission(store, 2).value()->reference, "REF-key1");
+  EXPECT_EQ(get_submission_by_reference(store, "REF-key4").value()->seq, 5);
+  EXPECT_FALSE(get_submission(store, 6).value().has_value());
+  EXPECT_FALSE(find_by_idempotency_key(store, "nope").value().has_value());
+
+  std::vector<SubmissionAttachment> links = list_submission_attachments(store, 3).value();
+  ASSERT_EQ(links.size(), 1u);
+  EXPECT_EQ(links[0].sha256, pdf_sha);
+  EXPECT_EQ(links[0].name, "plan.pdf");
+  EXPECT_TRUE(list_submission_attachments(store, 2).value().empty());
+
+  std::vector<int64_t> seen;
+  EXPECT_EQ(for_each_submission(store, 2, [&](const StoredSubmission& s) {
+              seen.push_back(s.seq);
+              return s.seq < 4;
+            }).value(),
+            3);
+  EXPECT_EQ(seen, (std::vector<int64_t>{2, 3, 4}));
+}
+
+TEST(Store, TheChainIsAppendOnlyInTheDatabase) {
+  TempDir dir;
+  Store store = must_open(dir.file("blankett.db"));
+  const FormVersion form = form_version("f", "x");
+  ASSERT_TRUE(put_form_version(store, form).ok());
+  const StoredSubmission first = next_row(ChainHead{}, form, "a");
+  ASSERT_TRUE(insert_submission(store, first, {}).ok());
+
+  // A gap in seq, or a link to the wrong receipt, is refused by the trigger.
+  ChainHead gap{5, first.receipt_sha256, ""};
+  Result<bool> gapped = insert_submission(store, next_row(gap, form, "b"), {});
+  ASSERT_FALSE(gapped.ok());
+  EXPECT_EQ(gapped.errors().front().code, "storage.constraint");
+  ChainHead wrong_link{1, std::string(64, 'e'), ""};
+  EXPECT_FALSE(insert_submission(store, next_row(wrong_link, form, "c"), {}).ok());
+
+  // Another key but a reference already used.
+  StoredSubmission same_reference = next_row(chain_head(store).value(), form, "d");
+  same_reference.reference = first.reference;
+  Result<bool> duplicate = insert_submission(store, same_reference, {});
+  ASSERT_FALSE(duplicate.ok());
+  EXPECT_EQ(duplicate.errors().front().code, "storage.duplicate_reference");
+
+  EXPECT_FALSE(sql::exec(store.db.get(), "UPDATE submissions SET receipt = '{}'").ok());
+  EXPECT_FALSE(sql::exec(store.db.get(), "DELETE FROM submissions").ok());
+  EXPECT_FALSE(sql::exec(store.db.get(), "UPDATE form_versions SET definition = x'00'").ok());
+  EXPECT_EQ(get_submission(store, 1).value()->receipt, first.receipt);
+  EXPECT_EQ(chain_head(store).value().seq, 1);
+}
+
+TEST(Store, Sha256HexShape) {
+  EXPECT_TRUE(is_sha256_hex(std::string(64, 'a')));
+  EXPECT_TRUE(is_sha256_hex(sha256_of("x")));
+  EXPECT_FALSE(is_sha256_hex(std::string(64, 'A')));
+  EXPECT_FALSE(is_sha256_hex(std::string(63, 'a')));
+  EXPECT_FALSE(is_sha256_hex(""));
+}
+
+}  // namespace
+}  // namespace blankett

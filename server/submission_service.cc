@@ -1,0 +1,144 @@
+#include "submission_service.h"
+
+#include "blankett/state.h"
+#include "blankett/submission.h"
+#include "blankett/json_input.h"
+#include "receipt.h"
+
+namespace blankett {
+
+namespace {
+
+using nlohmann::json;
+
+// The language for messages: the body's "language", else the first of Accept-Language
+// that the form has, else the form's first language (the engine falls back itself).
+std::string pick_language(const json& body, const std::string& accept_language) {
+  if (body.contains("language") && body["language"].is_string()) return body["language"];
+  for (const char* lang : {"sv", "en", "nb"}) {
+    if (accept_language.rfind(lang, 0) == 0) return lang;
+  }
+  return "";
+}
+
+ApiResponse reject(Metrics& metrics, int status, const Error& e) {
+  metrics.submission_rejected(e.code);
+  return error_response(status, e);
+}
+
+}  // namespace
+
+bool valid_idempotency_key(const std::string& key) {
+  if (key.size() < 8 || key.size() > 128) return false;
+  for (char c : key) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+ApiResponse handle_submission(SubmissionContext& ctx, const SubmissionRequest& req) {
+  Metrics& m = ctx.metrics;
+  const FormPtr current = ctx.catalog.current(req.form_id);
+  if (!current) return reject(m, 404, Error{"form.not_found", "", 0, 0, "there is no published form '" + req.form_id + "'"});
+  if (req.content_type.rfind("application/json", 0) != 0) {
+    return reject(m, 415, Error{"request.unsupported_media_type", "", 0, 0,
+                                "send the submission as application/json (got '" + req.content_type + "')"});
+  }
+  if (!valid_idempotency_key(req.idempotency_key)) {
+    return reject(m, 400, Error{"request.idempotency_key", "", 0, 0,
+                                "an Idempotency-Key header of 8–128 characters (A–Z, a–z, 0–9, '-', '_', '.') is required, "
+                                "so that a retried submission is stored once"});
+  }
+  json body;
+  Error parse_error;
+  if (!parse_json_input(req.body, &body, &parse_error)) return reject(m, 400, parse_error);
+  if (!body.is_object()) return reject(m, 400, Error{"request.wrong_type", "", 0, 0, "the body is a JSON object {\"version\", \"answers\"}"});
+  for (const auto& item : body.items()) {
+    if (item.key() != "version" && item.key() != "answers" && item.key() != "language") {
+      return reject(m, 400, Error{"request.unknown_key", "/" + item.key(), 0, 0,
+                                  "unknown key '" + item.key() + "' (the body has \"version\", \"answers\" and optionally \"language\")"});
+    }
+  }
+  if (!body.contains("version") || !body["version"].is_string()) {
+    return reject(m, 400, Error{"request.missing_version", "/version", 0, 0,
+                                "\"version\" must name the form version the answers were given for (its hash)"});
+  }
+  const std::string version = body["version"];
+  const FormPtr form = ctx.catalog.version(req.form_id, version);
+  if (!form) {
+    return reject(m, 404, Error{"form.version_not_found", "/version", 0, 0,
+                                "the form '" + req.form_id + "' has no published version " + version});
+  }
+  if (!body.contains("answers") || !body["answers"].is_object()) {
+    return reject(m, 400, Error{"request.missing_answers", "/answers", 0, 0, "\"answers\" must be an object {field: answer, …}"});
+  }
+  const std::string lang = pick_language(body, req.accept_language);
+
+  // The same engine as the browser, for the version the citizen used.
+  Result<FormState> created = FormState::create(form, ctx.today());
+  if (!created.ok()) return reject(m, 500, created.errors().front());
+  FormState state = std::move(created).value();
+  Result<bool> applied = state.set_answers(body["answers"]);
+  if (!applied.ok()) {
+    Errors errors = applied.errors();
+    for (Error& e : errors) e.pointer = "/answers" + e.pointer;
+    m.submission_rejected(errors.front().code);
+    return errors_response(422, "submission.invalid", "some answers do not belong to this form", errors);
+  }
+  if (!state.valid()) {
+    Errors errors = state.errors(lang);
+    for (Error& e : errors) e.pointer = "/answers" + e.pointer;
+    m.submission_rejected(errors.front().code);
+    return errors_response(422, "submission.invalid", "the answers do not pass the form's rules", errors);
+  }
+
+  // Hidden fields' answers are gone from the canonical submission: only what counts is kept.
+  const CanonicalSubmission canonical = canonical_submission(state);
+  PendingSubmission pending;
+  pending.form_id = form_id(*form);
+  pending.version = form_version(*form);
+  pending.idempotency_key = req.idempotency_key;
+  pending.canonical = canonical.bytes;
+  pending.submission_sha256 = canonical.sha256;
+  const std::string prefix = form_reference_prefix(*form);
+  const KeyRing& keys = ctx.keys;
+  pending.make_receipt = [&keys, prefix, f = pending.form_id, v = pending.version, h = pending.submission_sha256](const ChainPosition& p) -> Result<SignedReceipt> {
+    ReceiptFields fields;
+    fields.reference = reference_for(prefix, year_of(p.received_at), p.seq);
+    fields.form_id = f;
+    fields.form_version = v;
+    fields.submission_sha256 = h;
+    fields.received_at = p.received_at;
+    fields.previous_receipt_sha256 = p.previous_receipt_sha256;
+    fields.sequence = p.seq;
+    json receipt = sign_receipt(fields, keys);
+    std::string hash = receipt_sha256(receipt);
+    return SignedReceipt{std::move(receipt), std::move(hash)};
+  };
+  const WriteResult written = ctx.writer.submit(std::move(pending)).get();
+  switch (written.status) {
+    case WriteStatus::created:
+    case WriteStatus::existing: {
+      if (written.status == WriteStatus::created) m.submission_accepted(form_id(*form));
+      ApiResponse ok{written.status == WriteStatus::created ? 201 : 200,
+                     {{"status", written.status == WriteStatus::created ? "created" : "existing"},
+                      {"receipt", json::parse(written.receipt)},
+                      {"submission", canonical.document}},
+                     "/api/submissions/" + written.reference};
+      return ok;
+    }
+    case WriteStatus::conflict:
+      return reject(m, 409, Error{"submission.idempotency_conflict", "", 0, 0,
+                                  "this Idempotency-Key was already used for a different submission; use a new key for new answers"});
+    case WriteStatus::failed:
+    default: {
+      const Error e = written.errors.empty() ? Error{"storage.failed", "", 0, 0, "the submission could not be stored"} : written.errors.front();
+      m.submission_rejected(e.code);
+      // Nothing was stored: the client may retry with the same key.
+      return errors_response(503, "submission.not_stored", "the submission was not stored; please try again", written.errors);
+    }
+  }
+}
+
+}  // namespace blankett

@@ -1,0 +1,290 @@
+#include "submission_writer.h"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <exception>
+#include <utility>
+
+#include "blankett/submission.h"
+
+namespace blankett {
+
+namespace {
+
+std::string utc_now() {
+  using namespace std::chrono;
+  const auto now = system_clock::now();
+  const std::time_t seconds = system_clock::to_time_t(now);
+  const auto millis = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char text[64];  // roomy enough for any int the compiler imagines in the fields
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(millis));
+  return text;
+}
+
+Error error(const char* code, std::string message) { return Error{code, "", 0, 0, std::move(message)}; }
+
+WriteResult failed(Errors errors) {
+  WriteResult r;
+  r.status = WriteStatus::failed;
+  r.errors = std::move(errors);
+  return r;
+}
+
+WriteResult from_row(WriteStatus status, const StoredSubmission& row) {
+  WriteResult r;
+  r.status = status;
+  r.seq = row.seq;
+  r.reference = row.reference;
+  r.received_at = row.received_at;
+  r.receipt = row.receipt;
+  r.receipt_sha256 = row.receipt_sha256;
+  return r;
+}
+
+// make_receipt is the caller's code: whatever it does wrong (an error, an exception, a
+// malformed hash) is that submission's failure, never the writer thread's.
+Result<SignedReceipt> call_make_receipt(const MakeReceipt& make_receipt, const ChainPosition& position) {
+  if (!make_receipt) return Errors{error("storage.receipt_failed", "no make_receipt given")};
+  try {
+    Result<SignedReceipt> made = make_receipt(position);
+    if (!made) return made;
+    if (!made.value().receipt.is_object()) {
+      return Errors{error("storage.receipt_failed", "make_receipt returned a receipt that is not a JSON object")};
+    }
+    return made;
+  } catch (const std::exception& e) {
+    return Errors{error("storage.receipt_failed", std::string("make_receipt threw: ") + e.what())};
+  } catch (...) {
+    return Errors{error("storage.receipt_failed", "make_receipt threw")};
+  }
+}
+
+// The row's reference: the receipt's, which is what the citizen sees, else the one the
+// caller chose before the chain position was known.
+Result<std::string> reference_of(const PendingSubmission& p, const nlohmann::json& receipt) {
+  const auto named = receipt.find("reference");
+  if (named == receipt.end() || !named->is_string()) {
+    if (p.reference.empty()) return Errors{error("storage.bad_submission", "the submission has no reference")};
+    return p.reference;
+  }
+  const std::string& reference = named->get_ref<const std::string&>();
+  if (reference.empty()) return Errors{error("storage.bad_submission", "the receipt's reference is empty")};
+  if (!p.reference.empty() && p.reference != reference) {
+    return Errors{error("storage.bad_submission",
+                        "the receipt names reference '" + reference + "' but the submission '" + p.reference + "'")};
+  }
+  return reference;
+}
+
+// insert_submission's errors that concern one submission (a constraint it breaks), as
+// opposed to the database itself failing, which fails the whole batch.
+bool is_item_error(const Errors& errors) { return !errors.empty() && errors.front().code != "storage.sqlite"; }
+
+}  // namespace
+
+SubmissionWriter::SubmissionWriter(Store store, WriterOptions options)
+    : store_(std::move(store)), options_(std::move(options)) {
+  if (!options_.now) options_.now = utc_now;
+  if (options_.max_batch == 0) options_.max_batch = 1;
+  thread_ = std::thread([this] { run(); });
+}
+
+SubmissionWriter::~SubmissionWriter() { close(); }
+
+std::future<WriteResult> SubmissionWriter::submit(PendingSubmission pending) {
+  Queued queued{std::move(pending), std::promise<WriteResult>()};
+  std::future<WriteResult> future = queued.promise.get_future();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!closing_) {
+      queue_.push_back(std::move(queued));
+      wake_.notify_one();
+      return future;
+    }
+  }
+  failed_.fetch_add(1);
+  queued.promise.set_value(failed({error("storage.writer_closed", "the submission writer is shut down")}));
+  return future;
+}
+
+void SubmissionWriter::close() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    closing_ = true;
+  }
+  wake_.notify_one();
+  std::lock_guard<std::mutex> lock(join_mutex_);
+  if (thread_.joinable()) thread_.join();
+}
+
+WriterStats SubmissionWriter::stats() const {
+  WriterStats s;
+  s.batches = batches_.load();
+  s.rows = rows_.load();
+  s.existing = existing_.load();
+  s.conflicts = conflicts_.load();
+  s.failed = failed_.load();
+  s.failed_batches = failed_batches_.load();
+  return s;
+}
+
+void SubmissionWriter::run() {
+  for (;;) {
+    std::vector<Queued> batch;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait(lock, [this] { return closing_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // closing, and everything queued has been written
+      // No waiting for more to arrive: while one batch is being committed the next one
+      // queues up by itself, so batches grow with load and a lone submission is not delayed.
+      while (!queue_.empty() && batch.size() < options_.max_batch) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    write_batch(batch);
+  }
+}
+
+void SubmissionWriter::write_batch(std::vector<Queued>& batch) {
+  std::vector<WriteResult> results;
+  Result<bool> written = Errors{error("storage.sqlite", "batch not written")};
+  try {
+    written = write_transaction(batch, results);
+  } catch (const std::exception& e) {  // bad_alloc and the like; the transaction guard rolled back
+    written = Errors{error("storage.sqlite", std::string("writing the batch failed: ") + e.what())};
+  } catch (...) {
+    written = Errors{error("storage.sqlite", "writing the batch failed")};
+  }
+  if (!written) {
+    failed_batches_.fetch_add(1);
+    failed_.fetch_add(batch.size());
+    for (Queued& q : batch) q.promise.set_value(failed(written.errors()));
+    return;
+  }
+  // Counted before the futures are fulfilled, so a caller that has its result also sees it
+  // in the stats.
+  batches_.fetch_add(1);
+  for (const WriteResult& r : results) {
+    switch (r.status) {
+      case WriteStatus::created: rows_.fetch_add(1); break;
+      case WriteStatus::existing: existing_.fetch_add(1); break;
+      case WriteStatus::conflict: conflicts_.fetch_add(1); break;
+      case WriteStatus::failed: failed_.fetch_add(1); break;
+    }
+  }
+  for (size_t i = 0; i < batch.size(); ++i) batch[i].promise.set_value(std::move(results[i]));
+}
+
+Result<bool> SubmissionWriter::write_transaction(std::vector<Queued>& batch, std::vector<WriteResult>& results) {
+  sqlite3* db = store_.db.get();
+  results.assign(batch.size(), WriteResult{});
+  Result<sql::Transaction> txn = sql::Transaction::begin(db);
+  if (!txn) return txn.errors();
+  // Read inside the transaction, under the write lock: nobody can move the head meanwhile.
+  Result<ChainHead> head_now = chain_head(store_);
+  if (!head_now) return head_now.errors();
+  ChainHead head = std::move(head_now).value();
+
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const PendingSubmission& p = batch[i].pending;
+    WriteResult& result = results[i];
+
+    // Idempotency. The lookup sees this transaction's own rows, so a key repeated inside
+    // one batch behaves exactly as if the two submissions had come one after the other.
+    Result<std::optional<StoredSubmission>> earlier = find_by_idempotency_key(store_, p.idempotency_key);
+    if (!earlier) return earlier.errors();
+    if (earlier.value()) {
+      if (earlier.value()->submission_sha256 == p.submission_sha256) {
+        result = from_row(WriteStatus::existing, *earlier.value());
+      } else {
+        result.status = WriteStatus::conflict;
+        result.errors = {error("storage.idempotency_conflict",
+                               "idempotency key '" + p.idempotency_key + "' was used for a different submission")};
+      }
+      continue;
+    }
+
+    // Checked before make_receipt, so that receipts are made only for what will be stored.
+    if (p.idempotency_key.empty()) {
+      result = failed({error("storage.bad_submission", "a submission needs an idempotency key")});
+      continue;
+    }
+    if (sha256_of(p.canonical) != p.submission_sha256) {
+      result = failed({error("storage.bad_submission", "submission_sha256 is not the SHA-256 of the canonical bytes")});
+      continue;
+    }
+    Result<bool> known = has_form_version(store_, p.form_id, p.version);
+    if (!known) return known.errors();
+    if (!known.value()) {
+      result = failed({error("storage.unknown_form_version",
+                             "form '" + p.form_id + "' has no published version " + p.version)});
+      continue;
+    }
+
+    ChainPosition position{head.seq + 1, head.receipt_sha256, now_not_before(head.received_at)};
+    Result<SignedReceipt> made = call_make_receipt(p.make_receipt, position);
+    if (!made) {
+      result = failed(made.errors());
+      continue;
+    }
+    StoredSubmission row{position.seq,        std::string(),       p.form_id,
+                         p.version,           p.idempotency_key,   p.canonical,
+                         p.submission_sha256, position.received_at, std::string(),
+                         made.value().sha256, position.previous_receipt_sha256};
+    try {
+      row.receipt = made.value().receipt.dump();
+    } catch (const std::exception& e) {  // nlohmann refuses invalid UTF-8 in strings
+      result = failed({error("storage.receipt_failed", std::string("cannot serialise the receipt: ") + e.what())});
+      continue;
+    }
+    // The link the next receipt will hold must be recomputable from what is stored, or the
+    // chain could not be audited from the database.
+    if (row.receipt_sha256 != sha256_of(row.receipt)) {
+      result = failed({error("storage.receipt_failed",
+                             "make_receipt's sha256 is not the SHA-256 of the receipt's canonical JSON")});
+      continue;
+    }
+    Result<std::string> reference = reference_of(p, made.value().receipt);
+    if (!reference) {
+      result = failed(reference.errors());
+      continue;
+    }
+    row.reference = std::move(reference).value();
+
+    // A savepoint per submission: if one breaks a constraint (an unknown attachment, a
+    // reference already used) only its own rows are undone and the batch goes on.
+    Result<sql::Savepoint> savepoint = sql::Savepoint::begin(db);
+    if (!savepoint) return savepoint.errors();
+    Result<bool> inserted = insert_submission(store_, row, p.attachments);
+    if (!inserted) {
+      // SQLite ends the whole transaction on some errors (disk full, I/O); then nothing of
+      // the batch can be kept.
+      if (!is_item_error(inserted.errors()) || sqlite3_get_autocommit(db) != 0) return inserted.errors();
+      result = failed(inserted.errors());
+      continue;  // the savepoint's destructor undoes this submission's rows
+    }
+    Result<bool> released = savepoint.value().release();
+    if (!released) return released.errors();
+
+    result = from_row(WriteStatus::created, row);
+    head = ChainHead{row.seq, row.receipt_sha256, row.received_at};
+  }
+
+  // synchronous=FULL: when COMMIT returns, the WAL is on disk, so every receipt of this
+  // batch survives a crash or power loss from here on. Only now may anyone see them.
+  return txn.value().commit();
+}
+
+std::string SubmissionWriter::now_not_before(const std::string& previous) const {
+  // Timestamps of this fixed format compare as strings. A wall clock stepped back (NTP)
+  // must not make a later seq look earlier than the one before it.
+  std::string now = options_.now();
+  return now < previous ? previous : now;
+}
+
+}  // namespace blankett

@@ -1,0 +1,148 @@
+// The `blankett verify` command (verify_command.h): argument handling, reading the files,
+// and reporting; the checking itself is verify_receipt (receipt.h).
+#include "verify_command.h"
+
+#include <optional>
+
+#include "blankett/submission.h"
+#include "files.h"
+#include "receipt.h"
+#include "signing_keys.h"
+
+namespace blankett {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr char kUsage[] = "usage: blankett verify <receipt.json> --key <key.pub | keys.json> [--submission <file>]\n";
+
+struct Options {
+  std::string receipt;
+  std::vector<std::string> keys;
+  std::string submission;  // "" = not given
+};
+
+int usage(std::ostream& err, const std::string& problem) {
+  err << "blankett verify: " << problem << "\n" << kUsage;
+  return 2;
+}
+
+// Fills `options` or returns the problem with the arguments.
+std::optional<std::string> parse_args(const std::vector<std::string>& args, Options* options) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    std::string value;
+    std::string name = a;
+    if (a.rfind("--", 0) == 0 && a.find('=') != std::string::npos) {
+      name = a.substr(0, a.find('='));
+      value = a.substr(a.find('=') + 1);
+    } else if (a == "--key" || a == "--submission") {
+      if (i + 1 >= args.size()) return a + " needs a file";
+      value = args[++i];
+    }
+    if (name == "--key") {
+      if (value.empty()) return "--key needs a file";
+      options->keys.push_back(value);
+    } else if (name == "--submission") {
+      if (value.empty()) return "--submission needs a file";
+      if (!options->submission.empty()) return "--submission is given twice";
+      options->submission = value;
+    } else if (a.size() > 1 && a[0] == '-') {
+      return "unknown option '" + a + "'";
+    } else if (!options->receipt.empty()) {
+      return "one receipt at a time ('" + options->receipt + "' and '" + a + "')";
+    } else {
+      options->receipt = a;
+    }
+  }
+  if (options->receipt.empty()) return "which receipt? give the receipt's JSON file";
+  return std::nullopt;
+}
+
+void print(std::ostream& out, const std::string& file, const Error& e) {
+  out << file << ": " << e.code << ": " << e.message;
+  if (!e.pointer.empty()) out << " [" << e.pointer << "]";
+  out << "\n";
+}
+
+std::optional<json> parse_json(const std::string& text, std::string* problem) {
+  try {
+    return json::parse(text);
+  } catch (const json::parse_error& e) {
+    *problem = e.what();
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+int verify_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  Options options;
+  if (std::optional<std::string> problem = parse_args(args, &options)) return usage(err, *problem);
+  if (options.keys.empty()) {
+    return usage(err,
+                 "a public key is needed to verify a receipt. Pass the municipality's key file (keys/<key_id>.pub)\n"
+                 "or the JSON array its server publishes at GET /api/keys, saved to a file, with --key.\n"
+                 "blankett does not fetch keys over the network: obtain them from a source you trust.");
+  }
+
+  // Read everything first: a file that cannot be read is a usage problem (exit 2).
+  const std::optional<std::string> receipt_text = read_file(options.receipt);
+  if (!receipt_text) return usage(err, "cannot read " + options.receipt);
+  std::vector<std::string> key_texts;
+  for (const std::string& k : options.keys) {
+    std::optional<std::string> text = read_file(k);
+    if (!text) return usage(err, "cannot read " + k);
+    key_texts.push_back(std::move(*text));
+  }
+  std::optional<std::string> submission;
+  if (!options.submission.empty()) {
+    submission = read_file(options.submission);
+    if (!submission) return usage(err, "cannot read " + options.submission);
+  }
+
+  std::vector<PublicKey> keys;
+  for (std::size_t i = 0; i < options.keys.size(); ++i) {
+    std::string problem;
+    const std::optional<json> j = parse_json(key_texts[i], &problem);
+    if (!j) {
+      print(out, options.keys[i], Error{"keys.bad_public_key", "", 0, 0, "not valid JSON: " + problem});
+      return 1;
+    }
+    Result<std::vector<PublicKey>> parsed = parse_public_keys(*j);
+    if (!parsed.ok()) {
+      for (const Error& e : parsed.errors()) print(out, options.keys[i], e);
+      return 1;
+    }
+    for (PublicKey& k : parsed.value()) keys.push_back(std::move(k));
+  }
+
+  std::string problem;
+  const std::optional<json> receipt = parse_json(*receipt_text, &problem);
+  if (!receipt) {
+    print(out, options.receipt, Error{"receipt.bad_format", "", 0, 0, "not valid JSON: " + problem});
+    return 1;
+  }
+  const Result<bool> verified = verify_receipt(*receipt, keys);
+  if (!verified.ok()) {
+    for (const Error& e : verified.errors()) print(out, options.receipt, e);
+    return 1;
+  }
+  const ReceiptFields fields = read_receipt(*receipt).value();
+  if (submission) {
+    const std::string actual = sha256_of(*submission);
+    if (actual != fields.submission_sha256) {
+      print(out, options.submission,
+            Error{"receipt.submission_mismatch", "/submission_sha256", 0, 0,
+                  "the file's SHA-256 is " + actual + " but receipt " + fields.reference + " was issued for " +
+                      fields.submission_sha256 + " (the receipt's signature itself is valid)"});
+      return 1;
+    }
+  }
+  out << "receipt " << fields.reference << " verifies: signed by " << fields.key_id << " at " << fields.received_at << "\n";
+  if (submission) out << "submission " << options.submission << " matches: sha256 " << fields.submission_sha256 << "\n";
+  return 0;
+}
+
+}  // namespace blankett
