@@ -3,6 +3,8 @@
 #include "signing_keys.h"
 
 #include <gtest/gtest.h>
+
+#include "temp_dir.h"
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,18 +21,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-// A fresh directory per test, removed afterwards.
-struct TempDir {
-  std::string path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "blankett-keys-XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) != nullptr) path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 mode_t mode_of(const std::string& path) {
   struct stat st {};

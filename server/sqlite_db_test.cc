@@ -12,27 +12,13 @@
 
 #include <gtest/gtest.h>
 
+#include "temp_dir.h"
+
 namespace blankett::sql {
 namespace {
 
 namespace fs = std::filesystem;
 
-// A fresh directory per test, removed afterwards.
-struct TempDir {
-  std::string path;
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "blankett-sqlite-XXXXXX").string();
-    std::vector<char> buffer(pattern.begin(), pattern.end());
-    buffer.push_back('\0');
-    if (mkdtemp(buffer.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path = buffer.data();
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string file(const char* name) const { return path + "/" + name; }
-};
 
 Db must_open(const std::string& path) {
   Result<Db> db = open_db(path);

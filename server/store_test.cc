@@ -11,6 +11,8 @@
 
 #include <gtest/gtest.h>
 
+#include "temp_dir.h"
+
 #include "blankett/submission.h"
 #include "migrations.h"
 
@@ -19,23 +21,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A fresh directory per test, removed afterwards. Declare it before any Store so the
-// database is closed before its files are removed.
-struct TempDir {
-  std::string path;
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "blankett-store-XXXXXX").string();
-    std::vector<char> buffer(pattern.begin(), pattern.end());
-    buffer.push_back('\0');
-    if (mkdtemp(buffer.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path = buffer.data();
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string file(const char* name) const { return path + "/" + name; }
-};
+// TempDir (temp_dir.h): declare it before any Store or writer, so the database is closed
+// before its files are removed.
 
 Store must_open(const std::string& path) {
   Result<Store> store = open_store(path);

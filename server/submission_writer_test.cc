@@ -15,6 +15,8 @@
 
 #include <gtest/gtest.h>
 
+#include "temp_dir.h"
+
 #include "blankett/submission.h"
 
 namespace blankett {
@@ -22,23 +24,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A fresh directory per test, removed afterwards. Declare it before any Store or writer
-// so the database is closed before its files are removed.
-struct TempDir {
-  std::string path;
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "blankett-writer-XXXXXX").string();
-    std::vector<char> buffer(pattern.begin(), pattern.end());
-    buffer.push_back('\0');
-    if (mkdtemp(buffer.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path = buffer.data();
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string db() const { return path + "/blankett.db"; }
-};
+// TempDir (temp_dir.h): declare it before any Store or writer, so the database is closed
+// before its files are removed.
 
 Store must_open(const std::string& path) {
   Result<Store> store = open_store(path);
@@ -112,7 +99,7 @@ int64_t count(Store& store, const char* sql) {
 
 TEST(SubmissionWriter, ReturnsTheStoredReceiptOfANewSubmission) {
   TempDir dir;
-  SubmissionWriter writer(fresh_store(dir.db()));
+  SubmissionWriter writer(fresh_store(dir.file("blankett.db")));
   const PendingSubmission p = pending("k1");
   WriteResult r = writer.submit(p).get();
   ASSERT_EQ(r.status, WriteStatus::created) << (r.errors.empty() ? "" : to_string(r.errors.front()));
@@ -131,7 +118,7 @@ TEST(SubmissionWriter, ReturnsTheStoredReceiptOfANewSubmission) {
   writer.close();
   EXPECT_EQ(writer.stats().rows, 2u);
 
-  Store store = must_open(dir.db());
+  Store store = must_open(dir.file("blankett.db"));
   std::optional<StoredSubmission> row = get_submission(store, 1).value();
   ASSERT_TRUE(row.has_value());
   EXPECT_EQ(row->canonical, p.canonical);
@@ -141,7 +128,7 @@ TEST(SubmissionWriter, ReturnsTheStoredReceiptOfANewSubmission) {
 
 TEST(SubmissionWriter, SameKeySameHashIsExistingDifferentHashIsConflict) {
   TempDir dir;
-  SubmissionWriter writer(fresh_store(dir.db()));
+  SubmissionWriter writer(fresh_store(dir.file("blankett.db")));
   WriteResult created = writer.submit(pending("k1")).get();
   ASSERT_EQ(created.status, WriteStatus::created);
 
@@ -165,13 +152,13 @@ TEST(SubmissionWriter, SameKeySameHashIsExistingDifferentHashIsConflict) {
   EXPECT_EQ(stats.rows, 1u);
   EXPECT_EQ(stats.existing, 1u);
   EXPECT_EQ(stats.conflicts, 1u);
-  Store store = must_open(dir.db());
+  Store store = must_open(dir.file("blankett.db"));
   EXPECT_EQ(count(store, "SELECT COUNT(*) FROM submissions"), 1);
 }
 
 TEST(SubmissionWriter, DuplicateKeysInOneBatchBehaveAsIfSequential) {
   TempDir dir;
-  SubmissionWriter writer(fresh_store(dir.db()));
+  SubmissionWriter writer(fresh_store(dir.file("blankett.db")));
   Gate gate;
   std::future<WriteResult> held = writer.submit(gate.submission());
   gate.entered.wait();
@@ -197,7 +184,7 @@ TEST(SubmissionWriter, DuplicateKeysInOneBatchBehaveAsIfSequential) {
 
 TEST(SubmissionWriter, TheReceiptMayNameTheReferenceAndMustMatchItsHash) {
   TempDir dir;
-  SubmissionWriter writer(fresh_store(dir.db()));
+  SubmissionWriter writer(fresh_store(dir.file("blankett.db")));
   // A reference that depends on the chain position, known only inside make_receipt.
   PendingSubmission numbered = pending("k1");
   numbered.reference.clear();
@@ -233,7 +220,7 @@ TEST(SubmissionWriter, TheReceiptMayNameTheReferenceAndMustMatchItsHash) {
 
 TEST(SubmissionWriter, UnknownFormVersionFailsAndStoresNothing) {
   TempDir dir;
-  SubmissionWriter writer(fresh_store(dir.db()));
+  SubmissionWriter writer(fresh_store(dir.file("blankett.db")));
   PendingSubmission p = pending("k1");
   p.version = std::string(64, 'f');
   bool receipt_made = false;
@@ -262,14 +249,14 @@ TEST(SubmissionWriter, UnknownFormVersionFailsAndStoresNothing) {
 
 TEST(SubmissionWriter, LinksAttachments) {
   TempDir dir;
-  Store store = fresh_store(dir.db());
+  Store store = fresh_store(dir.file("blankett.db"));
   const std::string sha = put_attachment(store, "image/png", "\x89PNG").value();
   SubmissionWriter writer(std::move(store));
   PendingSubmission p = pending("k1");
   p.attachments.push_back({"photos/0", sha, "fasad.png"});
   ASSERT_EQ(writer.submit(p).get().status, WriteStatus::created);
   writer.close();
-  Store reopened = must_open(dir.db());
+  Store reopened = must_open(dir.file("blankett.db"));
   std::vector<SubmissionAttachment> links = list_submission_attachments(reopened, 1).value();
   ASSERT_EQ(links.size(), 1u);
   EXPECT_EQ(links[0].field_path, "photos/0");
@@ -278,7 +265,7 @@ TEST(SubmissionWriter, LinksAttachments) {
 
 TEST(SubmissionWriter, FailingMakeReceiptLeavesTheDatabaseUnchanged) {
   TempDir dir;
-  SubmissionWriter writer(fresh_store(dir.db()));
+  SubmissionWriter writer(fresh_store(dir.file("blankett.db")));
   ASSERT_EQ(writer.submit(pending("before")).get().status, WriteStatus::created);
 
   Gate gate;
@@ -315,14 +302,14 @@ TEST(SubmissionWriter, FailingMakeReceiptLeavesTheDatabaseUnchanged) {
   writer.close();
   EXPECT_EQ(writer.stats().failed, 6u);
 
-  Store store = must_open(dir.db());
+  Store store = must_open(dir.file("blankett.db"));
   EXPECT_EQ(count(store, "SELECT COUNT(*) FROM submissions"), 3);
   EXPECT_EQ(count(store, "SELECT COUNT(*) FROM submissions WHERE idempotency_key LIKE 'bad%'"), 0);
 }
 
 TEST(SubmissionWriter, OneFailingSubmissionDoesNotFailItsBatch) {
   TempDir dir;
-  SubmissionWriter writer(fresh_store(dir.db()));
+  SubmissionWriter writer(fresh_store(dir.file("blankett.db")));
   Gate gate;
   std::future<WriteResult> held = writer.submit(gate.submission());
   gate.entered.wait();
@@ -352,7 +339,7 @@ TEST(SubmissionWriter, OneFailingSubmissionDoesNotFailItsBatch) {
 
 TEST(SubmissionWriter, AFailedTransactionFailsTheWholeBatch) {
   TempDir dir;
-  Store store = fresh_store(dir.db());
+  Store store = fresh_store(dir.file("blankett.db"));
   // A database that may not grow past a few pages: the large submission in the middle of
   // the batch fails with SQLITE_FULL after the two before it were written in the same
   // transaction. Neither may survive.
@@ -385,18 +372,18 @@ TEST(SubmissionWriter, AFailedTransactionFailsTheWholeBatch) {
   ASSERT_EQ(next.status, WriteStatus::created) << to_string(next.errors.front());
   EXPECT_EQ(next.seq, 2);
   writer.close();
-  Store reopened = must_open(dir.db());
+  Store reopened = must_open(dir.file("blankett.db"));
   EXPECT_EQ(count(reopened, "SELECT COUNT(*) FROM submissions"), 2);
   EXPECT_FALSE(find_by_idempotency_key(reopened, "small1").value().has_value());
 }
 
 TEST(SubmissionWriter, ABusyDatabaseFailsTheBatchAndRecovers) {
   TempDir dir;
-  Result<Store> opened = open_store(dir.db(), StoreOptions{30});
+  Result<Store> opened = open_store(dir.file("blankett.db"), StoreOptions{30});
   ASSERT_TRUE(opened.ok());
   ASSERT_TRUE(put_form_version(opened.value(), FormVersion{"bygglov", sha256_of(kDefinition), kDefinition, ""}).ok());
   SubmissionWriter writer(std::move(opened).value());
-  Store other = must_open(dir.db());
+  Store other = must_open(dir.file("blankett.db"));
   {
     Result<sql::Transaction> lock = sql::Transaction::begin(other.db.get());  // holds the write lock
     ASSERT_TRUE(lock.ok());
@@ -416,7 +403,7 @@ TEST(SubmissionWriter, ReceivedAtNeverGoesBackwards) {
   size_t tick = 0;
   WriterOptions options;
   options.now = [&] { return clock[tick++ % clock.size()]; };
-  SubmissionWriter writer(fresh_store(dir.db()), options);
+  SubmissionWriter writer(fresh_store(dir.file("blankett.db")), options);
   EXPECT_EQ(writer.submit(pending("a")).get().received_at, "2024-05-01T10:00:05.000Z");
   EXPECT_EQ(writer.submit(pending("b")).get().received_at, "2024-05-01T10:00:05.000Z");  // clock stepped back
   EXPECT_EQ(writer.submit(pending("c")).get().received_at, "2024-05-01T10:00:07.000Z");
@@ -424,7 +411,7 @@ TEST(SubmissionWriter, ReceivedAtNeverGoesBackwards) {
 
 TEST(SubmissionWriter, CloseDrainsTheQueueAndRefusesLaterSubmissions) {
   TempDir dir;
-  auto writer = std::make_unique<SubmissionWriter>(fresh_store(dir.db()));
+  auto writer = std::make_unique<SubmissionWriter>(fresh_store(dir.file("blankett.db")));
   Gate gate;
   std::future<WriteResult> held = writer->submit(gate.submission());
   gate.entered.wait();
@@ -444,7 +431,7 @@ TEST(SubmissionWriter, CloseDrainsTheQueueAndRefusesLaterSubmissions) {
   EXPECT_EQ(late.errors.front().code, "storage.writer_closed");
   writer->close();  // again: harmless
   writer.reset();
-  Store store = must_open(dir.db());
+  Store store = must_open(dir.file("blankett.db"));
   EXPECT_EQ(chain_head(store).value().seq, 51);
 }
 
@@ -455,7 +442,7 @@ TEST(SubmissionWriter, ManyThreadsGetOneContiguousDurableChain) {
   constexpr int kTotal = kThreads * kPerThread;
   WriterStats stats;
   {
-    SubmissionWriter writer(fresh_store(dir.db()));
+    SubmissionWriter writer(fresh_store(dir.file("blankett.db")));
     std::vector<std::thread> threads;
     std::vector<int> created(kThreads, 0);
     const auto start = std::chrono::steady_clock::now();
@@ -481,7 +468,7 @@ TEST(SubmissionWriter, ManyThreadsGetOneContiguousDurableChain) {
   EXPECT_EQ(stats.failed, 0u);
 
   // Reopened from disk: every row there, seq 1..N, each linked to the one before.
-  Store store = must_open(dir.db());
+  Store store = must_open(dir.file("blankett.db"));
   int64_t expected_seq = 1;
   std::string previous = kNoPreviousReceipt;
   std::string previous_received_at;
