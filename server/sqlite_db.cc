@@ -10,7 +10,47 @@ void DbCloser::operator()(sqlite3* db) const noexcept {
   sqlite3_close_v2(db);
 }
 
-void StatementFinalizer::operator()(sqlite3_stmt* stmt) const noexcept { sqlite3_finalize(stmt); }
+void StatementFinalizer::operator()(sqlite3_stmt* stmt) const noexcept {
+  if (cache != nullptr) {
+    cache->give_back(stmt);
+  } else {
+    sqlite3_finalize(stmt);
+  }
+}
+
+StatementCache::~StatementCache() {
+  for (auto& [sql, list] : idle_) {
+    for (sqlite3_stmt* stmt : list) sqlite3_finalize(stmt);
+  }
+}
+
+Result<Statement> StatementCache::prepare(std::string_view sql) {
+  auto it = idle_.find(std::string(sql));
+  if (it != idle_.end() && !it->second.empty()) {
+    Statement s;
+    s.db = db_;
+    s.stmt = std::unique_ptr<sqlite3_stmt, StatementFinalizer>(it->second.back(), StatementFinalizer{this});
+    it->second.pop_back();
+    return s;
+  }
+  Result<Statement> fresh = sql::prepare(db_, sql);
+  if (!fresh.ok()) return fresh;
+  Statement s;
+  s.db = db_;
+  s.stmt = std::unique_ptr<sqlite3_stmt, StatementFinalizer>(fresh.value().stmt.release(), StatementFinalizer{this});
+  return s;
+}
+
+void StatementCache::give_back(sqlite3_stmt* stmt) noexcept {
+  if (stmt == nullptr) return;
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  try {
+    idle_[sqlite3_sql(stmt)].push_back(stmt);
+  } catch (...) {
+    sqlite3_finalize(stmt);  // out of memory: just drop it
+  }
+}
 
 Error sqlite_error(sqlite3* db, std::string_view what) {
   std::string message(what);

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_map>
+#include <vector>
 #include <string_view>
 
 #include <sqlite3.h>
@@ -19,7 +21,12 @@ struct DbCloser {
 };
 using Db = std::unique_ptr<sqlite3, DbCloser>;
 
+class StatementCache;
+
+// Finalizes a statement, or, for one lent by a StatementCache, resets it and hands it
+// back so the next use skips SQLite's compile step.
 struct StatementFinalizer {
+  StatementCache* cache = nullptr;
   void operator()(sqlite3_stmt* stmt) const noexcept;
 };
 
@@ -48,6 +55,24 @@ Result<Db> open_db_read_only(const std::string& path);
 Result<bool> exec(sqlite3* db, const char* sql);
 
 Result<Statement> prepare(sqlite3* db, std::string_view sql);
+
+// Idle prepared statements of one connection, by SQL text. prepare() lends one (or
+// compiles a new one); destroying the Statement returns it, reset and unbound. Like its
+// connection, use it from one thread at a time, and destroy it before the connection
+// (all lent statements must have come back by then).
+class StatementCache {
+ public:
+  explicit StatementCache(sqlite3* db) : db_(db) {}
+  ~StatementCache();
+  StatementCache(const StatementCache&) = delete;
+  StatementCache& operator=(const StatementCache&) = delete;
+  Result<Statement> prepare(std::string_view sql);
+  void give_back(sqlite3_stmt* stmt) noexcept;
+
+ private:
+  sqlite3* db_;
+  std::unordered_map<std::string, std::vector<sqlite3_stmt*>> idle_;
+};
 
 // Parameters are numbered from 1, as in SQLite (?1, ?2, ...). Text and blobs are copied
 // (SQLITE_TRANSIENT), so the arguments need not outlive the statement.

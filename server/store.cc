@@ -9,6 +9,11 @@ namespace blankett {
 
 namespace {
 
+// Statements come from the connection's cache: the writer runs the same few statements
+// for every submission, and compiling them each time was most of its CPU.
+Result<sql::Statement> prepare(Store& store, std::string_view sql) { return store.statements->prepare(sql); }
+
+
 // Reads the single value a pragma returns, as text.
 Result<std::string> pragma_value(sqlite3* db, const char* pragma) {
   Result<sql::Statement> s = sql::prepare(db, pragma);
@@ -80,7 +85,7 @@ Result<std::optional<StoredSubmission>> submission_where(Store& store, const std
                                                          const std::function<void(sql::Statement&)>& bind) {
   // `where` is one of the fixed conditions below, never data; values go through `bind`.
   Result<sql::Statement> s =
-      sql::prepare(store.db.get(), std::string("SELECT ") + kSubmissionColumns + " FROM submissions WHERE " + where);
+      prepare(store, std::string("SELECT ") + kSubmissionColumns + " FROM submissions WHERE " + where);
   if (!s) return s.errors();
   bind(s.value());
   return one_submission(s.value());
@@ -120,7 +125,9 @@ Result<Store> open_store(const std::string& path, const StoreOptions& options) {
   if (!configured) return configured.errors();
   Result<int> migrated = migrate(db.value().get());
   if (!migrated) return migrated.errors();
-  return Store{std::move(db).value()};
+  Store store{std::move(db).value(), nullptr};
+  store.statements = std::make_unique<sql::StatementCache>(store.db.get());
+  return store;
 }
 
 // --- Form versions -----------------------------------------------------------------------
@@ -131,8 +138,8 @@ Result<bool> put_form_version(Store& store, const FormVersion& form) {
                         "form version of '" + form.form_id + "' must be the SHA-256 of its definition"}};
   }
   sqlite3* db = store.db.get();
-  Result<sql::Statement> insert = sql::prepare(
-      db,
+  Result<sql::Statement> insert = prepare(
+      store,
       "INSERT INTO form_versions (form_id, version, definition, published_at) "
       "VALUES (?1, ?2, ?3, COALESCE(NULLIF(?4, ''), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))) "
       "ON CONFLICT (form_id, version) DO NOTHING");
@@ -156,8 +163,8 @@ Result<bool> put_form_version(Store& store, const FormVersion& form) {
 }
 
 Result<std::optional<FormVersion>> get_form_version(Store& store, std::string_view form_id, std::string_view version) {
-  Result<sql::Statement> s = sql::prepare(
-      store.db.get(),
+  Result<sql::Statement> s = prepare(
+      store,
       "SELECT form_id, version, definition, published_at FROM form_versions WHERE form_id = ?1 AND version = ?2");
   if (!s) return s.errors();
   sql::bind_text(s.value(), 1, form_id);
@@ -170,7 +177,7 @@ Result<std::optional<FormVersion>> get_form_version(Store& store, std::string_vi
 
 Result<bool> has_form_version(Store& store, std::string_view form_id, std::string_view version) {
   Result<sql::Statement> s =
-      sql::prepare(store.db.get(), "SELECT 1 FROM form_versions WHERE form_id = ?1 AND version = ?2");
+      prepare(store, "SELECT 1 FROM form_versions WHERE form_id = ?1 AND version = ?2");
   if (!s) return s.errors();
   sql::bind_text(s.value(), 1, form_id);
   sql::bind_text(s.value(), 2, version);
@@ -178,7 +185,7 @@ Result<bool> has_form_version(Store& store, std::string_view form_id, std::strin
 }
 
 Result<std::vector<FormVersion>> list_form_versions(Store& store, std::string_view form_id) {
-  Result<sql::Statement> s = sql::prepare(store.db.get(),
+  Result<sql::Statement> s = prepare(store,
                                           "SELECT form_id, version, definition, published_at FROM form_versions "
                                           "WHERE form_id = ?1 ORDER BY published_at, version");
   if (!s) return s.errors();
@@ -195,8 +202,8 @@ Result<std::vector<FormVersion>> list_form_versions(Store& store, std::string_vi
 // --- The submission chain ----------------------------------------------------------------
 
 Result<ChainHead> chain_head(Store& store) {
-  Result<sql::Statement> s = sql::prepare(
-      store.db.get(), "SELECT seq, receipt_sha256, received_at FROM submissions ORDER BY seq DESC LIMIT 1");
+  Result<sql::Statement> s = prepare(
+      store, "SELECT seq, receipt_sha256, received_at FROM submissions ORDER BY seq DESC LIMIT 1");
   if (!s) return s.errors();
   Result<bool> row = sql::step(s.value());
   if (!row) return row.errors();
@@ -222,8 +229,8 @@ Result<std::optional<StoredSubmission>> get_submission_by_reference(Store& store
 }
 
 Result<std::vector<SubmissionAttachment>> list_submission_attachments(Store& store, int64_t seq) {
-  Result<sql::Statement> s = sql::prepare(
-      store.db.get(), "SELECT field_path, sha256, name FROM submission_attachments WHERE seq = ?1 ORDER BY rowid");
+  Result<sql::Statement> s = prepare(
+      store, "SELECT field_path, sha256, name FROM submission_attachments WHERE seq = ?1 ORDER BY rowid");
   if (!s) return s.errors();
   sql::bind_int64(s.value(), 1, seq);
   std::vector<SubmissionAttachment> out;
@@ -237,8 +244,8 @@ Result<std::vector<SubmissionAttachment>> list_submission_attachments(Store& sto
 
 Result<int64_t> for_each_submission(Store& store, int64_t from_seq,
                                     const std::function<bool(const StoredSubmission&)>& visit) {
-  Result<sql::Statement> s = sql::prepare(
-      store.db.get(), std::string("SELECT ") + kSubmissionColumns + " FROM submissions WHERE seq >= ?1 ORDER BY seq");
+  Result<sql::Statement> s = prepare(
+      store, std::string("SELECT ") + kSubmissionColumns + " FROM submissions WHERE seq >= ?1 ORDER BY seq");
   if (!s) return s.errors();
   sql::bind_int64(s.value(), 1, from_seq);
   int64_t visited = 0;
@@ -254,8 +261,8 @@ Result<int64_t> for_each_submission(Store& store, int64_t from_seq,
 Result<bool> insert_submission(Store& store, const StoredSubmission& row,
                                const std::vector<SubmissionAttachment>& attachments) {
   sqlite3* db = store.db.get();
-  Result<sql::Statement> insert = sql::prepare(
-      db, std::string("INSERT INTO submissions (") + kSubmissionColumns +
+  Result<sql::Statement> insert = prepare(
+      store, std::string("INSERT INTO submissions (") + kSubmissionColumns +
               ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
   if (!insert) return insert.errors();
   sql::Statement& s = insert.value();
@@ -275,8 +282,8 @@ Result<bool> insert_submission(Store& store, const StoredSubmission& row,
                                "form '" + row.form_id + "' has no published version " + row.version)};
   }
   if (attachments.empty()) return true;
-  Result<sql::Statement> link = sql::prepare(
-      db, "INSERT INTO submission_attachments (seq, field_path, sha256, name) VALUES (?1, ?2, ?3, ?4)");
+  Result<sql::Statement> link = prepare(
+      store, "INSERT INTO submission_attachments (seq, field_path, sha256, name) VALUES (?1, ?2, ?3, ?4)");
   if (!link) return link.errors();
   for (const SubmissionAttachment& a : attachments) {
     sql::reset(link.value());
@@ -296,7 +303,7 @@ Result<bool> insert_submission(Store& store, const StoredSubmission& row,
 
 Result<std::string> put_attachment(Store& store, std::string_view media_type, std::string_view bytes) {
   std::string sha256 = sha256_of(bytes);
-  Result<sql::Statement> s = sql::prepare(store.db.get(),
+  Result<sql::Statement> s = prepare(store,
                                           "INSERT INTO attachments (sha256, media_type, size, bytes) VALUES (?1, ?2, ?3, ?4) "
                                           "ON CONFLICT (sha256) DO NOTHING");
   if (!s) return s.errors();
@@ -311,7 +318,7 @@ Result<std::string> put_attachment(Store& store, std::string_view media_type, st
 
 Result<std::optional<Attachment>> get_attachment(Store& store, std::string_view sha256) {
   Result<sql::Statement> s =
-      sql::prepare(store.db.get(), "SELECT sha256, media_type, size, bytes FROM attachments WHERE sha256 = ?1");
+      prepare(store, "SELECT sha256, media_type, size, bytes FROM attachments WHERE sha256 = ?1");
   if (!s) return s.errors();
   sql::bind_text(s.value(), 1, sha256);
   Result<bool> row = sql::step(s.value());

@@ -9,6 +9,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +25,8 @@ inline const std::string kNoPreviousReceipt(64, '0');
 
 struct Store {
   sql::Db db;
+  // Declared after db so its statements are finalized before the connection closes.
+  std::unique_ptr<sql::StatementCache> statements;
 };
 
 struct StoreOptions {
