@@ -78,6 +78,7 @@ answers = {}
 for action in json.load(open(scenario, encoding="utf-8"))["actions"]:
     answers.update(action.get("set", {}))
 answers["pupil_name"] = "@PUPIL@"
+answers["needs_support"] = False  # no support step: its certificate would need an upload
 body = {"version": json.load(open(form, encoding="utf-8"))["version"], "answers": answers}
 open(out, "w", encoding="utf-8").write(json.dumps(body, ensure_ascii=False))
 PY

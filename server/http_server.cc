@@ -166,9 +166,16 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
 
   http.Post(R"(/api/forms/([a-z][a-z0-9-]{0,62})/submissions)",
             timed("/api/forms/{id}/submissions", [&s](const httplib::Request& req, httplib::Response& res) {
-              SubmissionContext ctx{*s.catalog, *s.writer, s.keys, s.metrics, s.options.today};
+              SubmissionContext ctx{*s.catalog, *s.writer, s.keys, s.metrics, s.options.today, s.options.data_dir + "/blankett.db"};
               SubmissionRequest sr{req.matches[1].str(), req.get_header_value("Content-Type"), req.get_header_value("Idempotency-Key"),
-                                   req.get_header_value("Accept-Language"), req.body};
+                                   req.get_header_value("Accept-Language"), req.body, {}};
+              if (req.is_multipart_form_data()) {
+                // The answers travel in the part "submission"; each attachment in a part "file".
+                sr.body = req.has_file("submission") ? req.get_file_value("submission").content : "";
+                for (const auto& [name, part] : req.files) {
+                  if (name == "file") sr.files.push_back(Upload{part.filename, part.content});
+                }
+              }
               send_json(res, handle_submission(ctx, sr));
             }));
 

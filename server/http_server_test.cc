@@ -15,6 +15,7 @@
 #include "audit_command.h"
 #include "http_server.h"
 #include "sqlite_db.h"
+#include "store.h"
 #include "receipt.h"
 #include "signing_keys.h"
 
@@ -60,13 +61,25 @@ class HttpApiTest : public ::testing::Test {
     std::filesystem::remove_all(data_dir_);
   }
 
-  // Valid answers for skolskjuts: the final answers of its happy-path scenario.
+  // Valid answers for skolskjuts: the final answers of its happy-path scenario, without
+  // the support step (whose medical certificate would need a real file: see Attachments).
   json valid_answers() {
+    json answers = scenario_answers();
+    answers["needs_support"] = false;
+    return answers;
+  }
+  json scenario_answers() {
     const std::string dir = BLANKETT_SOURCE_DIR "/forms/skolskjuts";
     const FormPtr form = compile_form(slurp(dir + "/form.json")).value();
     const ScenarioResult r = run_scenario(form, json::parse(slurp(dir + "/tests/happy-path-joint-custody-with-support.json")));
     EXPECT_TRUE(r.passed);
     return r.final_answers;
+  }
+  // A multipart submission: the JSON body in "submission", each file in a part "file".
+  httplib::Result post_multipart(const json& body, const std::vector<std::pair<std::string, std::string>>& files, const std::string& key) {
+    httplib::MultipartFormDataItems items{{"submission", body.dump(), "", "application/json"}};
+    for (const auto& [name, content] : files) items.push_back({"file", content, name, "application/octet-stream"});
+    return client_->Post("/api/forms/skolskjuts/submissions", httplib::Headers{{"Idempotency-Key", key}}, items);
   }
   std::string current_version(const std::string& id) {
     const auto res = client_->Get(("/api/forms/" + id).c_str());
@@ -263,6 +276,53 @@ TEST_F(AuditTest, CatchesReorderedRows) {
   const std::vector<std::string> p = problems();
   EXPECT_FALSE(p.empty());
   EXPECT_NE(std::find(p.begin(), p.end(), "audit.chain_broken /submissions/2"), p.end()) << ::testing::PrintToString(p);
+}
+
+TEST_F(HttpApiTest, AttachmentsAreCheckedByTheirBytesAndStoredByHash) {
+  const std::string pdf = "%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+  const std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + "not really an image";
+  json answers = scenario_answers();  // with the support step and its certificate
+  auto certificate = [&](const std::string& bytes, const std::string& type) {
+    return json::array({{{"name", "intyg.pdf"}, {"type", type}, {"size", bytes.size()}, {"sha256", sha256_of(bytes)}}});
+  };
+  const std::string version = current_version("skolskjuts");
+
+  // Named in the answers but not sent: refused, as is the JSON-only form of it.
+  answers["medical_certificate"] = certificate(pdf, "application/pdf");
+  auto res = post("skolskjuts", json{{"version", version}, {"answers", answers}}, "attach-key-0001");
+  ASSERT_EQ(res->status, 422) << res->body;
+  json error = json::parse(res->body)["error"];
+  EXPECT_EQ(error["errors"][0]["code"], "attachment.missing");
+  EXPECT_EQ(error["errors"][0]["pointer"], "/answers/medical_certificate/0");
+  // A PNG declared as a PDF: refused by its content.
+  answers["medical_certificate"] = certificate(png, "application/pdf");
+  res = post_multipart(json{{"version", version}, {"answers", answers}}, {{"intyg.pdf", png}}, "attach-key-0002");
+  ASSERT_EQ(res->status, 422) << res->body;
+  EXPECT_EQ(json::parse(res->body)["error"]["errors"][0]["code"], "attachment.type_mismatch");
+  // A file nobody names: refused.
+  answers["medical_certificate"] = certificate(pdf, "application/pdf");
+  res = post_multipart(json{{"version", version}, {"answers", answers}}, {{"intyg.pdf", pdf}, {"extra.pdf", pdf + " "}}, "attach-key-0003");
+  ASSERT_EQ(res->status, 422) << res->body;
+  EXPECT_EQ(json::parse(res->body)["error"]["errors"][0]["code"], "attachment.unused");
+  // The real thing: stored, and linked to the submission.
+  res = post_multipart(json{{"version", version}, {"answers", answers}}, {{"intyg.pdf", pdf}}, "attach-key-0004");
+  ASSERT_EQ(res->status, 201) << res->body;
+  const json receipt = json::parse(res->body)["receipt"];
+  server_->stop();
+  thread_.join();
+  server_.reset();
+  Result<Store> store = open_store(data_dir_ + "/data/blankett.db");
+  ASSERT_TRUE(store.ok());
+  Result<std::optional<Attachment>> stored = get_attachment(store.value(), sha256_of(pdf));
+  ASSERT_TRUE(stored.ok());
+  ASSERT_TRUE(stored.value().has_value());
+  EXPECT_EQ(stored.value()->bytes, pdf);
+  EXPECT_EQ(stored.value()->media_type, "application/pdf");
+  Result<std::vector<SubmissionAttachment>> links = list_submission_attachments(store.value(), receipt["sequence"].get<int64_t>());
+  ASSERT_TRUE(links.ok());
+  ASSERT_EQ(links.value().size(), 1u);
+  EXPECT_EQ(links.value()[0].field_path, "medical_certificate/0");
+  EXPECT_EQ(links.value()[0].name, "intyg.pdf");
 }
 
 TEST_F(HttpApiTest, HealthAndMetrics) {

@@ -3,6 +3,7 @@
 #include "blankett/state.h"
 #include "blankett/submission.h"
 #include "blankett/json_input.h"
+#include "media_sniff.h"
 #include "receipt.h"
 
 namespace blankett {
@@ -41,9 +42,11 @@ ApiResponse handle_submission(SubmissionContext& ctx, const SubmissionRequest& r
   Metrics& m = ctx.metrics;
   const FormPtr current = ctx.catalog.current(req.form_id);
   if (!current) return reject(m, 404, Error{"form.not_found", "", 0, 0, "there is no published form '" + req.form_id + "'"});
-  if (req.content_type.rfind("application/json", 0) != 0) {
+  const bool multipart = req.content_type.rfind("multipart/form-data", 0) == 0;
+  if (req.content_type.rfind("application/json", 0) != 0 && !multipart) {
     return reject(m, 415, Error{"request.unsupported_media_type", "", 0, 0,
-                                "send the submission as application/json (got '" + req.content_type + "')"});
+                                "send the submission as application/json, or as multipart/form-data with a \"submission\" "
+                                "part and one \"file\" part per attachment (got '" + req.content_type + "')"});
   }
   if (!valid_idempotency_key(req.idempotency_key)) {
     return reject(m, 400, Error{"request.idempotency_key", "", 0, 0,
@@ -93,6 +96,70 @@ ApiResponse handle_submission(SubmissionContext& ctx, const SubmissionRequest& r
     return errors_response(422, "submission.invalid", "the answers do not pass the form's rules", errors);
   }
 
+  // Attachments: every file the answers name (by SHA-256) must have been sent, with that
+  // size and, by its bytes, that type; every file sent must be named.
+  std::vector<SubmissionAttachment> links;
+  std::vector<const Upload*> used;
+  {
+    std::vector<std::string> hashes;
+    for (const Upload& u : req.files) hashes.push_back(sha256_of(u.content));
+    std::vector<bool> named(req.files.size(), false);
+    Errors problems;
+    for (int f = 0; f < state.field_count(); ++f) {
+      if (state.field_type(f) != "attachment") continue;
+      const std::string path = state.field_path(f, 0);
+      const int group = path.find('/') == std::string::npos ? -1 : state.find_field(path.substr(0, path.find('/')));
+      const int rows = group < 0 ? 1 : state.row_count(group);
+      for (int r = group < 0 ? -1 : 0; r < (group < 0 ? 0 : rows); ++r) {
+        const json files = state.value(f, r);  // null when hidden or empty
+        if (!files.is_array()) continue;
+        for (size_t i = 0; i < files.size(); ++i) {
+          const json& meta = files[i];
+          const std::string at = "/answers/" + state.field_path(f, r) + "/" + std::to_string(i);
+          const std::string name = meta["name"];
+          size_t k = 0;
+          while (k < hashes.size() && hashes[k] != meta["sha256"]) ++k;
+          if (k == hashes.size()) {
+            problems.push_back(Error{"attachment.missing", at, 0, 0, "the file '" + name + "' was not sent with the submission"});
+            continue;
+          }
+          const Upload& upload = req.files[k];
+          if (meta["size"] != upload.content.size()) {
+            problems.push_back(Error{"attachment.size_mismatch", at, 0, 0, "the file '" + name + "' is not the size its answer says"});
+            continue;
+          }
+          const std::string actual = sniff_media_type(upload.content);
+          if (actual != meta["type"]) {
+            problems.push_back(Error{"attachment.type_mismatch", at, 0, 0,
+                                     "the file '" + name + "' is " + actual + " by its content, not " + meta["type"].get<std::string>()});
+            continue;
+          }
+          if (!named[k]) used.push_back(&upload);
+          named[k] = true;
+          links.push_back(SubmissionAttachment{state.field_path(f, r) + "/" + std::to_string(i), hashes[k], name});
+        }
+      }
+    }
+    for (size_t k = 0; k < named.size(); ++k) {
+      if (!named[k]) {
+        problems.push_back(Error{"attachment.unused", "", 0, 0, "the file '" + req.files[k].filename + "' is not named by any answer"});
+      }
+    }
+    if (!problems.empty()) {
+      m.submission_rejected(problems.front().code);
+      return errors_response(422, "submission.invalid", "the attached files do not match the answers", problems);
+    }
+  }
+  if (!used.empty()) {
+    // Stored by content hash before the submission, so its links always have a target.
+    Result<Store> store = open_store(ctx.database_path);
+    if (!store.ok()) return errors_response(503, "submission.not_stored", "the files could not be stored; please try again", store.errors());
+    for (const Upload* u : used) {
+      Result<std::string> put = put_attachment(store.value(), sniff_media_type(u->content), u->content);
+      if (!put.ok()) return errors_response(503, "submission.not_stored", "the files could not be stored; please try again", put.errors());
+    }
+  }
+
   // Hidden fields' answers are gone from the canonical submission: only what counts is kept.
   const CanonicalSubmission canonical = canonical_submission(state);
   PendingSubmission pending;
@@ -101,6 +168,7 @@ ApiResponse handle_submission(SubmissionContext& ctx, const SubmissionRequest& r
   pending.idempotency_key = req.idempotency_key;
   pending.canonical = canonical.bytes;
   pending.submission_sha256 = canonical.sha256;
+  pending.attachments = std::move(links);
   const std::string prefix = form_reference_prefix(*form);
   const KeyRing& keys = ctx.keys;
   pending.make_receipt = [&keys, prefix, f = pending.form_id, v = pending.version, h = pending.submission_sha256](const ChainPosition& p) -> Result<SignedReceipt> {

@@ -5,6 +5,7 @@
 // content; 409 for the same key with other content). API: docs/api.md.
 #pragma once
 #include <string>
+#include <vector>
 
 #include "api_response.h"
 #include "clock.h"
@@ -15,12 +16,19 @@
 
 namespace blankett {
 
+// A file sent with a submission (a multipart part named "file").
+struct Upload {
+  std::string filename;
+  std::string content;
+};
+
 struct SubmissionRequest {
   std::string form_id;          // from the path
   std::string content_type;     // Content-Type header
   std::string idempotency_key;  // Idempotency-Key header
   std::string accept_language;  // Accept-Language header, for error messages
-  std::string body;
+  std::string body;             // the JSON (for multipart: the part named "submission")
+  std::vector<Upload> files;    // multipart only
 };
 
 struct SubmissionContext {
@@ -29,6 +37,7 @@ struct SubmissionContext {
   const KeyRing& keys;
   Metrics& metrics;
   TodayFn today;  // the date the engine's rules see
+  std::string database_path;  // attachments are stored here (a connection per request with files)
 };
 
 ApiResponse handle_submission(SubmissionContext& ctx, const SubmissionRequest& request);

@@ -498,6 +498,10 @@ nlohmann::json FormState::answers() const {
 
 int FormState::field_count() const { return static_cast<int>(d_->form->fields.size()); }
 
+std::string FormState::field_type(int field) const {
+  return field >= 0 && field < field_count() ? field_type_name(d_->field(field).type) : "";
+}
+
 int FormState::find_field(std::string_view id) const {
   const auto it = d_->form->field_by_id.find(std::string(id));
   return it == d_->form->field_by_id.end() ? -1 : it->second;

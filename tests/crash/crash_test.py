@@ -89,6 +89,8 @@ def scenario_answers(forms_dir):
     for action in scenario["actions"]:
         if "set" in action:
             answers.update(action["set"])
+    # Without the support step: its medical certificate would have to be uploaded.
+    answers["needs_support"] = False
     return answers
 
 

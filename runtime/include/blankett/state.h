@@ -85,6 +85,8 @@ class FormState {
   // Field handles: fields are numbered 0..field_count()-1 in definition order.
   int field_count() const;
   int find_field(std::string_view id) const;  // -1 if none
+  // The field's type as written in the form ("text", "attachment", …).
+  std::string field_type(int field) const;
   std::string field_path(int field, int row) const;
   int row_count(int group_field) const;  // 0 for a field that is not a group
   // Whether (field, row) names a field instance: row -1 for top-level fields, an
