@@ -98,16 +98,21 @@ SubmissionWriter::~SubmissionWriter() { close(); }
 std::future<WriteResult> SubmissionWriter::submit(PendingSubmission pending) {
   Queued queued{std::move(pending), std::promise<WriteResult>()};
   std::future<WriteResult> future = queued.promise.get_future();
+  bool full = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (!closing_) {
+    full = queue_.size() >= options_.max_queue;
+    if (!closing_ && !full) {
       queue_.push_back(std::move(queued));
       wake_.notify_one();
       return future;
     }
   }
   failed_.fetch_add(1);
-  queued.promise.set_value(failed({error("storage.writer_closed", "the submission writer is shut down")}));
+  // Overload is refused at once (the client retries with the same key) rather than
+  // queued without bound, which would only turn into memory and minutes of latency.
+  queued.promise.set_value(full ? failed({error("storage.busy", "too many submissions are waiting to be stored; try again shortly")})
+                                : failed({error("storage.writer_closed", "the submission writer is shut down")}));
   return future;
 }
 

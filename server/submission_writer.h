@@ -83,6 +83,8 @@ struct WriterOptions {
   // Most submissions written in one transaction. Bounds how long the first caller of a
   // batch waits behind the others, and the size of a transaction that fails as a whole.
   size_t max_batch = 256;
+  // Most submissions waiting at once; more are refused with "storage.busy" (HTTP 503).
+  size_t max_queue = 4096;
   // The clock for received_at (UTC "YYYY-MM-DDTHH:MM:SS.sssZ"); tests may fix it.
   std::function<std::string()> now;
 };

@@ -502,3 +502,31 @@ TEST(SubmissionWriter, ManyThreadsGetOneContiguousDurableChain) {
 
 }  // namespace
 }  // namespace blankett
+
+namespace blankett {
+namespace {
+
+TEST(SubmissionWriter, RefusesWhenTheQueueIsFull) {
+  TempDir dir;
+  WriterOptions options;
+  options.max_queue = 2;
+  SubmissionWriter writer(fresh_store(dir.file("blankett.db")), options);
+  Gate gate;
+  std::future<WriteResult> held = writer.submit(gate.submission());
+  gate.entered.wait();  // the writer is busy with the gate's batch; the queue is empty
+  std::future<WriteResult> a = writer.submit(pending("q1"));
+  std::future<WriteResult> b = writer.submit(pending("q2"));
+  WriteResult refused = writer.submit(pending("q3")).get();  // answered at once
+  EXPECT_EQ(refused.status, WriteStatus::failed);
+  ASSERT_FALSE(refused.errors.empty());
+  EXPECT_EQ(refused.errors.front().code, "storage.busy");
+  gate.open();
+  EXPECT_EQ(held.get().status, WriteStatus::created);
+  EXPECT_EQ(a.get().status, WriteStatus::created);
+  EXPECT_EQ(b.get().status, WriteStatus::created);
+  // Once there is room again, the same key goes through.
+  EXPECT_EQ(writer.submit(pending("q3")).get().status, WriteStatus::created);
+}
+
+}  // namespace
+}  // namespace blankett
