@@ -15,7 +15,7 @@
 
 #include <gtest/gtest.h>
 
-#include "temp_dir.h"
+#include "store_testing.h"
 
 #include "blankett/submission.h"
 
@@ -24,14 +24,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// TempDir (temp_dir.h): declare it before any Store or writer, so the database is closed
-// before its files are removed.
-
-Store must_open(const std::string& path) {
-  Result<Store> store = open_store(path);
-  if (!store) throw std::runtime_error(to_string(store.errors().front()));
-  return std::move(store).value();
-}
+Store must_open(const std::string& path) { return must_open_store(path); }
 
 const std::string kDefinition = R"({"id":"bygglov","title":"Bygglov"})";
 
