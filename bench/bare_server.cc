@@ -1,6 +1,6 @@
 // The ceiling for the server benchmark (bench/server_bench.sh): a bare cpp-httplib
-// server, with the same library and the same defaults as `blankett serve` (thread pool,
-// keep-alive, listen backlog), whose every POST is answered with a fixed 201 and a small
+// server, with the same library, the same listening socket (server/listen_socket.h:
+// backlog, options) and cpp-httplib's defaults otherwise (thread pool, keep-alive), whose every POST is answered with a fixed 201 and a small
 // JSON body. No parsing, no engine, no storage: what the HTTP layer alone can do here.
 //
 // Usage: bare_server [--port N] [--tcp-nodelay]
@@ -17,6 +17,8 @@
 #include <string>
 
 #include <httplib.h>
+
+#include "listen_socket.h"
 
 namespace {
 
@@ -51,7 +53,7 @@ int main(int argc, char** argv) {
   server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     res.set_content(R"({"status":"ok"})", "application/json; charset=utf-8");
   });
-  const int bound = port == 0 ? server.bind_to_any_port("127.0.0.1") : (server.bind_to_port("127.0.0.1", port) ? port : -1);
+  const int bound = blankett::bind_listen_socket(server, "127.0.0.1", port);
   if (bound < 0) {
     std::fprintf(stderr, "bare_server: cannot listen on 127.0.0.1:%d\n", port);
     return 1;

@@ -25,7 +25,11 @@ ApiResponse errors_response(int status, const std::string& code, const std::stri
 void send_json(httplib::Response& res, const ApiResponse& response) {
   res.status = response.status;
   // replace: invalid UTF-8 never reaches the body (inputs are validated; this is a backstop).
-  res.set_content(response.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json; charset=utf-8");
+  if (!response.json_text.empty()) {
+    res.set_content(response.json_text, "application/json; charset=utf-8");
+  } else {
+    res.set_content(response.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json; charset=utf-8");
+  }
   res.set_header("Cache-Control", "no-store");
   if (!response.location.empty()) res.set_header("Location", response.location);
 }

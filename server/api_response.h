@@ -3,6 +3,7 @@
 // Handlers build an ApiResponse and never write error bodies themselves.
 #pragma once
 #include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -15,9 +16,15 @@ struct Response;
 namespace blankett {
 
 struct ApiResponse {
+  ApiResponse(int status_code, nlohmann::json json_body, std::string location_header = "")
+      : status(status_code), body(std::move(json_body)), location(std::move(location_header)) {}
+
   int status = 200;
   nlohmann::json body;
   std::string location;  // Location header for 201, if any
+  // When not empty, the body as JSON text, sent as is instead of `body`: for answers that
+  // splice stored canonical JSON (receipts, submissions) without parsing it again.
+  std::string json_text;
 };
 
 // One error: its fields become the body's "error" object.

@@ -8,6 +8,7 @@
 #include "api_response.h"
 #include "blankett/form.h"
 #include "form_catalog.h"
+#include "listen_socket.h"
 #include "metrics.h"
 #include "signing_keys.h"
 #include "static_files.h"
@@ -227,8 +228,7 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
 }
 
 int BlankettServer::bind() {
-  if (state_->options.port == 0) return state_->http.bind_to_any_port(state_->options.bind);
-  return state_->http.bind_to_port(state_->options.bind, state_->options.port) ? state_->options.port : -1;
+  return bind_listen_socket(state_->http, state_->options.bind, state_->options.port);
 }
 
 bool BlankettServer::listen() { return state_->http.listen_after_bind(); }

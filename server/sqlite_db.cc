@@ -214,13 +214,25 @@ void Transaction::rollback() noexcept {
 
 // --- Savepoint -------------------------------------------------------------------------
 
-Result<Savepoint> Savepoint::begin(sqlite3* db) {
-  Result<bool> begun = exec(db, "SAVEPOINT item");
-  if (!begun) return begun.errors();
-  return Savepoint(db);
+Result<Savepoint> Savepoint::begin(sqlite3* db, StatementCache* cache) {
+  Savepoint savepoint(db, cache);
+  Result<bool> begun = savepoint.run("SAVEPOINT item");
+  if (!begun) {
+    savepoint.db_ = nullptr;  // nothing to roll back to
+    return begun.errors();
+  }
+  return savepoint;
 }
 
-Savepoint::Savepoint(Savepoint&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
+Savepoint::Savepoint(Savepoint&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)), cache_(other.cache_) {}
+
+Result<bool> Savepoint::run(const char* sql) {
+  if (cache_ == nullptr) return exec(db_, sql);
+  Result<Statement> s = cache_->prepare(sql);
+  if (!s) return s.errors();
+  return sql::run(s.value());
+}
 
 Savepoint::~Savepoint() {
   if (db_ == nullptr) return;
@@ -228,14 +240,14 @@ Savepoint::~Savepoint() {
   // If SQLite already rolled back the whole transaction both fail, harmlessly: the owner
   // of the transaction sees that from sqlite3_get_autocommit.
   if (sqlite3_get_autocommit(db_) == 0) {
-    sqlite3_exec(db_, "ROLLBACK TO item", nullptr, nullptr, nullptr);
-    sqlite3_exec(db_, "RELEASE item", nullptr, nullptr, nullptr);
+    (void)run("ROLLBACK TO item");
+    (void)run("RELEASE item");
   }
 }
 
 Result<bool> Savepoint::release() {
   if (db_ == nullptr) return Errors{Error{"storage.sqlite", "", 0, 0, "release of a savepoint that is not open"}};
-  Result<bool> released = exec(db_, "RELEASE item");
+  Result<bool> released = run("RELEASE item");
   if (!released) return released;  // the destructor rolls back to it
   db_ = nullptr;
   return true;

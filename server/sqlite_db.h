@@ -121,7 +121,8 @@ class Transaction {
 // scope unless release() succeeded. Lets one item of a batch fail without the others.
 class Savepoint {
  public:
-  static Result<Savepoint> begin(sqlite3* db);
+  // With a cache (the connection's), its three statements are compiled once, not per item.
+  static Result<Savepoint> begin(sqlite3* db, StatementCache* cache = nullptr);
   Savepoint(Savepoint&& other) noexcept;
   Savepoint& operator=(Savepoint&&) = delete;
   Savepoint(const Savepoint&) = delete;
@@ -131,8 +132,10 @@ class Savepoint {
   Result<bool> release();
 
  private:
-  explicit Savepoint(sqlite3* db) : db_(db) {}
+  Savepoint(sqlite3* db, StatementCache* cache) : db_(db), cache_(cache) {}
+  Result<bool> run(const char* sql);
   sqlite3* db_;
+  StatementCache* cache_;
 };
 
 }  // namespace blankett::sql

@@ -171,7 +171,7 @@ ApiResponse handle_submission(SubmissionContext& ctx, const SubmissionRequest& r
   pending.attachments = std::move(links);
   const std::string prefix = form_reference_prefix(*form);
   const KeyRing& keys = ctx.keys;
-  pending.make_receipt = [&keys, prefix, f = pending.form_id, v = pending.version, h = pending.submission_sha256](const ChainPosition& p) -> Result<SignedReceipt> {
+  pending.make_receipt = [&keys, prefix, f = pending.form_id, v = pending.version, h = pending.submission_sha256](const ChainPosition& p) -> Result<json> {
     ReceiptFields fields;
     fields.reference = reference_for(prefix, year_of(p.received_at), p.seq);
     fields.form_id = f;
@@ -180,20 +180,21 @@ ApiResponse handle_submission(SubmissionContext& ctx, const SubmissionRequest& r
     fields.received_at = p.received_at;
     fields.previous_receipt_sha256 = p.previous_receipt_sha256;
     fields.sequence = p.seq;
-    json receipt = sign_receipt(fields, keys);
-    std::string hash = receipt_sha256(receipt);
-    return SignedReceipt{std::move(receipt), std::move(hash)};
+    return sign_receipt(fields, keys);
   };
   const WriteResult written = ctx.writer.submit(std::move(pending)).get();
   switch (written.status) {
     case WriteStatus::created:
     case WriteStatus::existing: {
       if (written.status == WriteStatus::created) m.submission_accepted(form_id(*form));
-      ApiResponse ok{written.status == WriteStatus::created ? 201 : 200,
-                     {{"status", written.status == WriteStatus::created ? "created" : "existing"},
-                      {"receipt", json::parse(written.receipt)},
-                      {"submission", canonical.document}},
-                     "/api/submissions/" + written.reference};
+      // {"receipt", "status", "submission"}: both documents are canonical JSON already
+      // (the receipt as stored, the submission as hashed), so they are spliced, not re-serialised.
+      const bool created = written.status == WriteStatus::created;
+      ApiResponse ok{created ? 201 : 200, nullptr, "/api/submissions/" + written.reference};
+      ok.json_text.reserve(written.receipt.size() + canonical.bytes.size() + 64);
+      ok.json_text.append("{\"receipt\":").append(written.receipt);
+      ok.json_text.append(created ? ",\"status\":\"created\"" : ",\"status\":\"existing\"");
+      ok.json_text.append(",\"submission\":").append(canonical.bytes).append("}");
       return ok;
     }
     case WriteStatus::conflict:

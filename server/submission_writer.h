@@ -34,24 +34,16 @@ struct ChainPosition {
   std::string received_at;              // UTC "YYYY-MM-DDTHH:MM:SS.sssZ", never earlier than seq - 1's
 };
 
-// What make_receipt returns: the receipt (signed) and the SHA-256 that the next receipt
-// will chain to. The store keeps receipt.dump(), the canonical JSON (compact, keys
-// sorted), and refuses a sha256 that is not the hash of exactly those bytes, so that the
-// stored chain can be checked from the database alone (receipt_sha256 in receipt.h is
-// that hash). If the receipt has a string "reference", that is the submission's
-// reference (it may depend on seq, e.g. "SKOL-2026-000123").
-struct SignedReceipt {
-  nlohmann::json receipt;
-  std::string sha256;  // 64 lowercase hex digits
-};
-
-// Called on the writer thread, inside the batch's transaction: keep it quick and free of
-// I/O. An error (returned or thrown) fails this submission only; nothing of it is stored.
-using MakeReceipt = std::function<Result<SignedReceipt>(const ChainPosition&)>;
+// make_receipt returns the signed receipt, a JSON object. The store keeps its canonical
+// JSON (receipt.dump(): compact, keys sorted) and chains the next receipt to the SHA-256
+// of exactly those bytes, so that the chain can be checked from the database alone
+// (receipt_sha256 in receipt.h is that hash). If the receipt has a string "reference",
+// that is the submission's reference (it may depend on seq, e.g. "SKOL-2026-000123").
+using MakeReceipt = std::function<Result<nlohmann::json>(const ChainPosition&)>;
 
 struct PendingSubmission {
   // Unique, human-readable. May be left empty when the receipt names it (see
-  // SignedReceipt); if both are given they must agree.
+  // MakeReceipt); if both are given they must agree.
   std::string reference;
   std::string form_id;
   std::string version;          // a version stored with put_form_version

@@ -40,13 +40,13 @@ Store fresh_store(const std::string& path) {
 // The receipt a real signer would make, minus the signature: it commits to the chain
 // position and the submission, and its hash is over the bytes the store keeps.
 MakeReceipt plain_receipt(const std::string& reference, const std::string& submission_sha256) {
-  return [reference, submission_sha256](const ChainPosition& at) -> Result<SignedReceipt> {
+  return [reference, submission_sha256](const ChainPosition& at) -> Result<nlohmann::json> {
     nlohmann::json receipt = {{"seq", at.seq},
                               {"previous_receipt_sha256", at.previous_receipt_sha256},
                               {"received_at", at.received_at},
                               {"reference", reference},
                               {"submission_sha256", submission_sha256}};
-    return SignedReceipt{receipt, sha256_of(receipt.dump())};
+    return receipt;
   };
 }
 
@@ -175,15 +175,15 @@ TEST(SubmissionWriter, DuplicateKeysInOneBatchBehaveAsIfSequential) {
   EXPECT_EQ(writer.stats().batches, 2u);  // the gate's batch, then the four together
 }
 
-TEST(SubmissionWriter, TheReceiptMayNameTheReferenceAndMustMatchItsHash) {
+TEST(SubmissionWriter, TheReceiptMayNameTheReference) {
   TempDir dir;
   SubmissionWriter writer(fresh_store(dir.file("blankett.db")));
   // A reference that depends on the chain position, known only inside make_receipt.
   PendingSubmission numbered = pending("k1");
   numbered.reference.clear();
-  numbered.make_receipt = [](const ChainPosition& at) -> Result<SignedReceipt> {
+  numbered.make_receipt = [](const ChainPosition& at) -> Result<nlohmann::json> {
     nlohmann::json receipt = {{"reference", "BYGG-2026-" + std::to_string(at.seq)}, {"sequence", at.seq}};
-    return SignedReceipt{receipt, sha256_of(receipt.dump())};
+    return receipt;
   };
   WriteResult r = writer.submit(numbered).get();
   ASSERT_EQ(r.status, WriteStatus::created);
@@ -195,18 +195,12 @@ TEST(SubmissionWriter, TheReceiptMayNameTheReferenceAndMustMatchItsHash) {
 
   PendingSubmission nameless = pending("k3");
   nameless.reference.clear();
-  nameless.make_receipt = [](const ChainPosition&) -> Result<SignedReceipt> {
+  nameless.make_receipt = [](const ChainPosition&) -> Result<nlohmann::json> {
     nlohmann::json receipt = {{"sequence", 1}};
-    return SignedReceipt{receipt, sha256_of(receipt.dump())};
+    return receipt;
   };
   EXPECT_EQ(writer.submit(nameless).get().errors.front().code, "storage.bad_submission");
 
-  PendingSubmission wrong_hash = pending("k4");
-  wrong_hash.make_receipt = [](const ChainPosition&) -> Result<SignedReceipt> {
-    nlohmann::json receipt = {{"reference", "BYGG-k4"}};
-    return SignedReceipt{receipt, sha256_of("something else")};
-  };
-  EXPECT_EQ(writer.submit(wrong_hash).get().errors.front().code, "storage.receipt_failed");
   writer.close();
   EXPECT_EQ(writer.stats().rows, 1u);
 }
@@ -217,7 +211,7 @@ TEST(SubmissionWriter, UnknownFormVersionFailsAndStoresNothing) {
   PendingSubmission p = pending("k1");
   p.version = std::string(64, 'f');
   bool receipt_made = false;
-  p.make_receipt = [&](const ChainPosition&) -> Result<SignedReceipt> {
+  p.make_receipt = [&](const ChainPosition&) -> Result<nlohmann::json> {
     receipt_made = true;
     return Errors{Error{"test", "", 0, 0, "should not be called"}};
   };
@@ -268,9 +262,9 @@ TEST(SubmissionWriter, FailingMakeReceiptLeavesTheDatabaseUnchanged) {
   for (int i = 0; i < 6; ++i) {
     PendingSubmission p = pending("bad" + std::to_string(i));
     if (i % 2 == 0) {
-      p.make_receipt = [](const ChainPosition&) -> Result<SignedReceipt> { throw std::runtime_error("signing key gone"); };
+      p.make_receipt = [](const ChainPosition&) -> Result<nlohmann::json> { throw std::runtime_error("signing key gone"); };
     } else {
-      p.make_receipt = [](const ChainPosition&) -> Result<SignedReceipt> {
+      p.make_receipt = [](const ChainPosition&) -> Result<nlohmann::json> {
         return Errors{Error{"signing.unavailable", "", 0, 0, "no key"}};
       };
     }
@@ -308,8 +302,8 @@ TEST(SubmissionWriter, OneFailingSubmissionDoesNotFailItsBatch) {
   gate.entered.wait();
   std::future<WriteResult> a = writer.submit(pending("a"));
   PendingSubmission bad = pending("b");
-  bad.make_receipt = [](const ChainPosition&) -> Result<SignedReceipt> {
-    return SignedReceipt{nlohmann::json::object(), "not a hash"};
+  bad.make_receipt = [](const ChainPosition&) -> Result<nlohmann::json> {
+    return nlohmann::json::array();  // not a receipt
   };
   std::future<WriteResult> b = writer.submit(bad);
   PendingSubmission reused_reference = pending("c");

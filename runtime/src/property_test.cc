@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "blankett/state.h"
+#include "blankett/submission.h"
 #include "blankett/view.h"
 #include "test_forms.h"
 
@@ -109,6 +110,11 @@ void run_random_edits(const FormPtr& form, unsigned seed, int edits) {
     std::string difference;
     ASSERT_TRUE(same_derived_state(s, scratch, &difference))
         << form_id(*form) << " seed " << seed << " after edit " << i << ": " << difference << "\nanswers: " << s.answers().dump();
+    // The submission is written directly as canonical JSON: it must be exactly what
+    // serialising its own document with sorted keys gives, and the same from scratch.
+    const CanonicalSubmission c = canonical_submission(s);
+    ASSERT_EQ(submission_document(c).dump(), c.bytes) << form_id(*form) << " seed " << seed << " after edit " << i;
+    ASSERT_EQ(canonical_submission(scratch).bytes, c.bytes);
   }
 }
 

@@ -129,7 +129,7 @@ struct Runner {
           if (!same) fail(where + "/" + pointer_token(p), "expected value " + want.dump() + " for '" + p + "' but got " + actual.dump());
         }
       } else if (key == "submission") {
-        const json actual = canonical_submission(*state).document["answers"];
+        const json actual = submission_document(canonical_submission(*state))["answers"];
         if (v != actual) fail(where, "expected submission answers " + v.dump() + " but got " + actual.dump());
       } else if (key == "submission_sha256") {
         const std::string actual = canonical_submission(*state).sha256;

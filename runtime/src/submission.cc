@@ -2,6 +2,9 @@
 // ways a state leaves the engine as data.
 #include "blankett/submission.h"
 
+#include <algorithm>
+#include <vector>
+
 #include "answer_format.h"
 #include "blankett/draft.h"
 #include "sha256.h"
@@ -13,16 +16,44 @@ using nlohmann::json;
 
 std::string sha256_of(std::string_view bytes) { return sha256_hex(bytes); }
 
+namespace {
+
+// Canonical JSON is nlohmann's dump (sorted keys, no spaces, UTF-8, shortest numbers);
+// the submission's objects are written here directly in that form, each value through
+// nlohmann, so that no document has to be built, sorted and torn down per submission.
+void append_json(std::string* out, const json& value) {
+  out->append(value.dump(-1, ' ', false, json::error_handler_t::strict));
+}
+
+struct Member {
+  const std::string* key;
+  std::string value;  // canonical JSON text
+};
+
+void append_object(std::string* out, std::vector<Member>* members) {
+  std::sort(members->begin(), members->end(), [](const Member& a, const Member& b) { return *a.key < *b.key; });
+  out->push_back('{');
+  for (size_t i = 0; i < members->size(); ++i) {
+    if (i > 0) out->push_back(',');
+    append_json(out, *(*members)[i].key);
+    out->push_back(':');
+    out->append((*members)[i].value);
+  }
+  out->push_back('}');
+}
+
+}  // namespace
+
 CanonicalSubmission canonical_submission(const FormState& state) {
   const StateData& st = state.data();
   const CompiledForm& form = *st.form;
-  json answers = json::object();
-  auto put = [&](json* obj, int f, int row) {
+  auto put = [&](std::vector<Member>* members, int f, int row) {
     const Field& fd = st.field(f);
     const Cell& c = st.cell(f, row);
     if (fd.type == FieldType::kInfo || !c.visible || c.value.empty()) return;
-    (*obj)[fd.id] = value_to_json(fd, c.value, c.answer);
+    members->push_back(Member{&fd.id, value_to_json(fd, c.value, c.answer).dump(-1, ' ', false, json::error_handler_t::strict)});
   };
+  std::vector<Member> answers;
   for (const Step& step : form.steps) {
     for (int f : step.fields) {
       const Field& fd = st.field(f);
@@ -30,23 +61,33 @@ CanonicalSubmission canonical_submission(const FormState& state) {
         put(&answers, f, -1);
         continue;
       }
-      if (!st.cell(f, -1).visible) continue;
-      json rows = json::array();
+      if (!st.cell(f, -1).visible || state.row_count(f) == 0) continue;
+      std::string rows = "[";
+      std::vector<Member> row;
       for (int r = 0; r < state.row_count(f); ++r) {
-        json row = json::object();
+        row.clear();
         for (int child : fd.children) put(&row, child, r);
-        rows.push_back(std::move(row));
+        if (r > 0) rows.push_back(',');
+        append_object(&rows, &row);
       }
-      if (!rows.empty()) answers[fd.id] = std::move(rows);
+      rows.push_back(']');
+      answers.push_back(Member{&fd.id, std::move(rows)});
     }
   }
   CanonicalSubmission out;
-  out.document = {{"format", "blankett-submission/1"}, {"form", form.id}, {"version", form.version}, {"answers", std::move(answers)}};
-  // nlohmann::json objects are std::map: keys come out sorted; numbers in shortest form.
-  out.bytes = out.document.dump(-1, ' ', false, json::error_handler_t::strict);
+  // Keys in sorted order: answers, form, format, version.
+  out.bytes = "{\"answers\":";
+  append_object(&out.bytes, &answers);
+  out.bytes += ",\"form\":";
+  append_json(&out.bytes, form.id);
+  out.bytes += ",\"format\":\"blankett-submission/1\",\"version\":";
+  append_json(&out.bytes, form.version);
+  out.bytes += "}";
   out.sha256 = sha256_hex(out.bytes);
   return out;
 }
+
+json submission_document(const CanonicalSubmission& submission) { return json::parse(submission.bytes); }
 
 json make_draft(const FormState& state) {
   const StateData& st = state.data();

@@ -300,7 +300,23 @@ size_t code_point_count(std::string_view s) {
 std::string to_upper(std::string_view s) { return map_case(s, upper_of); }
 std::string to_lower(std::string_view s) { return map_case(s, lower_of); }
 
+namespace {
+
+// Most answers are printable ASCII with nothing to trim: they are their own normal form
+// (no controls, no line breaks, nothing to compose, no space at either end).
+bool already_normal(std::string_view s) {
+  if (s.empty()) return true;
+  if (s.front() == ' ' || s.back() == ' ') return false;
+  for (char c : s) {
+    if (c < 0x20 || c > 0x7E) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::string normalize_text(std::string_view s, bool multiline) {
+  if (already_normal(s)) return std::string(s);
   // Line breaks and controls first, so that a stray control character between a letter
   // and its combining mark does not prevent composition.
   std::vector<char32_t> cps;

@@ -80,7 +80,7 @@ class Engine {
   }
   std::string submission() const {
     const CanonicalSubmission c = canonical_submission(state());
-    return json{{"document", c.document}, {"bytes", c.bytes}, {"sha256", c.sha256}}.dump();
+    return json{{"document", submission_document(c)}, {"bytes", c.bytes}, {"sha256", c.sha256}}.dump();
   }
 
  private:

@@ -15,10 +15,12 @@ struct CanonicalSubmission {
   // Only visible, non-empty values, normalised (trimmed text, "YYYYMMDD-NNNN", integers
   // without ".0", multichoice in option order, dates "YYYY-MM-DD"); calculated values
   // included; repeat groups as arrays of row objects.
-  nlohmann::json document;
-  std::string bytes;   // document serialised with sorted keys, no spaces, UTF-8
+  std::string bytes;   // the document as canonical JSON: sorted keys, no spaces, UTF-8
   std::string sha256;  // hex of bytes
 };
+
+// The document itself, parsed from the bytes (for tests and tools; servers pass the bytes on).
+nlohmann::json submission_document(const CanonicalSubmission& submission);
 
 CanonicalSubmission canonical_submission(const FormState& state);
 
