@@ -6,6 +6,10 @@
 
 namespace blankett {
 
+// Now in UTC, RFC 3339 with milliseconds: "2026-08-15T10:12:03.123Z". Timestamps of this
+// fixed format compare as strings (receipts, key files, audit entries).
+std::string utc_now();
+
 // "YYYY-MM-DD" of the machine's local time zone (set TZ=Europe/Stockholm in production).
 std::string local_today();
 

@@ -22,16 +22,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string utc_now() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm utc{};
-  gmtime_r(&t, &utc);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buf;
-}
-
 // Headers every response carries: no sniffing, no framing, a strict CSP (WASM needs
 // 'wasm-unsafe-eval'; no inline scripts or styles anywhere).
 const httplib::Headers kSecurityHeaders = {
@@ -182,6 +172,19 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
 
   http.Get("/api/keys", timed("/api/keys", [&s](const httplib::Request&, httplib::Response& res) {
     send_json(res, ApiResponse{200, {{"keys", s.keys.public_keys_json()}}, ""});
+  }));
+
+  // The citizen app's form page: one shell (web/form.html) for every form; its script
+  // reads the id from the path. 404 for a form that is not published, with the same shell
+  // so that the page can say so in the citizen's language.
+  http.Get(R"(/f/([a-z][a-z0-9-]{0,62})/?)", timed("/f/{id}", [&s](const httplib::Request& req, httplib::Response& res) {
+    std::optional<StaticFile> shell = find_static_file(s.options.web_dir, "/form.html");
+    if (!shell) {
+      return send_json(res, error_response(404, Error{"request.not_found", "", 0, 0, "there is no citizen app under --web"}));
+    }
+    res.status = s.catalog->current(req.matches[1].str()) ? 200 : 404;
+    res.set_content(std::move(shell->content), shell->mime_type);
+    res.set_header("Cache-Control", shell->cache_control);
   }));
 
   // Everything else: the web apps' files, or a plain index while there is no web app.

@@ -343,5 +343,22 @@ TEST_F(HttpApiTest, HealthAndMetrics) {
   EXPECT_EQ(client_->Get("/api/nothing")->status, 404);
 }
 
+TEST_F(HttpApiTest, FormPagesShareOneShellAnd404ForUnknownForms) {
+  EXPECT_EQ(client_->Get("/f/skolskjuts")->status, 404);  // no citizen app yet: JSON 404
+  std::filesystem::create_directories(data_dir_ + "/no-web");
+  std::ofstream(data_dir_ + "/no-web/form.html") << "<!DOCTYPE html><title>shell</title>";
+  auto res = client_->Get("/f/skolskjuts");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->body, "<!DOCTYPE html><title>shell</title>");
+  EXPECT_EQ(res->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_EQ(res->get_header_value("Cache-Control"), "no-cache");
+  EXPECT_NE(res->get_header_value("Content-Security-Policy").find("frame-ancestors 'none'"), std::string::npos);
+  res = client_->Get("/f/no-such-form");
+  EXPECT_EQ(res->status, 404);
+  EXPECT_EQ(res->body, "<!DOCTYPE html><title>shell</title>");
+  EXPECT_EQ(client_->Get("/f/Not_An_Id")->status, 404);
+}
+
 }  // namespace
 }  // namespace blankett

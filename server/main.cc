@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "audit_command.h"
+#include "keys_command.h"
 #include "lint_command.h"
 #include "test_command.h"
 #include "serve_command.h"
@@ -20,6 +21,7 @@ const char kUsage[] =
     "  serve [--port N] [--data DIR] [--forms DIR] [--web DIR]\n"
     "                                publish the forms and serve the API and web apps\n"
     "  audit verify [--data DIR]     check the receipt chain in the database; exit 1 if tampered\n"
+    "  keys list|rotate [--data DIR] list the signing keys, or make a new one the signing key\n"
     "  verify <receipt.json> --key <key.pub | keys.json> [--submission <file>]\n"
     "                                check a receipt's signature offline; exit 1 if it fails\n"
     "  help                          this text\n";
@@ -41,6 +43,7 @@ int main(int argc, char** argv) {
   }
   if (command == "serve") return blankett::serve_command(argc, argv);
   if (command == "audit") return blankett::audit_command(std::vector<std::string>(argv + 2, argv + argc), std::cout, std::cerr);
+  if (command == "keys") return blankett::keys_command(std::vector<std::string>(argv + 2, argv + argc), std::cout, std::cerr);
   if (command == "verify") return blankett::verify_command(std::vector<std::string>(argv + 2, argv + argc), std::cout, std::cerr);
   std::cerr << "blankett: unknown command '" << command << "'\n\n" << kUsage;
   return 2;

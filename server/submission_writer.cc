@@ -7,23 +7,11 @@
 #include <utility>
 
 #include "blankett/submission.h"
+#include "clock.h"
 
 namespace blankett {
 
 namespace {
-
-std::string utc_now() {
-  using namespace std::chrono;
-  const auto now = system_clock::now();
-  const std::time_t seconds = system_clock::to_time_t(now);
-  const auto millis = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char text[64];  // roomy enough for any int the compiler imagines in the fields
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(millis));
-  return text;
-}
 
 Error error(const char* code, std::string message) { return Error{code, "", 0, 0, std::move(message)}; }
 
