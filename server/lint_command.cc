@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "blankett/form.h"
+#include "blankett/usability.h"
 #include "files.h"
 
 namespace blankett {
@@ -18,7 +19,14 @@ int lint_file(const std::string& file, std::ostream& out) {
   }
   const Result<FormPtr> form = compile_form(*text);
   if (form.ok()) {
-    out << file << ": ok (" << form_id(*form.value()) << ", version " << form_version(*form.value()).substr(0, 12) << ")\n";
+    // Advice, not errors: the form works, but people will find it hard to fill in.
+    const Errors warnings = usability_warnings(*form.value(), *text);
+    for (const Error& w : warnings) {
+      out << file << ":" << w.line << ": warning: " << w.code << ": " << w.message << " [" << w.pointer << "]\n";
+    }
+    out << file << ": ok (" << form_id(*form.value()) << ", version " << form_version(*form.value()).substr(0, 12);
+    if (!warnings.empty()) out << ", " << warnings.size() << " warning" << (warnings.size() == 1 ? "" : "s");
+    out << ")\n";
     return 0;
   }
   // In file order, as a compiler would list them (the engine lists them by kind).

@@ -63,8 +63,8 @@ const std::vector<std::string>& type_keys(FieldType t) {
   static const std::vector<std::string> kNumber = {"min", "max"};
   static const std::vector<std::string> kDecimal = {"min", "max", "decimals"};
   static const std::vector<std::string> kDateKeys = {"min", "max"};
-  static const std::vector<std::string> kChoice = {"options"};
-  static const std::vector<std::string> kMulti = {"options", "min_items", "max_items"};
+  static const std::vector<std::string> kChoice = {"options", "search"};
+  static const std::vector<std::string> kMulti = {"options", "min_items", "max_items", "search"};
   static const std::vector<std::string> kEmail = {"max_length"};
   static const std::vector<std::string> kPnr = {"allow_samordningsnummer"};
   static const std::vector<std::string> kAttachment = {"accept", "max_size", "max_files"};
@@ -125,13 +125,13 @@ const std::vector<std::string> kFieldKeys = {
     "id", "type", "label", "hint", "visible_if", "required", "required_if", "readonly", "default", "calculate",
     "constraints", "messages",
     "min_length", "max_length", "pattern", "pattern_message", "min", "max", "decimals", "options", "min_items",
-    "max_items", "allow_samordningsnummer", "accept", "max_size", "max_files", "text", "fields", "item_label"};
+    "max_items", "allow_samordningsnummer", "accept", "max_size", "max_files", "text", "fields", "item_label", "search"};
 namespace field_key {
 enum Key {
   kId, kType, kLabel, kHint, kVisibleIf, kRequired, kRequiredIf, kReadonly, kDefault, kCalculate,
   kConstraints, kMessages,
   kMinLength, kMaxLength, kPattern, kPatternMessage, kMin, kMax, kDecimals, kOptions, kMinItems,
-  kMaxItems, kAllowSamordningsnummer, kAccept, kMaxSize, kMaxFiles, kText, kFields, kItemLabel,
+  kMaxItems, kAllowSamordningsnummer, kAccept, kMaxSize, kMaxFiles, kText, kFields, kItemLabel, kSearch,
   kCount,
 };
 constexpr int kFirstTypeKey = kMinLength;
@@ -576,7 +576,10 @@ struct Loader {
       error("form.conflict", ptr + "/calculate", field_kind(f.type) + " cannot be calculated");
     }
     if (!has_value) check_not_applicable(f, keys, ptr);
-    if (f.type == FieldType::kChoice || f.type == FieldType::kMultiChoice) read_options(&f, keys[fk::kOptions], ptr);
+    if (f.type == FieldType::kChoice || f.type == FieldType::kMultiChoice) {
+      read_options(&f, keys[fk::kOptions], ptr);
+      f.searchable = read_bool(keys[fk::kSearch], "search", ptr, false);
+    }
     read_limits(&f, keys, ptr);
     read_messages(&f, keys[fk::kMessages], ptr);
     read_constraints(&f, keys[fk::kConstraints], ptr);

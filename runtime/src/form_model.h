@@ -84,6 +84,7 @@ struct Field {
   bool allow_samordningsnummer = true;
   std::optional<Regex> pattern;
   std::vector<Option> options;         // choice, multichoice
+  bool searchable = false;             // choice, multichoice: "search": offer a filter box
   std::vector<std::string> accept;     // attachment MIME types ("image/*" allowed)
   nlohmann::json default_answer;       // as written (null when none)
 

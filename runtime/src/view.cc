@@ -55,6 +55,7 @@ json field_json(const FormState& state, int f, int row, Lang l) {
     json options = json::array();
     for (const Option& o : fd.options) options.push_back({{"value", o.value}, {"label", text(st, o.label, l)}});
     v["options"] = std::move(options);
+    if (fd.searchable) v["search"] = true;
   }
   if (fd.min) v["min"] = *fd.min;
   if (fd.max) v["max"] = *fd.max;

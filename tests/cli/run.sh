@@ -28,6 +28,7 @@ check() {
 check lint-broken 1 "$blankett" lint broken
 check lint-broken-file 1 "$blankett" lint broken/form-errors/form.json
 check lint-missing 2 "$blankett" lint no-such-folder
+check lint-warnings 0 "$blankett" lint hard-to-use
 check test-failing 1 "$blankett" test failing
 check test-one-passing-file 0 "$blankett" test failing/tests/passes.json
 check test-broken-form 1 "$blankett" test broken
