@@ -24,6 +24,21 @@ std::string mime_type_for(const std::string& path) {
   return "application/octet-stream";
 }
 
+namespace {
+
+// web/ also holds what builds and tests the apps (node_modules, tests, their output,
+// package files, dot-files): never served, whatever --web points at.
+bool publishable(const std::string& segment) {
+  static const char* const kPrivate[] = {"node_modules", "tests", "test-output", "package.json", "package-lock.json"};
+  if (!segment.empty() && segment[0] == '.') return false;
+  for (const char* name : kPrivate) {
+    if (segment == name) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::optional<StaticFile> find_static_file(const std::string& root, const std::string& url_path) {
   if (url_path.empty() || url_path[0] != '/' || url_path.find('\0') != std::string::npos) return std::nullopt;
   // Refuse any ".." segment outright rather than trusting normalisation.
@@ -31,6 +46,7 @@ std::optional<StaticFile> find_static_file(const std::string& root, const std::s
     const size_t end = url_path.find('/', start);
     const std::string segment = url_path.substr(start, end == std::string::npos ? std::string::npos : end - start);
     if (segment == ".." || segment == "." || segment.find('\\') != std::string::npos) return std::nullopt;
+    if (!publishable(segment)) return std::nullopt;
     if (end == std::string::npos) break;
     start = end + 1;
   }

@@ -13,7 +13,8 @@ struct StaticFile {
 };
 
 // The file for a URL path under `root`, or nullopt (absent, a folder, or a path that
-// tries to leave `root`). "/" and folders serve their index.html.
+// tries to leave `root`, or names tooling: node_modules, tests, test-output, package
+// files, dot-files). "/" and folders serve their index.html.
 std::optional<StaticFile> find_static_file(const std::string& root, const std::string& url_path);
 
 std::string mime_type_for(const std::string& path);
