@@ -7,6 +7,7 @@
 
 #include "api_response.h"
 #include "blankett/form.h"
+#include "dev_routes.h"
 #include "form_catalog.h"
 #include "listen_socket.h"
 #include "metrics.h"
@@ -186,6 +187,8 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
     res.set_content(std::move(shell->content), shell->mime_type);
     res.set_header("Cache-Control", shell->cache_control);
   }));
+
+  if (options.dev) register_dev_routes(http, DevRoutesOptions{options.forms_dir, options.preview_dir});
 
   // Everything else: the web apps' files, or a plain index while there is no web app.
   http.Get(R"(/.*)", timed("static", [&s](const httplib::Request& req, httplib::Response& res) {

@@ -22,6 +22,10 @@ struct ServeOptions {
   size_t max_body_bytes = 10 * 1024 * 1024;
   size_t http_threads = 64;        // request threads (each mostly waits for a commit)
   TodayFn today = local_today;     // what today() is for the rules
+  // Developer mode (serve --dev): the browser preview and its routes (dev_routes.h).
+  // Never on in production: it serves and writes form files.
+  bool dev = false;
+  std::string preview_dir = "./build-wasm/preview";  // the WASM preview's build output
 };
 
 class BlankettServer {

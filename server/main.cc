@@ -7,6 +7,7 @@
 #include "keys_command.h"
 #include "lint_command.h"
 #include "new_command.h"
+#include "preview_command.h"
 #include "test_command.h"
 #include "serve_command.h"
 #include "verify_command.h"
@@ -20,6 +21,7 @@ const char kUsage[] =
     "  lint <form.json | folder>     check form definitions; exit 1 on any problem\n"
     "  test <folder | scenario.json> run scenario tests; exit 1 on any failure\n"
     "  new <form-id> [--forms DIR]   start a new form (form.json and one scenario test)\n"
+    "  preview <forms/form-id>       the form in a window, live as you edit it (docs/preview.md)\n"
     "  serve [--port N] [--data DIR] [--forms DIR] [--web DIR]\n"
     "                                publish the forms and serve the API and web apps\n"
     "  audit verify [--data DIR]     check the receipt chain in the database; exit 1 if tampered\n"
@@ -44,6 +46,7 @@ int main(int argc, char** argv) {
     return command == "lint" ? blankett::lint_command(argv[2], std::cout) : blankett::test_command(argv[2], std::cout);
   }
   if (command == "new") return blankett::new_command(std::vector<std::string>(argv + 2, argv + argc), std::cout, std::cerr);
+  if (command == "preview") return blankett::preview_command(std::vector<std::string>(argv + 2, argv + argc), std::cout, std::cerr);
   if (command == "serve") return blankett::serve_command(argc, argv);
   if (command == "audit") return blankett::audit_command(std::vector<std::string>(argv + 2, argv + argc), std::cout, std::cerr);
   if (command == "keys") return blankett::keys_command(std::vector<std::string>(argv + 2, argv + argc), std::cout, std::cerr);

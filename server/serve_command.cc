@@ -1,6 +1,7 @@
 #include "serve_command.h"
 
 #include <csignal>
+#include <filesystem>
 #include <iostream>
 #include <string>
 
@@ -19,7 +20,10 @@ void on_signal(int) {
 
 const char kUsage[] =
     "usage: blankett serve [--port 8080] [--bind 127.0.0.1] [--data ./data] [--forms ./forms]\n"
-    "                      [--web ./web] [--max-body BYTES]\n";
+    "                      [--web ./web] [--max-body BYTES]\n"
+    "                      [--dev [--preview-dir ./build-wasm/preview]]\n"
+    "  --dev  developer mode: the browser preview at /preview/{form-id}, which reads and\n"
+    "         writes files under --forms. Never in production.\n";
 
 }  // namespace
 
@@ -27,6 +31,10 @@ int serve_command(int argc, char** argv) {
   ServeOptions options;
   for (int i = 2; i < argc; ++i) {
     const std::string arg = argv[i];
+    if (arg == "--dev") {
+      options.dev = true;
+      continue;
+    }
     if (i + 1 >= argc) {
       std::cerr << "blankett serve: " << arg << " needs a value\n" << kUsage;
       return 2;
@@ -39,6 +47,7 @@ int serve_command(int argc, char** argv) {
       else if (arg == "--forms") options.forms_dir = value;
       else if (arg == "--web") options.web_dir = value;
       else if (arg == "--max-body") options.max_body_bytes = std::stoul(value);
+      else if (arg == "--preview-dir") options.preview_dir = value;
       else {
         std::cerr << "blankett serve: unknown option " << arg << "\n" << kUsage;
         return 2;
@@ -62,6 +71,16 @@ int serve_command(int argc, char** argv) {
   g_server = server.value().get();
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
+  if (options.dev) {
+    std::cerr << "WARNING: developer mode (--dev) is ON: /preview/{form-id} serves the preview from "
+              << options.preview_dir << ", and /api/dev/ reads form files and WRITES new scenarios and drafts into "
+              << options.forms_dir << ". Never use --dev in production." << std::endl;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(std::filesystem::path(options.preview_dir) / "preview.html", ec)) {
+      std::cerr << "WARNING: no preview build in " << options.preview_dir
+                << " (scripts/build --wasm builds it): /preview/{form-id} answers 404 until then." << std::endl;
+    }
+  }
   std::cout << "Blankett serving " << options.forms_dir << " on http://" << options.bind << ":" << port << "/  (data in "
             << options.data_dir << "; Ctrl-C stops)" << std::endl;
   const bool ok = server.value()->listen();

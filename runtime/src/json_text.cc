@@ -5,6 +5,8 @@
 #include <clocale>
 #include <cmath>
 #include <cstdlib>
+#include <stdexcept>
+#include <type_traits>
 #include <unordered_map>
 
 #include "utf8.h"
@@ -405,16 +407,69 @@ std::string pointer_token(const std::string& key) {
   return out;
 }
 
+namespace {
+
+// nlohmann's DOM builder, but a syntax error is recorded instead of thrown (parse()
+// throws the same objects). Exceptions stay for what is exceptional: the WASM build
+// catches them only at its entry points (runtime/wasm/wasm.cmake).
+class DomBuilder : public nlohmann::detail::json_sax_dom_parser<nlohmann::json> {
+ public:
+  DomBuilder(nlohmann::json* root, JsonParseFailure* failure)
+      : nlohmann::detail::json_sax_dom_parser<nlohmann::json>(*root, false), failure_(failure) {}
+
+  template <class Exception>
+  bool parse_error(std::size_t /*position*/, const std::string& /*last_token*/, const Exception& e) {
+    failed_ = true;
+    if (failure_ != nullptr && !failure_->syntax && !failure_->overflow) {
+      if constexpr (std::is_same<Exception, nlohmann::json::parse_error>::value) failure_->syntax.emplace(e);
+      if constexpr (std::is_same<Exception, nlohmann::json::out_of_range>::value) failure_->overflow.emplace(e);
+    }
+    return false;
+  }
+
+  bool failed() const { return failed_; }
+
+ private:
+  JsonParseFailure* failure_;
+  bool failed_ = false;
+};
+
+}  // namespace
+
+void JsonParseFailure::rethrow() const {
+  if (overflow) throw *overflow;
+  if (syntax) throw *syntax;
+  throw std::logic_error("JsonParseFailure::rethrow without a failure");
+}
+
+bool parse_json_nlohmann(std::string_view text, nlohmann::json* out, JsonParseFailure* failure) {
+  const char* const first = text.data();
+  const char* const last = first + text.size();
+  using Adapter = decltype(nlohmann::detail::input_adapter(first, last));
+  nlohmann::json result;
+  bool ok;
+  {
+    // What parse(first, last) does, with strict = true, no callback, no comments.
+    DomBuilder builder(&result, failure);
+    nlohmann::detail::parser<nlohmann::json, Adapter> parser(nlohmann::detail::input_adapter(first, last), nullptr, false, false);
+    ok = parser.sax_parse(&builder, true) && !builder.failed();
+  }
+  if (ok) *out = std::move(result);
+  return ok;
+}
+
 bool parse_json_text(std::string_view text, nlohmann::json* out, Error* error, std::string* canonical) {
   if (canonical != nullptr) canonical->clear();
-  nlohmann::json document;  // *out stays as it is on failure
-  std::string copy;
-  FastReader reader(text, canonical != nullptr ? &copy : nullptr);
-  if (reader.read_document(&document)) {
-    *out = std::move(document);
-    if (canonical != nullptr && reader.canonical()) *canonical = std::move(copy);
-    return true;
-  }
+  {
+    nlohmann::json document;  // *out stays as it is on failure
+    std::string copy;
+    FastReader reader(text, canonical != nullptr ? &copy : nullptr);
+    if (reader.read_document(&document)) {
+      *out = std::move(document);
+      if (canonical != nullptr && reader.canonical()) *canonical = std::move(copy);
+      return true;
+    }
+  }  // what the fast reader built is freed before the careful path (which may throw)
   // Not well-formed (or not a case the fast reader takes): the careful path, which
   // describes the problem.
   size_t where = 0;
@@ -424,19 +479,18 @@ bool parse_json_text(std::string_view text, nlohmann::json* out, Error* error, s
     line_and_column(text, where, &error->line, &error->column);
     return false;
   }
-  try {
-    *out = nlohmann::json::parse(text.begin(), text.end());
-    return true;
-  } catch (const nlohmann::json::parse_error& e) {
-    // e.byte is 1-based and points just past the offending character.
-    *error = Error{"json.syntax", "", 0, 0, ""};
-    line_and_column(text, e.byte > 0 ? e.byte - 1 : 0, &error->line, &error->column);
-    std::string what = e.what();
-    // "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error while parsing value - invalid literal; last read: 'x'"
-    const size_t colon = what.find(": ", what.find("parse error"));
-    error->message = "invalid JSON: " + (colon == std::string::npos ? what : what.substr(colon + 2));
-    return false;
-  }
+  JsonParseFailure failure;
+  if (parse_json_nlohmann(text, out, &failure)) return true;
+  if (!failure.syntax) failure.rethrow();  // a number overflow: thrown, as parse() throws it
+  const nlohmann::json::parse_error& e = *failure.syntax;
+  // e.byte is 1-based and points just past the offending character.
+  *error = Error{"json.syntax", "", 0, 0, ""};
+  line_and_column(text, e.byte > 0 ? e.byte - 1 : 0, &error->line, &error->column);
+  std::string what = e.what();
+  // "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error while parsing value - invalid literal; last read: 'x'"
+  const size_t colon = what.find(": ", what.find("parse error"));
+  error->message = "invalid JSON: " + (colon == std::string::npos ? what : what.substr(colon + 2));
+  return false;
 }
 
 // A small scanner over valid JSON recording the line where each value starts, by its

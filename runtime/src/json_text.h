@@ -1,6 +1,7 @@
 // Reading JSON text from untrusted sources: bounded nesting, positions for errors, and
 // the line of any JSON Pointer (computed only when there is an error to report).
 #pragma once
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,20 @@ constexpr int kMaxJsonDepth = 64;
 // when the text is canonical but for white space (as a dump() of any indent is, if it
 // holds no escapes and no fractions); it is left empty otherwise.
 bool parse_json_text(std::string_view text, nlohmann::json* out, Error* error, std::string* canonical = nullptr);
+
+// What nlohmann::json::parse would have thrown for a text it refuses.
+struct JsonParseFailure {
+  std::optional<nlohmann::json::parse_error> syntax;     // a syntax error (parse_error.101-103)
+  std::optional<nlohmann::json::out_of_range> overflow;  // a number beyond a double (out_of_range.406)
+  [[noreturn]] void rethrow() const;                     // throws it, as parse() does
+};
+
+// Exactly nlohmann::json::parse(text): all of JSON, no nesting limit; on success fills
+// *out and returns true. On failure returns false, leaves *out as it is and, when
+// `failure` is not null, fills it instead of throwing. Every parse of JSON text in the
+// engine goes through this one function (or parse_json_text, which uses it), so there is
+// one copy of nlohmann's parser in the binary (the WASM size budget, docs/performance.md).
+bool parse_json_nlohmann(std::string_view text, nlohmann::json* out, JsonParseFailure* failure = nullptr);
 
 // Fills Error::line for each error whose pointer names a value in `text`
 // (REQUIRES: text is valid JSON). Pointers not found keep line 0.

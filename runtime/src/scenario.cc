@@ -12,6 +12,25 @@ namespace {
 
 using nlohmann::json;
 
+// std::stoi(s), or -1 where std::stoi throws (no digits; beyond int). Like strtol: white
+// space first, then a sign, then decimal digits up to the first other character.
+int stoi_or_minus_one(const std::string& s) {
+  size_t i = 0;
+  while (i < s.size() && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r'))) ++i;
+  bool negative = false;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) negative = s[i++] == '-';
+  const size_t digits = i;
+  long long n = 0;
+  for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
+    n = n * 10 + (s[i] - '0');
+    if (n > 2147483648LL) return -1;  // beyond int whatever the sign
+  }
+  if (i == digits) return -1;
+  if (negative) n = -n;
+  if (n > 2147483647LL) return -1;
+  return static_cast<int>(n);
+}
+
 struct Runner {
   ScenarioResult* result;
   FormState* state;
@@ -36,11 +55,7 @@ struct Runner {
       const int group = state->find_field(path.substr(0, a));
       *row = -1;
       if (*field >= 0 && group >= 0) {
-        try {
-          *row = std::stoi(path.substr(a + 1, b - a - 1));
-        } catch (...) {
-          *row = -1;
-        }
+        *row = stoi_or_minus_one(path.substr(a + 1, b - a - 1));
         if (*row < 0 || *row >= state->row_count(group)) *field = -1;
       }
     }
@@ -178,10 +193,7 @@ struct Runner {
       const std::string s = v.is_string() ? v.get<std::string>() : "";
       const size_t slash = s.find('/');
       int row = -1;
-      try {
-        if (slash != std::string::npos) row = std::stoi(s.substr(slash + 1));
-      } catch (...) {
-      }
+      if (slash != std::string::npos) row = stoi_or_minus_one(s.substr(slash + 1));
       if (row < 0) { fail(where, "must be \"group/row\", e.g. \"children/0\""); return; }
       Result<Changes> r = state->remove_row(s.substr(0, slash), row);
       if (!r.ok()) report_errors(r.errors(), where);

@@ -7,6 +7,7 @@
 
 #include "answer_format.h"
 #include "blankett/draft.h"
+#include "json_text.h"
 #include "sha256.h"
 #include "state_data.h"
 
@@ -87,7 +88,12 @@ CanonicalSubmission canonical_submission(const FormState& state) {
   return out;
 }
 
-json submission_document(const CanonicalSubmission& submission) { return json::parse(submission.bytes); }
+json submission_document(const CanonicalSubmission& submission) {
+  json document;
+  JsonParseFailure failure;
+  if (!parse_json_nlohmann(submission.bytes, &document, &failure)) failure.rethrow();
+  return document;
+}
 
 json make_draft(const FormState& state) {
   const StateData& st = state.data();

@@ -1,150 +1,126 @@
-// The only JS-facing bindings of the engine. Everything crosses the boundary as JSON
-// text, so the browser sees exactly the view models the native server and tests see.
-// runtime/wasm/engine.mjs wraps this in a small documented ES module API.
-#include <emscripten/bind.h>
+// The only JS-facing bindings of the engine: a small C API over EngineSession
+// (engine_session.h, which turns engine results into JSON text and is shared with the
+// native parity driver). Everything crosses the boundary as JSON text, so the browser
+// sees exactly the view models the native server and tests see. runtime/wasm/engine.mjs
+// wraps this in a small documented ES module API.
+//
+// The protocol (engine.mjs is its only user):
+// - text arguments are (pointer, byte length) pairs of UTF-8 that the caller malloc()s
+//   and free()s;
+// - a function returning text returns a pointer to NUL-terminated UTF-8 that stays valid
+//   until the next call (the caller copies it at once);
+// - if a C++ exception escapes the engine (a bug, out of memory, a number beyond the
+//   range of a double in a form), a text function returns NULL and an int function -1,
+//   and blankett_last_output() holds {"ok": false, "errors": [{"code": "engine.exception", ...}]}
+//   (blankett_canonical_json also returns NULL for bad JSON, with its json.syntax error).
+//
+// This is not embind: embind's code and JS glue were a large share of the module, and C
+// entry points keep their plain names, which the exception settings in wasm.cmake list
+// (EXCEPTION_CATCHING_ALLOWED): C++ exceptions are caught in these functions only.
+// Keep BLANKETT_ENTRY_POINTS in wasm.cmake in step with the functions below.
+#include <emscripten/emscripten.h>
 
-#include <optional>
+#include <exception>
 #include <string>
+#include <string_view>
 
-#include "blankett/draft.h"
-#include "blankett/form.h"
-#include "blankett/scenario.h"
-#include "blankett/state.h"
 #include "blankett/submission.h"
-#include "blankett/view.h"
+#include "engine_session.h"
 
 namespace blankett {
 namespace {
 
-using nlohmann::json;
+// The text most recently returned (or the description of an exception).
+std::string g_output;
 
-json errors_json(const Errors& errors) {
-  json out = json::array();
-  for (const Error& e : errors) {
-    out.push_back({{"code", e.code}, {"pointer", e.pointer}, {"line", e.line}, {"column", e.column}, {"message", e.message}});
-  }
-  return out;
+const char* output(std::string text) {
+  g_output = std::move(text);
+  return g_output.c_str();
 }
 
-// One citizen's filling of one form. Methods return JSON text: {"ok": true, …} or
-// {"ok": false, "errors": [...]}.
-class Engine {
- public:
-  std::string load(const std::string& form_text, const std::string& today) {
-    Result<FormPtr> form = compile_form(form_text);
-    if (!form.ok()) return fail(form.errors());
-    Result<FormState> state = FormState::create(form.value(), today);
-    if (!state.ok()) return fail(state.errors());
-    state_.emplace(std::move(state).value());
-    return json{{"ok", true}, {"form", form_summary(*form.value())}}.dump();
-  }
+void exception_output(const char* what) { g_output = exception_json(what); }
 
-  std::string set_answer(const std::string& path, const std::string& value_json, const std::string& lang) {
-    const json value = json::parse(value_json, nullptr, false);
-    if (value.is_discarded()) return fail(Errors{Error{"answer.bad_json", "/" + path, 0, 0, "the answer is not valid JSON"}});
-    return changes(state().set_answer(path, value), lang);
-  }
-  std::string clear_answer(const std::string& path, const std::string& lang) { return changes(state().clear_answer(path), lang); }
-  std::string add_row(const std::string& group, const std::string& lang) { return changes(state().add_row(group), lang); }
-  std::string remove_row(const std::string& group, int row, const std::string& lang) { return changes(state().remove_row(group, row), lang); }
-
-  std::string view(const std::string& lang) const { return view_step(state(), lang).dump(); }
-  std::string summary(const std::string& lang) const { return view_summary(state(), lang).dump(); }
-  std::string field(const std::string& path, const std::string& lang) const {
-    const size_t slash = path.rfind('/');
-    const int f = state().find_field(slash == std::string::npos ? path : path.substr(slash + 1));
-    int row = -1;
-    if (slash != std::string::npos) row = std::atoi(path.substr(path.find('/') + 1).c_str());
-    if (f < 0) return "null";
-    return view_field(state(), f, row, lang).dump();
-  }
-  std::string errors(const std::string& lang) const { return errors_json(state().errors(lang)).dump(); }
-  std::string step_errors(const std::string& lang) const {
-    return errors_json(state().step_errors(state().current_step(), lang)).dump();
-  }
-
-  bool next() { return state().next(); }
-  bool back() { return state().back(); }
-  bool go_to(const std::string& step) { return state().go_to(state().find_step(step)); }
-  bool valid() const { return state().valid(); }
-
-  std::string draft() const { return make_draft(state()).dump(); }
-  std::string restore(const std::string& draft_json) {
-    const json draft = json::parse(draft_json, nullptr, false);
-    if (draft.is_discarded()) return fail(Errors{Error{"draft.bad_json", "", 0, 0, "the draft is not valid JSON"}});
-    Result<RestoredDraft> r = restore_draft(state().form(), draft, state().today());
-    if (!r.ok()) return fail(r.errors());
-    json dropped = errors_json(r.value().dropped);
-    state_.emplace(std::move(r.value().state));
-    return json{{"ok", true}, {"dropped", dropped}}.dump();
-  }
-  std::string submission() const {
-    const CanonicalSubmission c = canonical_submission(state());
-    return json{{"document", submission_document(c)}, {"bytes", c.bytes}, {"sha256", c.sha256}}.dump();
-  }
-
- private:
-  static std::string fail(const Errors& errors) { return json{{"ok", false}, {"errors", errors_json(errors)}}.dump(); }
-
-  // What a UI must redraw: each changed field's fresh view, and changed steps.
-  std::string changes(const Result<Changes>& r, const std::string& lang) const {
-    if (!r.ok()) return fail(r.errors());
-    json fields = json::array();
-    for (const FieldChange& c : r.value().fields) {
-      fields.push_back({{"path", state().field_path(c.field, c.row)}, {"what", c.what}, {"view", view_field(state(), c.field, c.row, lang)}});
-    }
-    json steps = json::array();
-    for (int s : r.value().steps) steps.push_back(s);
-    return json{{"ok", true}, {"fields", fields}, {"steps", steps}, {"rows", r.value().rows}}.dump();
-  }
-
-  FormState& state() {
-    if (!state_) throw std::runtime_error("no form loaded: call load() first");
-    return *state_;
-  }
-  const FormState& state() const { return const_cast<Engine*>(this)->state(); }
-
-  std::optional<FormState> state_;
-};
-
-std::string sha256_hex_of(const std::string& bytes) { return sha256_of(bytes); }
-
-// Runs one scenario test (docs/scenario-tests.md) against a form, both as JSON text.
-std::string run_scenario_json(const std::string& form_text, const std::string& scenario_text) {
-  Result<FormPtr> form = compile_form(form_text);
-  if (!form.ok()) return json{{"passed", false}, {"errors", errors_json(form.errors())}}.dump();
-  const json scenario = json::parse(scenario_text, nullptr, false);
-  if (scenario.is_discarded()) return json{{"passed", false}, {"errors", json::array({{{"message", "the scenario is not valid JSON"}}})}}.dump();
-  const ScenarioResult r = run_scenario(form.value(), scenario);
-  json failures = json::array();
-  for (const ScenarioFailure& f : r.failures) failures.push_back({{"action", f.action}, {"pointer", f.pointer}, {"message", f.message}});
-  return json{{"name", r.name}, {"passed", r.passed}, {"failures", failures}, {"answers", r.final_answers}}.dump();
-}
+std::string_view text(const char* data, size_t size) { return std::string_view(data, size); }
 
 }  // namespace
 }  // namespace blankett
 
-EMSCRIPTEN_BINDINGS(blankett) {
-  using blankett::Engine;
-  emscripten::class_<Engine>("Engine")
-      .constructor<>()
-      .function("load", &Engine::load)
-      .function("setAnswer", &Engine::set_answer)
-      .function("clearAnswer", &Engine::clear_answer)
-      .function("addRow", &Engine::add_row)
-      .function("removeRow", &Engine::remove_row)
-      .function("view", &Engine::view)
-      .function("summary", &Engine::summary)
-      .function("field", &Engine::field)
-      .function("errors", &Engine::errors)
-      .function("stepErrors", &Engine::step_errors)
-      .function("next", &Engine::next)
-      .function("back", &Engine::back)
-      .function("goTo", &Engine::go_to)
-      .function("valid", &Engine::valid)
-      .function("draft", &Engine::draft)
-      .function("restore", &Engine::restore)
-      .function("submission", &Engine::submission);
-  emscripten::function("sha256", &blankett::sha256_hex_of);
-  emscripten::function("runScenario", &blankett::run_scenario_json);
+using blankett::output;
+using blankett::text;
+using Engine = blankett::EngineSession;
+
+// The body of every entry point: C++ exceptions end here (see the top of this file).
+#define BLANKETT_GUARDED(failure, ...)                         \
+  try {                                                        \
+    __VA_ARGS__                                                \
+  } catch (const std::exception& e) {                          \
+    blankett::exception_output(e.what());                      \
+  } catch (...) {                                              \
+    blankett::exception_output("unknown C++ exception");      \
+  }                                                            \
+  return failure;
+
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE const char* blankett_last_output() { return blankett::g_output.c_str(); }
+
+EMSCRIPTEN_KEEPALIVE Engine* blankett_engine_new() { BLANKETT_GUARDED(nullptr, return new Engine();) }
+EMSCRIPTEN_KEEPALIVE int blankett_engine_delete(Engine* e) { BLANKETT_GUARDED(-1, delete e; return 0;) }
+
+EMSCRIPTEN_KEEPALIVE const char* blankett_load(Engine* e, const char* form, size_t form_size, const char* today, size_t today_size) {
+  BLANKETT_GUARDED(nullptr, return output(e->load(text(form, form_size), text(today, today_size)));)
 }
+EMSCRIPTEN_KEEPALIVE const char* blankett_set_answer(Engine* e, const char* path, size_t path_size, const char* value, size_t value_size,
+                                                     const char* lang, size_t lang_size) {
+  BLANKETT_GUARDED(nullptr, return output(e->set_answer(text(path, path_size), text(value, value_size), text(lang, lang_size)));)
+}
+EMSCRIPTEN_KEEPALIVE const char* blankett_clear_answer(Engine* e, const char* path, size_t path_size, const char* lang, size_t lang_size) {
+  BLANKETT_GUARDED(nullptr, return output(e->clear_answer(text(path, path_size), text(lang, lang_size)));)
+}
+EMSCRIPTEN_KEEPALIVE const char* blankett_add_row(Engine* e, const char* group, size_t group_size, const char* lang, size_t lang_size) {
+  BLANKETT_GUARDED(nullptr, return output(e->add_row(text(group, group_size), text(lang, lang_size)));)
+}
+EMSCRIPTEN_KEEPALIVE const char* blankett_remove_row(Engine* e, const char* group, size_t group_size, int row, const char* lang,
+                                                     size_t lang_size) {
+  BLANKETT_GUARDED(nullptr, return output(e->remove_row(text(group, group_size), row, text(lang, lang_size)));)
+}
+EMSCRIPTEN_KEEPALIVE const char* blankett_view(Engine* e, const char* lang, size_t lang_size) {
+  BLANKETT_GUARDED(nullptr, return output(e->view(text(lang, lang_size)));)
+}
+EMSCRIPTEN_KEEPALIVE const char* blankett_summary(Engine* e, const char* lang, size_t lang_size) {
+  BLANKETT_GUARDED(nullptr, return output(e->summary(text(lang, lang_size)));)
+}
+EMSCRIPTEN_KEEPALIVE const char* blankett_field(Engine* e, const char* path, size_t path_size, const char* lang, size_t lang_size) {
+  BLANKETT_GUARDED(nullptr, return output(e->field(text(path, path_size), text(lang, lang_size)));)
+}
+EMSCRIPTEN_KEEPALIVE const char* blankett_errors(Engine* e, const char* lang, size_t lang_size) {
+  BLANKETT_GUARDED(nullptr, return output(e->errors(text(lang, lang_size)));)
+}
+EMSCRIPTEN_KEEPALIVE const char* blankett_step_errors(Engine* e, const char* lang, size_t lang_size) {
+  BLANKETT_GUARDED(nullptr, return output(e->step_errors(text(lang, lang_size)));)
+}
+EMSCRIPTEN_KEEPALIVE int blankett_next(Engine* e) { BLANKETT_GUARDED(-1, return e->next() ? 1 : 0;) }
+EMSCRIPTEN_KEEPALIVE int blankett_back(Engine* e) { BLANKETT_GUARDED(-1, return e->back() ? 1 : 0;) }
+EMSCRIPTEN_KEEPALIVE int blankett_go_to(Engine* e, const char* step, size_t step_size) {
+  BLANKETT_GUARDED(-1, return e->go_to(text(step, step_size)) ? 1 : 0;)
+}
+EMSCRIPTEN_KEEPALIVE int blankett_valid(Engine* e) { BLANKETT_GUARDED(-1, return e->valid() ? 1 : 0;) }
+EMSCRIPTEN_KEEPALIVE const char* blankett_draft(Engine* e) { BLANKETT_GUARDED(nullptr, return output(e->draft());) }
+EMSCRIPTEN_KEEPALIVE const char* blankett_restore(Engine* e, const char* draft, size_t draft_size) {
+  BLANKETT_GUARDED(nullptr, return output(e->restore(text(draft, draft_size)));)
+}
+EMSCRIPTEN_KEEPALIVE const char* blankett_submission(Engine* e) { BLANKETT_GUARDED(nullptr, return output(e->submission());) }
+
+EMSCRIPTEN_KEEPALIVE const char* blankett_sha256(const char* bytes, size_t size) {
+  BLANKETT_GUARDED(nullptr, return output(blankett::sha256_of(text(bytes, size)));)
+}
+EMSCRIPTEN_KEEPALIVE const char* blankett_run_scenario(const char* form, size_t form_size, const char* scenario, size_t scenario_size) {
+  BLANKETT_GUARDED(nullptr, return output(blankett::run_scenario_json(text(form, form_size), text(scenario, scenario_size)));)
+}
+// NULL for bad JSON too, with the json.syntax error in blankett_last_output().
+EMSCRIPTEN_KEEPALIVE const char* blankett_canonical_json(const char* json_text, size_t size) {
+  BLANKETT_GUARDED(nullptr, std::string canonical; const bool ok = blankett::canonical_json_text(text(json_text, size), &canonical);
+                   const char* result = output(std::move(canonical)); return ok ? result : nullptr;)
+}
+
+}  // extern "C"

@@ -1,5 +1,6 @@
 // The engine built with Emscripten loads a real form in node and answers like the
-// native build. Run: node --test runtime/wasm/ (after building build-wasm/).
+// native build. Run: node --test runtime/wasm/ (after building build-wasm/); to test a
+// build elsewhere, BLANKETT_WASM_DIR=/path/to/build node --test runtime/wasm/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, copyFileSync, readdirSync, existsSync } from 'node:fs';
@@ -8,7 +9,7 @@ import path from 'node:path';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
-const buildDir = process.env.BLANKETT_WASM_DIR || path.join(root, 'build-wasm');
+const buildDir = process.env.BLANKETT_WASM_DIR ? path.resolve(process.env.BLANKETT_WASM_DIR) : path.join(root, 'build-wasm');
 // engine.mjs imports ./blankett_engine.mjs: put the wrapper beside the build output.
 copyFileSync(path.join(here, 'engine.mjs'), path.join(buildDir, 'engine.mjs'));
 const { loadEngine, EngineError } = await import(path.join(buildDir, 'engine.mjs'));
@@ -42,6 +43,9 @@ test('bad answers are errors in the view, not exceptions', () => {
   assert.equal(view.error.code, 'answer.format');
   assert.match(view.error.message, /personal identity number/);
   assert.throws(() => form.set('no_such_field', 'x'), EngineError);
+  // A path that is not UTF-8 is an unknown field too, not an engine exception.
+  assert.throws(() => form.set(Buffer.from('ff2f30', 'hex'), 'x'), (e) => e instanceof EngineError &&
+    e.errors[0].code === 'answer.unknown_field' && e.errors[0].message.includes('\ufffd'));
   form.dispose();
 });
 
@@ -88,4 +92,66 @@ test('every example scenario passes in the WASM engine', () => {
     }
   }
   assert.ok(count >= 16, `found only ${count} scenarios`);
+});
+
+// canonicalJson rebuilds the exact bytes a receipt's signature covers (docs/receipts.md):
+// the example receipt there, pretty-printed with its keys in another order, gives the
+// documented signed bytes.
+test('canonicalJson gives the canonical text of any JSON text', () => {
+  const signed = '{"form_id":"skolskjuts","form_version":"9f2c4e1b7a3d58c06e2f91d4b8a7c3e5f0d1a2b3c4d5e6f708192a3b4c5d6e7f",' +
+    '"format":"blankett-receipt/1","key_id":"ed25519-7bbdb8887aec0220",' +
+    '"previous_receipt_sha256":"6da0633528deaa0144e7b058315f0b753ec0b945163a72bf96a0d18180f9de0d",' +
+    '"received_at":"2026-08-15T10:12:03Z","reference":"SKOL-2026-000123","sequence":123,' +
+    '"submission_sha256":"8be6b72dc19f4055132fca464cb0cdf59b74998650424f61c87f9f23ce44bd48"}';
+  const receipt = JSON.parse(signed);
+  const reordered = Object.fromEntries(Object.entries(receipt).reverse());
+  assert.equal(engine.canonicalJson(JSON.stringify(reordered, null, 2)), signed);
+  assert.equal(engine.canonicalJson(signed), signed);
+  // Sorted by byte value, escapes as nlohmann writes them, numbers as it writes them.
+  assert.equal(engine.canonicalJson('{ "b": [1, -0, 2.5, 1e2, true, null], "B": "\\u00e5\\n\\u0001\\/", "a": {} }'),
+    '{"B":"å\\n\\u0001/","a":{},"b":[1,0,2.5,100.0,true,null]}');
+  assert.equal(engine.canonicalJson(' "x" '), '"x"');
+});
+
+test('canonicalJson refuses bad JSON with a json.syntax error', () => {
+  for (const bad of ['{"a": }', '', '{"a": 1} x', '"\\ud800"', '[1,\n 2,\n tru]']) {
+    assert.throws(() => engine.canonicalJson(bad), (e) => {
+      assert.ok(e instanceof EngineError, String(e));
+      assert.equal(e.errors[0].code, 'json.syntax');
+      assert.ok(e.errors[0].line >= 1 && e.errors[0].column >= 1);
+      return true;
+    }, bad);
+  }
+  assert.throws(() => engine.canonicalJson('[1,\n 2,\n tru]'), (e) => e.errors[0].line === 3);
+});
+
+// The WASM build catches C++ exceptions only in its C entry points (wasm.cmake): one
+// thrown deep inside the engine (nlohmann's number overflow while reading a form) must
+// arrive as an EngineError, and the module must keep working afterwards.
+test('a C++ exception inside the engine becomes an EngineError', () => {
+  for (let i = 0; i < 3; i++) {
+    assert.throws(() => engine.open('{"format": 1, "id": "x", "steps": [], "n": 1e999}', '2026-08-15'), (e) => {
+      assert.ok(e instanceof EngineError);
+      assert.equal(e.errors[0].code, 'engine.exception');
+      assert.match(e.errors[0].message, /number overflow/);
+      return true;
+    });
+  }
+  const form = engine.open(skolskjuts, '2026-08-15');
+  assert.equal(form.view('en').form.id, 'skolskjuts');
+  form.dispose();
+});
+
+test('arguments are checked as before and strings cross as UTF-8', () => {
+  const form = engine.open(skolskjuts, '2026-08-15');
+  assert.throws(() => form.removeRow('x', '1'), TypeError);
+  assert.throws(() => form.set(5, 'x'), TypeError);
+  assert.equal(form.goTo('no_such_step'), false);
+  assert.equal(form.valid(), false);
+  assert.deepEqual(form.field('no_such_field', 'en'), null);
+  form.dispose();
+  form.dispose();
+  assert.equal(engine.sha256('abc'), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  assert.equal(engine.sha256(new Uint8Array([97, 98, 99])), engine.sha256('abc'));
+  assert.equal(engine.sha256('å\u0000€'), engine.sha256(new TextEncoder().encode('å\u0000€')));
 });

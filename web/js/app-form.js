@@ -1,0 +1,836 @@
+// The form page (/f/{form-id}): one step at a time, check your answers, send, receipt.
+//
+// Index of this file
+//   [SECTION] STATE        the one place the page's state lives (App)
+//   [SECTION] START        load engine, definition, storage; offer a saved draft
+//   [SECTION] CHROME       header, language switch, storage warning, page title
+//   [SECTION] STEP         render a step, answers → engine → changed nodes, Continue/Back
+//   [SECTION] CHECK        check your answers, change links, Send
+//   [SECTION] OUTBOX       queued → pending / sent → receipt / rejected
+//   [SECTION] RECEIPT      the verified receipt and its downloads
+//
+// Data flows one way: an event gives the engine an answer; the engine returns what
+// changed; render.js updates those nodes. Every rule, message and value comes from the
+// engine (web/engine/engine.mjs); this file routes events, stores drafts and talks to
+// the outbox (drafts and the outbox are the device helper's storage.js and outbox.js).
+import { loadEngine } from '/engine/engine.mjs';
+import { openDeviceStorage, saveDraft, loadDraft, deleteDraft, listReceipts, draftToFile, draftFileName, draftFromFile } from './storage.js';
+import { queueSubmission, startOutbox, pendingSubmissions, removeFromOutbox } from './outbox.js';
+import { settleSent, jsonDownloadUrl, canonicalJson } from './receipt.js';
+import { t, initialLanguage, rememberLanguage, formatDateTime } from './i18n.js';
+import { h, StepView, errorSummary, answerSummary, inputId, pathOfPointer, languageSwitch } from './render.js';
+
+//-----------------------------------------------------------------------------
+// [SECTION] STATE
+//-----------------------------------------------------------------------------
+
+const App = {
+  formId: null,
+  formText: null, // the definition as JSON text, for engine.open
+  definition: null,
+  version: null, // the published version the answers are given for
+  engine: null,
+  form: null, // FormFilling
+  lang: 'sv',
+  languages: ['sv', 'en', 'nb'],
+  storage: { available: false, persistent: false, problem: 'not opened' },
+  screen: 'loading', // loading | notfound | failed | resume | step | check | sending | pending | receipt
+  stepView: null,
+  touched: new Set(), // paths answered and left: their errors show (kept across steps and languages)
+  attemptedSteps: new Set(), // steps where Continue was pressed: all their errors show
+  summaryShown: false, // the error summary is on screen (re-rendered on a language switch)
+  rejection: null, // the server's errors after a rejected submission
+  files: new Map(), // sha256 → File chosen for an attachment answer
+  returnToCheck: false, // came from a change link: Continue goes back to the check page
+  dropped: null, // answers a restored draft lost (shown once)
+  savedDraft: null, // { draft, savedAt } offered on the resume screen
+  sendLocked: false, // Send was pressed: no more draft writes until it fails
+  pendingReason: null,
+  sent: null, // { result, entry, body, summaryForm } for the receipt screen
+  lastReceipt: null, // the newest kept receipt of this form, shown on the first step
+  savedStep: undefined, // the step the draft last saved was on
+  draftProblem: false, // the last draft save failed: "your answers are not being saved" is shown
+  draftFileUrl: null, // the Blob URL behind the "Save a copy of your answers (file)" link
+  fileLoadError: null, // { key, params }: why the chosen draft file was refused
+  fileLoaded: null, // { name, dropped: [{label, value}] }: a draft file just loaded (shown once)
+  pendingPersisted: true, // false: the outbox could only keep the submission in memory
+};
+
+const main = () => document.getElementById('main');
+
+function localToday() {
+  const d = new Date();
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+function formTitle() {
+  const title = App.definition ? App.definition.title : '';
+  return typeof title === 'string' ? title : title[App.lang] || title[App.languages[0]] || '';
+}
+
+// A field's label from the definition (for answers a changed form dropped: the engine
+// no longer knows them).
+function definitionLabel(path) {
+  const id = path.split('/').pop();
+  for (const step of App.definition.steps) {
+    for (const f of step.fields) {
+      for (const x of [f, ...(f.fields || [])]) {
+        if (x.id === id && x.label) return typeof x.label === 'string' ? x.label : x.label[App.lang] || id;
+      }
+    }
+  }
+  return id;
+}
+
+// The step a path belongs to (its top-level field's step), from the definition.
+function stepOfPath(path) {
+  const top = path.split('/')[0];
+  const step = App.definition.steps.find((s) => s.fields.some((f) => f.id === top));
+  return step ? step.id : null;
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] CHROME
+//-----------------------------------------------------------------------------
+
+function setTitle(pageHeading, error = false) {
+  const title = App.definition ? t(App.lang, 'pageTitle', { step: pageHeading, form: formTitle() }) : `${pageHeading} – Blankett`;
+  document.title = `${error ? t(App.lang, 'errorPrefix') : ''}${title}`;
+}
+
+function renderChrome() {
+  document.documentElement.lang = App.lang;
+  document.getElementById('skip-link').textContent = t(App.lang, 'skipLink');
+  const home = document.getElementById('home-link');
+  home.href = `/?lang=${App.lang}`;
+  const nav = document.getElementById('language-switch');
+  nav.setAttribute('aria-label', t(App.lang, 'languageSwitch'));
+  nav.replaceChildren(languageSwitch(App.lang, App.languages, (lang) => switchLanguage(lang)));
+  const banner = document.getElementById('banner');
+  banner.replaceChildren();
+  if (App.screen !== 'loading' && !App.storage.available) {
+    banner.append(h('div', { class: 'warning-text', id: 'storage-warning' },
+      h('span', { class: 'warning-text__icon', 'aria-hidden': 'true' }, '!'),
+      h('strong', { class: 'warning-text__text' },
+        h('span', { class: 'visually-hidden' }, `${t(App.lang, 'storageWarningTitle')}: `),
+        t(App.lang, 'storageWarning'))));
+  }
+  renderSaveStatus();
+}
+
+// "Your answers are not being saved": shown while draft saves fail (storage worked when
+// the page opened, then a write failed: quota, a broken profile). A polite status region
+// that is always in the page (form.html), so the change is announced.
+function renderSaveStatus() {
+  const region = document.getElementById('save-status');
+  if (!region) return;
+  if (!App.draftProblem) {
+    if (region.firstChild) region.replaceChildren();
+    return;
+  }
+  region.replaceChildren(h('div', { class: 'warning-text', id: 'draft-not-saved' },
+    h('span', { class: 'warning-text__icon', 'aria-hidden': 'true' }, '!'),
+    h('strong', { class: 'warning-text__text' },
+      h('span', { class: 'visually-hidden' }, `${t(App.lang, 'draftNotSavedTitle')}: `),
+      t(App.lang, 'draftNotSaved'))));
+}
+
+function setDraftProblem(problem) {
+  if (App.draftProblem === problem) return;
+  App.draftProblem = problem;
+  renderSaveStatus();
+}
+
+function announce(text) {
+  const region = document.getElementById('announcer');
+  region.textContent = '';
+  // A new text node after a tick is announced even when the text repeats.
+  setTimeout(() => { region.textContent = text; }, 50);
+}
+
+// Re-renders the current screen in another language from the engine: nothing the
+// citizen entered is lost, because it all lives in the engine.
+function switchLanguage(lang) {
+  if (lang === App.lang) return;
+  App.lang = lang;
+  rememberLanguage(lang);
+  renderChrome();
+  rerender();
+  const current = document.querySelector(`#language-switch [lang="${lang}"]`);
+  if (current) current.focus();
+}
+
+function rerender() {
+  switch (App.screen) {
+    case 'resume': return renderResume();
+    case 'step': return renderStep({ focus: null });
+    case 'check': return renderCheck({ focus: null });
+    case 'sending': return renderSending();
+    case 'pending': return renderPending();
+    case 'receipt': return renderReceipt();
+    case 'notfound': return renderNotFound();
+    case 'failed': return renderFailed();
+    default: return undefined;
+  }
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] START
+//-----------------------------------------------------------------------------
+
+async function start() {
+  const m = location.pathname.match(/^\/f\/([a-z][a-z0-9-]{0,62})\/?$/);
+  App.formId = m ? m[1] : null;
+  App.lang = initialLanguage();
+  renderChrome();
+  main().replaceChildren(h('p', { class: 'body' }, t(App.lang, 'loading')));
+  if (!App.formId) return renderNotFound();
+
+  let response;
+  try {
+    const [engine, res, storage] = await Promise.all([
+      loadEngine(),
+      fetch(`/api/forms/${App.formId}`, { headers: { Accept: 'application/json' } }),
+      openDeviceStorage().catch((e) => ({ available: false, persistent: false, problem: String(e) })),
+    ]);
+    App.engine = engine;
+    App.storage = storage;
+    response = res;
+  } catch (e) {
+    console.error(e);
+    return renderFailed();
+  }
+  if (response.status === 404) return renderNotFound();
+  if (!response.ok) return renderFailed();
+  const published = await response.json();
+  App.definition = published.definition;
+  App.version = published.version;
+  App.formText = JSON.stringify(published.definition);
+  App.languages = published.definition.languages;
+  App.lang = initialLanguage(App.languages);
+  try {
+    App.form = App.engine.open(App.formText, localToday());
+  } catch (e) {
+    console.error(e);
+    return renderFailed();
+  }
+  window.addEventListener('popstate', onPopState);
+  window.addEventListener('pagehide', () => flushDraft());
+
+  const [saved, pending, receipts] = await Promise.all([
+    App.storage.available ? loadDraft(App.formId).catch(() => null) : null,
+    pendingSubmissions(App.formId).catch(() => []),
+    App.storage.available ? listReceipts(App.formId).catch(() => []) : [],
+  ]);
+  App.lastReceipt = receipts && receipts.length ? receipts[0] : null;
+  const waiting = (pending || []).find((e) => e.state === 'queued' || e.state === 'sending');
+  if (saved && saved.draft) {
+    App.savedDraft = saved;
+    if (waiting) restoreDraft(saved.draft); // the answers the queued entry carries
+  }
+  if (waiting) {
+    App.sendLocked = true;
+    App.screen = 'pending';
+    renderChrome();
+    renderPending();
+  } else if (App.savedDraft) {
+    App.screen = 'resume';
+    renderChrome();
+    renderResume();
+  } else {
+    App.screen = 'step';
+    renderChrome();
+    renderStep({ focus: null, history: 'replace' });
+  }
+  startOutbox({ onSent, onRejected, onPending });
+}
+
+function restoreDraft(draft) {
+  try {
+    const dropped = App.form.restore(draft);
+    App.dropped = dropped && dropped.length ? dropped : null;
+  } catch (e) {
+    console.error(e);
+    App.dropped = null;
+  }
+}
+
+function renderResume() {
+  App.screen = 'resume';
+  const saved = App.savedDraft;
+  setTitle(t(App.lang, 'resumeTitle'));
+  const heading = h('h1', { class: 'heading-l', tabindex: '-1' }, t(App.lang, 'resumeTitle'));
+  main().replaceChildren(
+    h('span', { class: 'caption-l' }, formTitle()),
+    heading,
+    h('p', { class: 'body' }, t(App.lang, 'resumeText', { savedAt: formatDateTime(App.lang, saved.savedAt) })),
+    h('div', { class: 'button-group' },
+      h('button', { type: 'button', class: 'button', id: 'resume-continue', onclick: () => {
+        restoreDraft(saved.draft);
+        App.savedDraft = null;
+        renderStep({ focus: 'heading', history: 'replace' });
+      } }, t(App.lang, 'resumeContinue')),
+      h('button', { type: 'button', class: 'button button--secondary', id: 'resume-start-again', onclick: async () => {
+        App.savedDraft = null;
+        App.fileLoadError = null;
+        const result = await deleteDraft(App.formId).catch((e) => ({ deleted: false, problem: String(e) }));
+        // The old draft is still there: it would be offered again on the next visit.
+        if (!result.deleted) setDraftProblem(true);
+        renderStep({ focus: 'heading', history: 'replace' });
+      } }, t(App.lang, 'resumeStartAgain'))),
+    loadFileSection());
+}
+
+//-----------------------------------------------------------------------------
+// Draft files: "Save a copy of your answers (file)" on every step and the check page;
+// "Continue from a saved file" on the resume page and the first step. The file is the
+// engine's draft (storage.js draftToFile/draftFromFile); the engine's restore() decides
+// what of it fits this version of the form.
+//-----------------------------------------------------------------------------
+
+// A fresh Blob URL with the answers as they are now (made again on every click, so the
+// file has what was typed since the page was drawn).
+function refreshDraftFileLink(link) {
+  if (App.draftFileUrl) URL.revokeObjectURL(App.draftFileUrl);
+  App.draftFileUrl = URL.createObjectURL(draftToFile(App.formId, App.form.draft()));
+  link.href = App.draftFileUrl;
+  link.download = draftFileName(App.formId);
+}
+
+function saveFileSection() {
+  const link = h('a', { class: 'link', id: 'save-draft-file', 'aria-describedby': 'save-draft-file-hint' }, t(App.lang, 'saveFileLink'));
+  link.addEventListener('click', () => refreshDraftFileLink(link));
+  refreshDraftFileLink(link);
+  return h('div', { class: 'draft-file__save', id: 'save-draft-file-section' },
+    h('p', { class: 'body' }, link),
+    h('p', { class: 'hint', id: 'save-draft-file-hint' }, t(App.lang, 'saveFileHint')));
+}
+
+// The file input, GOV.UK file upload with its error message when a file was refused.
+function loadFileSection() {
+  const id = 'draft-file';
+  const error = App.fileLoadError;
+  const describedBy = [`${id}-hint`, error ? `${id}-error` : null].filter(Boolean).join(' ');
+  const input = h('input', { class: `file-upload${error ? ' input--error' : ''}`, id, type: 'file',
+    accept: '.json,application/json', 'aria-describedby': describedBy, 'aria-invalid': error ? 'true' : null });
+  input.addEventListener('change', () => onDraftFileChosen(input));
+  return h('div', { class: `form-group draft-file${error ? ' form-group--error' : ''}`, id: 'draft-file-group' },
+    h('label', { class: 'label', for: id }, t(App.lang, 'loadFileLabel')),
+    h('div', { class: 'hint', id: `${id}-hint` }, t(App.lang, 'loadFileHint')),
+    error ? h('p', { class: 'error-message', id: `${id}-error` },
+      h('span', { class: 'visually-hidden' }, t(App.lang, 'errorHidden')), ' ', t(App.lang, error.key, { form: formTitle() })) : null,
+    input);
+}
+
+function showFileError(key) {
+  App.fileLoadError = { key };
+  const old = document.getElementById('draft-file-group');
+  if (old) old.replaceWith(loadFileSection());
+  // The control gets focus again, now described by its error: a screen reader reads both.
+  const input = document.getElementById('draft-file');
+  if (input) input.focus();
+}
+
+const FILE_ERRORS = {
+  'draft.too_large': 'loadFileTooLarge',
+  'draft.not_json': 'loadFileNotDraft',
+  'draft.not_a_draft': 'loadFileNotDraft',
+  'draft.other_form': 'loadFileOtherForm',
+};
+
+// The answer a dropped pointer named, as text (shown so the citizen can give it again).
+function answerAt(answers, path) {
+  let value = answers;
+  for (const part of path.split('/')) {
+    if (value === null || typeof value !== 'object') return '';
+    value = value[part];
+  }
+  if (value === null || value === undefined || typeof value === 'object') return '';
+  return String(value);
+}
+
+async function onDraftFileChosen(input) {
+  const file = input.files && input.files[0];
+  if (!file) return;
+  let draft;
+  try {
+    draft = await draftFromFile(file, App.formId);
+  } catch (e) {
+    showFileError(FILE_ERRORS[e && e.code] || 'loadFileFailed');
+    return;
+  }
+  let dropped;
+  try {
+    dropped = App.form.restore(draft) || [];
+  } catch (e) {
+    // A draft of this form the engine cannot use at all (e.g. a broken answers object).
+    console.warn('draft file not restored', e);
+    showFileError('loadFileFailed');
+    return;
+  }
+  App.fileLoadError = null;
+  App.savedDraft = null;
+  App.dropped = null;
+  App.fileLoaded = { name: file.name, dropped: dropped.map((d) => {
+    const path = pathOfPointer(d.pointer);
+    return { label: definitionLabel(path), value: answerAt(draft.answers, path) };
+  }) };
+  App.touched.clear();
+  App.attemptedSteps.clear();
+  App.summaryShown = false;
+  App.returnToCheck = false;
+  App.savedStep = App.form.view(App.lang).step.id;
+  // Now this device has the draft too.
+  draftWriter.dirty = true;
+  renderStep({ focus: 'heading', history: 'replace' });
+  await flushDraft();
+}
+
+function renderNotFound() {
+  App.screen = 'notfound';
+  setTitle(t(App.lang, 'notFound'));
+  main().replaceChildren(
+    h('h1', { class: 'heading-l' }, t(App.lang, 'notFound')),
+    h('p', { class: 'body' }, t(App.lang, 'notFoundText')),
+    h('p', { class: 'body' }, h('a', { class: 'link', href: `/?lang=${App.lang}` }, t(App.lang, 'backToCatalogue'))));
+}
+
+function renderFailed() {
+  App.screen = 'failed';
+  setTitle(t(App.lang, 'loadFailed'));
+  main().replaceChildren(
+    h('h1', { class: 'heading-l' }, formTitle() || 'Blankett'),
+    h('p', { class: 'body', role: 'alert' }, t(App.lang, 'loadFailed')));
+}
+
+//-----------------------------------------------------------------------------
+// Drafts: every change is saved at once (on the next task, so that the DOM update of
+// a keystroke comes first and a burst of changes is written once, in order).
+//-----------------------------------------------------------------------------
+
+const draftWriter = { timer: null, writing: null, dirty: false };
+
+function draftChanged() {
+  if (!App.storage.available || App.sendLocked) return;
+  draftWriter.dirty = true;
+  if (!draftWriter.timer) draftWriter.timer = setTimeout(flushDraft, 0);
+}
+
+async function flushDraft() {
+  clearTimeout(draftWriter.timer);
+  draftWriter.timer = null;
+  if (draftWriter.writing) return draftWriter.writing;
+  draftWriter.writing = (async () => {
+    while (draftWriter.dirty && App.storage.available) {
+      draftWriter.dirty = false;
+      let result;
+      try {
+        result = await saveDraft(App.formId, App.form.draft());
+      } catch (e) {
+        result = { saved: false, problem: String(e) };
+      }
+      // saveDraft reports, it does not throw: a failed save is shown until one works.
+      setDraftProblem(!(result && result.saved));
+    }
+  })();
+  await draftWriter.writing;
+  draftWriter.writing = null;
+  return undefined;
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] STEP
+//-----------------------------------------------------------------------------
+
+const handlers = {
+  answer(path, value) {
+    const changes = value === null ? App.form.clear(path, App.lang) : App.form.set(path, value, App.lang);
+    afterChange(changes);
+    return changes;
+  },
+  addRow(group) {
+    const changes = App.form.addRow(group, App.lang);
+    afterChange(changes);
+    return changes;
+  },
+  removeRow(group, index) {
+    const changes = App.form.removeRow(group, index, App.lang);
+    afterChange(changes);
+    return changes;
+  },
+  announce,
+};
+
+function afterChange(changes) {
+  draftChanged();
+  App.rejection = null;
+  // A step appeared or disappeared: only the progress line depends on it.
+  if (changes && changes.steps && changes.steps.length) updateProgress();
+}
+
+function updateProgress() {
+  const caption = document.getElementById('step-progress');
+  if (!caption) return;
+  const view = App.form.view(App.lang);
+  caption.textContent = t(App.lang, 'stepOf', view.progress);
+}
+
+function stepUrl(stepId) {
+  const url = new URL(location.href);
+  url.hash = '';
+  url.searchParams.set('lang', App.lang);
+  if (stepId) url.searchParams.set('step', stepId); else url.searchParams.delete('step');
+  return url.pathname + url.search;
+}
+
+// Renders the current step from a fresh view model. focus: 'heading' (a new step),
+// 'summary' (errors), a field path, or null (leave focus alone).
+function renderStep({ focus = 'heading', history: how = 'push' } = {}) {
+  App.screen = 'step';
+  const view = App.form.view(App.lang);
+  const stepId = view.step.id;
+  // The draft remembers the step too, so that "continue" comes back here.
+  if (App.savedStep !== stepId) {
+    if (App.savedStep !== undefined) draftChanged();
+    App.savedStep = stepId;
+  }
+  if (how === 'push') history.pushState({ screen: 'step', step: stepId }, '', stepUrl(stepId));
+  else if (how === 'replace') history.replaceState({ screen: 'step', step: stepId }, '', stepUrl(stepId));
+
+  App.stepView = new StepView(view, { lang: App.lang, handlers, files: App.files,
+    attempted: App.attemptedSteps.has(stepId), touched: App.touched });
+  const heading = h('h1', { class: 'heading-l', id: 'step-heading', tabindex: '-1' }, view.step.title);
+  const summarySlot = h('div', { id: 'error-summary-slot' });
+  const notices = [];
+  if (App.dropped) {
+    notices.push(h('div', { class: 'notification-banner', role: 'region', 'aria-labelledby': 'dropped-title' },
+      h('p', { class: 'notification-banner__text', id: 'dropped-title' }, t(App.lang, 'droppedAnswers', {
+        list: App.dropped.map((d) => definitionLabel(pathOfPointer(d.pointer))).join(', ') }))));
+  }
+  if (App.fileLoaded) {
+    const { name, dropped } = App.fileLoaded;
+    notices.push(h('div', { class: 'notification-banner', role: 'region', 'aria-labelledby': 'file-loaded-title', id: 'file-loaded' },
+      h('p', { class: 'notification-banner__text', id: 'file-loaded-title' }, t(App.lang, 'loadFileLoaded', { name })),
+      dropped.length ? h('p', { class: 'notification-banner__text' }, t(App.lang, 'droppedFromFile')) : null,
+      dropped.length ? h('ul', { class: 'list', id: 'file-dropped' }, dropped.map((d) =>
+        h('li', {}, d.value ? `${d.label}: ${d.value}` : d.label))) : null));
+  }
+  if (App.lastReceipt && view.first && App.lastReceipt.receipt) {
+    notices.push(h('p', { class: 'inset-text', id: 'sent-earlier' }, t(App.lang, 'sentEarlier', {
+      time: formatDateTime(App.lang, App.lastReceipt.receipt.received_at), reference: App.lastReceipt.receipt.reference })));
+  }
+  const form = h('form', { class: 'step-form', novalidate: true, 'data-step': stepId, onsubmit: (e) => { e.preventDefault(); onContinue(); } },
+    App.stepView.el,
+    h('div', { class: 'button-group' }, h('button', { type: 'submit', class: 'button', id: 'continue' }, t(App.lang, 'continue'))));
+  main().replaceChildren(
+    view.first ? '' : h('button', { type: 'button', class: 'back-link', id: 'back', onclick: onBack }, t(App.lang, 'back')),
+    summarySlot,
+    h('span', { class: 'caption-l', id: 'step-progress' }, t(App.lang, 'stepOf', view.progress)),
+    heading,
+    view.step.description ? h('p', { class: 'body lead', id: 'step-description' }, view.step.description) : '',
+    ...notices,
+    form,
+    saveFileSection(),
+    view.first ? loadFileSection() : '');
+  setTitle(view.step.title);
+  if (App.summaryShown) showStepErrors({ focus: focus === 'summary' });
+  if (focus === 'heading') heading.focus();
+  else if (focus && focus !== 'summary') App.stepView.focusPath(focus);
+}
+
+function showStepErrors({ focus }) {
+  const errors = App.form.stepErrors(App.lang);
+  const slot = document.getElementById('error-summary-slot');
+  if (!errors.length) {
+    App.summaryShown = false;
+    slot.replaceChildren();
+    setTitle(App.form.view(App.lang).step.title);
+    return;
+  }
+  App.summaryShown = true;
+  App.stepView.showAllErrors();
+  const summary = errorSummary(App.lang, errors, (e) => {
+    const path = pathOfPointer(e.pointer);
+    if (!App.stepView.nodes.has(path)) return null;
+    return { href: `#${inputId(path)}`, onActivate: () => App.stepView.focusPath(path) };
+  });
+  slot.replaceChildren(summary);
+  setTitle(document.getElementById('step-heading').textContent, true);
+  if (focus) summary.focus();
+}
+
+function onContinue() {
+  const stepId = App.form.view(App.lang).step.id;
+  const errors = App.form.stepErrors(App.lang);
+  if (errors.length) {
+    App.attemptedSteps.add(stepId);
+    showStepErrors({ focus: true });
+    return;
+  }
+  App.summaryShown = false;
+  if (App.returnToCheck && App.form.valid()) {
+    App.returnToCheck = false;
+    renderCheck({ focus: 'heading' });
+    return;
+  }
+  if (App.form.next()) {
+    App.dropped = null;
+    App.fileLoaded = null;
+    App.fileLoadError = null;
+    renderStep({ focus: 'heading' });
+  } else {
+    // No errors and no next step: this was the last one.
+    App.returnToCheck = false;
+    renderCheck({ focus: 'heading' });
+  }
+}
+
+function onBack() {
+  App.summaryShown = false;
+  App.returnToCheck = false;
+  if (App.form.back()) renderStep({ focus: 'heading' });
+}
+
+// The browser's back and forward buttons walk the same steps.
+function onPopState(e) {
+  const state = e.state;
+  if (!state || !['step', 'check'].includes(App.screen)) return;
+  App.summaryShown = false;
+  if (state.screen === 'check') return renderCheck({ focus: 'heading', history: 'none' });
+  if (state.step && App.form.goTo(state.step)) return renderStep({ focus: 'heading', history: 'none' });
+  return renderStep({ focus: 'heading', history: 'replace' });
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] CHECK
+//-----------------------------------------------------------------------------
+
+function changeLink(stepId, path, label) {
+  return h('a', { class: 'link', href: `${stepUrl(stepId)}#${inputId(path)}`, 'data-change': path, onclick: (e) => {
+    e.preventDefault();
+    goToField(stepId, path);
+  } }, t(App.lang, 'change'), h('span', { class: 'visually-hidden' }, ` ${label}`));
+}
+
+function goToField(stepId, path) {
+  if (!App.form.goTo(stepId)) return;
+  App.returnToCheck = true;
+  App.summaryShown = false;
+  renderStep({ focus: path });
+}
+
+// The check-your-answers page: the engine's summary, a change link per answer, Send.
+// errors: shown in an error summary (the form is not complete, or the server refused).
+function renderCheck({ focus = 'heading', history: how = 'push', errors = null } = {}) {
+  App.screen = 'check';
+  if (how === 'push') history.pushState({ screen: 'check' }, '', stepUrl('check'));
+  const summary = App.form.summary(App.lang);
+  const heading = h('h1', { class: 'heading-l', tabindex: '-1', id: 'check-heading' }, t(App.lang, 'checkTitle'));
+  const shown = errors || (App.rejection ? App.rejection : null);
+  const summaryBox = shown && shown.length ? errorSummary(App.lang, shown, (e) => {
+    const path = pathOfPointer(e.pointer);
+    const stepId = stepOfPath(path);
+    if (!stepId) return null;
+    return { href: `${stepUrl(stepId)}#${inputId(path)}`, onActivate: () => goToField(stepId, path) };
+  }) : null;
+  main().replaceChildren(
+    h('button', { type: 'button', class: 'back-link', id: 'back', onclick: () => { renderStep({ focus: 'heading' }); } }, t(App.lang, 'back')),
+    summaryBox || '',
+    h('span', { class: 'caption-l' }, formTitle()),
+    heading,
+    h('p', { class: 'body' }, t(App.lang, 'checkIntro')),
+    answerSummary(App.lang, summary, changeLink),
+    h('p', { class: 'body' }, t(App.lang, 'sendNote')),
+    h('div', { class: 'button-group' }, h('button', { type: 'button', class: 'button', id: 'send', onclick: onSend }, t(App.lang, 'send'))),
+    saveFileSection());
+  setTitle(t(App.lang, 'checkTitle'), Boolean(summaryBox));
+  if (summaryBox && focus) summaryBox.focus();
+  else if (focus === 'heading') heading.focus();
+}
+
+function engineErrorsForCheck() {
+  return App.form.errors(App.lang);
+}
+
+// The answers to send: what the citizen gave (as a draft holds them), limited to the
+// fields the engine's canonical submission keeps, so hidden answers never leave the
+// device. The server re-checks everything with the same engine.
+function answersToSend() {
+  const keep = App.form.submission().document.answers;
+  const given = App.form.draft().answers;
+  return Object.fromEntries(Object.entries(given).filter(([k]) => k in keep));
+}
+
+// Files to send with the answers: the File chosen for every attachment answer kept
+// (found by its SHA-256 anywhere in the answers, repeat-group rows included). The outbox
+// sends them as multipart parts named "file" (docs/api.md, Attachments).
+function filesToSend(answers) {
+  const files = [];
+  const seen = new Set();
+  const walk = (value) => {
+    if (Array.isArray(value)) { value.forEach(walk); return; }
+    if (!value || typeof value !== 'object') return;
+    if (typeof value.sha256 === 'string' && 'size' in value) {
+      if (App.files.has(value.sha256) && !seen.has(value.sha256)) {
+        seen.add(value.sha256);
+        files.push(App.files.get(value.sha256));
+      }
+      return;
+    }
+    Object.values(value).forEach(walk);
+  };
+  walk(answers);
+  return files;
+}
+
+async function onSend() {
+  if (!App.form.valid()) {
+    renderCheck({ focus: 'summary', history: 'none', errors: engineErrorsForCheck() });
+    return;
+  }
+  // The draft is the citizen's copy until a verified receipt replaces it.
+  draftWriter.dirty = true;
+  await flushDraft();
+  App.sendLocked = true;
+  App.rejection = null;
+  App.screen = 'sending';
+  renderSending();
+  const answers = answersToSend();
+  const request = { formId: App.formId, version: App.version, answers, language: App.lang };
+  const files = filesToSend(answers);
+  if (files.length) request.files = files;
+  try {
+    const entry = await queueSubmission(request);
+    // IndexedDB refused the entry: the outbox keeps it in memory, for the life of the page.
+    App.pendingPersisted = entry.persisted !== false;
+  } catch (e) {
+    console.error(e);
+    App.sendLocked = false;
+    App.pendingReason = 'network';
+    renderCheck({ focus: 'summary', history: 'none', errors: [{ pointer: '', message: t(App.lang, 'loadFailed') }] });
+  }
+}
+
+function renderSending() {
+  App.screen = 'sending';
+  setTitle(t(App.lang, 'sending'));
+  main().replaceChildren(
+    h('h1', { class: 'heading-l', tabindex: '-1', id: 'sending-heading' }, formTitle()),
+    h('p', { class: 'body', role: 'status', id: 'send-status' }, t(App.lang, 'sending')));
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] OUTBOX
+//-----------------------------------------------------------------------------
+
+function onPending(entry, reason) {
+  if (entry.formId !== App.formId) return;
+  App.pendingReason = reason;
+  App.pendingPersisted = entry.persisted !== false;
+  if (App.screen === 'sending' || App.screen === 'pending') {
+    const first = App.screen !== 'pending';
+    App.screen = 'pending';
+    renderPending();
+    if (first) document.getElementById('pending-heading').focus();
+  }
+}
+
+function renderPending() {
+  App.screen = 'pending';
+  // Only say "saved on this device" when it is: an entry kept in memory is lost with the page.
+  const kept = App.pendingPersisted;
+  const title = t(App.lang, kept ? 'pendingTitle' : 'pendingMemoryTitle');
+  setTitle(title);
+  const server = App.pendingReason === 'server';
+  const text = t(App.lang, kept ? (server ? 'pendingServer' : 'pending') : (server ? 'pendingMemoryServer' : 'pendingMemory'));
+  main().replaceChildren(
+    h('span', { class: 'caption-l' }, formTitle()),
+    h('h1', { class: 'heading-l', tabindex: '-1', id: 'pending-heading' }, title),
+    h('p', { class: 'body inset-text', role: 'status', id: 'send-status' }, text),
+    answerSummary(App.lang, App.form.summary(App.lang), null));
+}
+
+async function onSent(entry, body) {
+  const result = await settleSent(entry, body);
+  if (entry.formId !== App.formId) return;
+  // What was sent, read back through the engine from the entry's own answers, so that
+  // the receipt page shows exactly those (in any language).
+  let summaryForm = App.form;
+  try {
+    summaryForm = App.engine.open(App.formText, localToday());
+    summaryForm.restore({ format: 'blankett-draft/1', form: App.formId, version: entry.version, answers: entry.answers });
+  } catch (e) {
+    console.error(e);
+    summaryForm = App.form;
+  }
+  if (App.sent && App.sent.summaryForm !== App.form && App.sent.summaryForm !== summaryForm) App.sent.summaryForm.dispose();
+  App.sent = { result, entry, body, summaryForm };
+  if (result.ok) {
+    App.lastReceipt = result.record;
+    // The draft is gone from the device; start any new application from empty.
+    if (summaryForm !== App.form) App.form.dispose();
+    App.form = App.engine.open(App.formText, localToday());
+    App.touched.clear();
+    App.attemptedSteps.clear();
+    App.files.clear();
+  }
+  App.sendLocked = !result.ok ? false : App.sendLocked;
+  App.screen = 'receipt';
+  renderReceipt();
+  document.getElementById('receipt-heading').focus();
+}
+
+function onRejected(entry, status, body) {
+  if (entry.formId !== App.formId) return;
+  const errors = body && body.error && Array.isArray(body.error.errors) && body.error.errors.length
+    ? body.error.errors
+    : [{ pointer: '', message: `${t(App.lang, 'rejected')} (${body && body.error ? body.error.code : status})` }];
+  App.rejection = [{ pointer: '', message: t(App.lang, 'rejected') }, ...errors];
+  App.sendLocked = false;
+  removeFromOutbox(entry.id).catch(() => {});
+  if (['sending', 'pending', 'check'].includes(App.screen)) renderCheck({ focus: 'summary', history: 'none' });
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] RECEIPT
+//-----------------------------------------------------------------------------
+
+function renderReceipt() {
+  App.screen = 'receipt';
+  const { result, body, summaryForm } = App.sent;
+  const receipt = body.receipt;
+  const reference = receipt && receipt.reference ? receipt.reference : '';
+  setTitle(t(App.lang, 'receiptTitle'));
+  const receiptText = `${JSON.stringify(receipt, null, 2)}\n`;
+  const submissionText = canonicalJson(body.submission);
+  const verified = result.ok
+    ? h('div', { class: 'notice notice--success', id: 'receipt-verification', 'data-verified': 'true' }, t(App.lang, 'receiptVerified', { keyId: result.keyId }))
+    : h('div', { class: 'warning-text', id: 'receipt-verification', 'data-verified': 'false' },
+      h('span', { class: 'warning-text__icon', 'aria-hidden': 'true' }, '!'),
+      h('strong', { class: 'warning-text__text' }, t(App.lang, 'receiptNotVerified', { problem: result.problem })));
+  main().replaceChildren(
+    h('div', { class: 'panel panel--confirmation' },
+      h('h1', { class: 'panel__title', tabindex: '-1', id: 'receipt-heading' }, t(App.lang, 'receiptTitle')),
+      h('div', { class: 'panel__body' }, t(App.lang, 'receiptReference'), h('br'), h('strong', { id: 'receipt-reference' }, reference))),
+    h('p', { class: 'body' }, `${t(App.lang, 'receiptReceived')}: `,
+      h('time', { datetime: receipt.received_at, id: 'receipt-time' }, formatDateTime(App.lang, receipt.received_at))),
+    verified,
+    result.ok && result.stored === false
+      ? h('div', { class: 'warning-text', id: 'receipt-not-stored' },
+        h('span', { class: 'warning-text__icon', 'aria-hidden': 'true' }, '!'),
+        h('strong', { class: 'warning-text__text' }, t(App.lang, 'receiptNotStored')))
+      : '',
+    h('p', { class: 'body' }, t(App.lang, 'receiptKeep')),
+    h('ul', { class: 'list download-list' },
+      h('li', {}, h('a', { class: 'link', id: 'download-receipt', href: jsonDownloadUrl(receiptText), download: `${reference || 'receipt'}.json` }, t(App.lang, 'downloadReceipt'))),
+      h('li', {}, h('a', { class: 'link', id: 'download-submission', href: jsonDownloadUrl(submissionText), download: `${reference || 'receipt'}-submission.json` }, t(App.lang, 'downloadSubmission')))),
+    h('h2', { class: 'heading-m' }, t(App.lang, 'receiptWhatSent')),
+    answerSummary(App.lang, summaryForm.summary(App.lang), null, 3),
+    h('p', { class: 'body' }, h('a', { class: 'link', href: `/?lang=${App.lang}` }, t(App.lang, 'backToCatalogue'))));
+}
+
+start().catch((e) => {
+  console.error(e);
+  renderFailed();
+});

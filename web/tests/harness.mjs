@@ -1,0 +1,232 @@
+// Test harness for the citizen app's browser tests: a real `blankett serve` on a free
+// loopback port with a fresh data folder, and Debian's Chromium driven by playwright-core.
+//
+//   import { startServer, launchBrowser, screenshotPath } from './harness.mjs';
+//   const server = await startServer();          // { baseUrl, dataDir, stop(), metrics() }
+//   const browser = await launchBrowser();
+//   const page = await browser.newPage();
+//   await page.goto(`${server.baseUrl}/f/skolskjuts`);
+//   …
+//   await browser.close(); await server.stop();
+//
+// The server binary is the one already built (build/server/blankett); the harness never
+// builds anything. Set BLANKETT_BIN to use another binary.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, existsSync, readFileSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const webDir = path.resolve(here, '..');
+export const repoRoot = path.resolve(webDir, '..');
+export const formsDir = path.join(repoRoot, 'forms');
+const serverBinary = process.env.BLANKETT_BIN || path.join(repoRoot, 'build/server/blankett');
+
+// A port that was free a moment ago (the server refuses to share a port, so a race
+// would fail loudly, not silently).
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.unref();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Starts `blankett serve` and waits until GET /healthz answers.
+// opts: { forms (folder), web (folder), env (extra environment), args (extra arguments) }.
+// Throws with the server's output when it exits or is not healthy within 20 s.
+export async function startServer(opts = {}) {
+  if (!existsSync(serverBinary)) throw new Error(`no server binary at ${serverBinary}: build it first`);
+  const port = await freePort();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'blankett-web-test-'));
+  const args = ['serve', '--port', String(port), '--bind', '127.0.0.1', '--data', dataDir,
+    '--forms', opts.forms || formsDir, '--web', opts.web || webDir, ...(opts.args || [])];
+  const child = spawn(serverBinary, args, { cwd: repoRoot, env: { ...process.env, ...(opts.env || {}) },
+    stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => { output += d; });
+  child.stderr.on('data', (d) => { output += d; });
+  let exited = null;
+  const exitPromise = new Promise((resolve) => child.on('exit', (code, signal) => { exited = { code, signal }; resolve(exited); }));
+  const baseUrl = `http://127.0.0.1:${port}`;
+
+  const deadline = Date.now() + 20000;
+  for (;;) {
+    if (exited) throw new Error(`blankett serve exited (${JSON.stringify(exited)}):\n${output}`);
+    try {
+      const res = await fetch(`${baseUrl}/healthz`);
+      if (res.ok) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`blankett serve did not become healthy in 20 s:\n${output}`);
+    }
+    await sleep(50);
+  }
+
+  return {
+    baseUrl,
+    dataDir,
+    output: () => output,
+    async metrics() {
+      const res = await fetch(`${baseUrl}/metrics`);
+      return res.text();
+    },
+    async stop() {
+      if (!exited) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => { if (!exited) child.kill('SIGKILL'); }, 5000);
+        await exitPromise;
+        clearTimeout(timer);
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+// Sum of a Prometheus counter over all its label sets, optionally filtered by one label
+// (`counterValue(text, 'blankett_submissions_accepted_total', { form: 'skolskjuts' })`).
+export function counterValue(metricsText, name, labels = {}) {
+  let total = 0;
+  for (const line of metricsText.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const m = line.match(/^([a-z_]+)(\{([^}]*)\})?\s+([0-9.eE+-]+)$/);
+    if (!m || m[1] !== name) continue;
+    const have = Object.fromEntries([...(m[3] || '').matchAll(/([a-z_]+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
+    if (Object.entries(labels).every(([k, v]) => have[k] === v)) total += Number(m[4]);
+  }
+  return total;
+}
+
+// Debian's Chromium, headless. launch() gives every browser a fresh profile.
+export async function launchBrowser(opts = {}) {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--enable-unsafe-swiftshader'],
+    ...opts,
+  });
+}
+
+// web/test-output/screenshots/<name>.png, its folder created.
+export function screenshotPath(name) {
+  const dir = path.join(webDir, 'test-output', 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  return path.join(dir, `${name.replace(/[^A-Za-z0-9._-]+/g, '_')}.png`);
+}
+
+// Every example form: [{ id, definition, happyPaths: [{ file, scenario }] }].
+export function exampleForms() {
+  return readdirSync(formsDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(path.join(formsDir, d.name, 'form.json')))
+    .map((d) => {
+      const dir = path.join(formsDir, d.name);
+      const testsDir = path.join(dir, 'tests');
+      const happyPaths = existsSync(testsDir)
+        ? readdirSync(testsDir).filter((f) => /^happy-path.*\.json$/.test(f)).sort()
+          .map((f) => ({ file: f, scenario: JSON.parse(readFileSync(path.join(testsDir, f), 'utf8')) }))
+        : [];
+      return { id: d.name, definition: JSON.parse(readFileSync(path.join(dir, 'form.json'), 'utf8')), happyPaths };
+    })
+    .sort((a, b) => a.id.localeCompare(b.id));
+}
+
+// Collects the page's console errors and uncaught exceptions (CSP violations show up
+// here too) so a test can assert there were none.
+export function watchPageErrors(page) {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  return errors;
+}
+
+// ---- Filling the citizen app (web/form.html) like a citizen ---------------------------
+
+// The DOM id of a field's input in the app (render.js inputId).
+export function inputIdFor(path) {
+  return `f-${path.replace(/\//g, '-')}`;
+}
+
+// Bytes for a test file of the given MIME type that the server's type sniffing accepts.
+export function sampleFileBytes(type, label = 'Blankett test') {
+  if (type === 'image/png') {
+    return Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5f0a0ee0000000049454e44ae426082', 'hex');
+  }
+  if (type === 'image/jpeg') return Buffer.concat([Buffer.from('ffd8ffe000104a46494600', 'hex'), Buffer.from(label), Buffer.from('ffd9', 'hex')]);
+  return Buffer.from(`%PDF-1.4\n% ${label}\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n`);
+}
+
+// Answers one field on the current step through the page, the way its control is used:
+// typing (then leaving the field), radios, a select, checkboxes, a file chooser. `value`
+// is the answer as a scenario's "set" gives it. Waits for the field to be shown.
+export async function fillAnswer(page, path, value) {
+  const group = page.locator(`[data-path="${path}"]`);
+  await group.waitFor({ state: 'visible', timeout: 5000 });
+  const type = await group.getAttribute('data-type');
+  const id = inputIdFor(path);
+  if (type === 'yesno') {
+    await group.locator(`input[value="${value ? 'true' : 'false'}"]`).check();
+  } else if (type === 'choice') {
+    if (await group.locator('select').count()) await group.locator('select').selectOption(String(value));
+    else await group.locator(`input[value="${value}"]`).check();
+  } else if (type === 'multichoice') {
+    const wanted = new Set((value || []).map(String));
+    for (const box of await group.locator('input[type=checkbox]').all()) {
+      await box.setChecked(wanted.has(await box.getAttribute('value')));
+    }
+  } else if (type === 'attachment') {
+    const files = (value || []).map((f) => ({ name: f.name, mimeType: f.type, buffer: sampleFileBytes(f.type, f.name) }));
+    await page.locator(`#${id}`).setInputFiles(files);
+    // Hashing is asynchronous: wait until every chosen file is listed.
+    await page.waitForFunction(([p, n]) => document.querySelectorAll(`[data-path="${p}"] .file-list__item`).length === n, [path, files.length]);
+  } else {
+    const input = page.locator(`#${id}`);
+    await input.fill(value === null || value === undefined ? '' : String(value));
+    await input.blur();
+  }
+}
+
+// Plays a scenario's actions through the UI: "set" fills fields, "add_row" presses the
+// group's add button, "remove_row" its remove button, "next" presses Continue (and
+// checks that the step changed, or that an error summary appeared when it could not),
+// "back" presses Back. onStep(page, label) is called after every change of step and
+// when an error summary appears, so a test can check each state on the way.
+export async function playScenarioInUi(page, scenario, onStep = async () => {}) {
+  for (const action of scenario.actions) {
+    if (action.set) {
+      for (const [path, value] of Object.entries(action.set)) await fillAnswer(page, path, value);
+    } else if (action.add_row) {
+      const before = await page.locator(`[data-path="${action.add_row}"] .repeat-group__row`).count();
+      await page.locator(`[data-path="${action.add_row}"] [data-action="add-row"]`).first().click();
+      await page.waitForFunction(([g, n]) => document.querySelectorAll(`[data-path="${g}"] .repeat-group__row`).length === n, [action.add_row, before + 1]);
+    } else if (action.remove_row) {
+      const [group, row] = action.remove_row.split('/');
+      await page.locator(`#${inputIdFor(group)}-row-${row} [data-action="remove-row"]`).click();
+    } else if (action.next) {
+      const before = await page.locator('form.step-form').getAttribute('data-step');
+      await page.click('#continue');
+      await page.waitForFunction((b) => {
+        const f = document.querySelector('form.step-form');
+        return document.querySelector('#error-summary') || !f || f.dataset.step !== b;
+      }, before);
+      const summary = await page.locator('#error-summary').count();
+      await onStep(page, summary ? 'errors' : 'step');
+    } else if (action.back) {
+      await page.click('#back');
+      await onStep(page, 'step');
+    } else if (action.goto) {
+      throw new Error('playScenarioInUi: "goto" is not a citizen action on a step page');
+    }
+  }
+}
