@@ -42,12 +42,20 @@ function ask(worker, message, timeoutMs) {
   });
 }
 
+function afterLoad() {
+  if (document.readyState === 'complete') return Promise.resolve();
+  return new Promise((resolve) => addEventListener('load', () => resolve(), { once: true }));
+}
+
 async function register() {
   if (!('serviceWorker' in navigator)) {
     return { supported: false, controlled: false, cached: [], problem: 'this browser has no service workers' };
   }
   try {
     const controlledFromStart = Boolean(navigator.serviceWorker.controller);
+    // Installing precaches the whole shell and the engine: on a first visit that would
+    // compete with the page's own loading, so it waits until the page has loaded.
+    await afterLoad();
     await navigator.serviceWorker.register('/sw.js', { scope: '/', updateViaCache: 'none' });
     const registration = await navigator.serviceWorker.ready;
     const controlled = await whenControlled(10000);
