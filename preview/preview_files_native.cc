@@ -1,6 +1,9 @@
 // The preview's files on disk (preview_files_native.h).
 #include "preview_files_native.h"
 
+#include "clock.h"
+#include "files.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -14,14 +17,7 @@
 
 namespace blankett::preview {
 
-std::optional<std::string> NativePreviewFiles::read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream out;
-  out << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return out.str();
-}
+std::optional<std::string> NativePreviewFiles::read(const std::string& path) { return read_file(path); }
 
 std::optional<std::string> NativePreviewFiles::stamp(const std::string& path) {
   struct stat st;
@@ -64,22 +60,6 @@ bool NativePreviewFiles::create(const std::string& path, const std::string& cont
   return ::close(fd) == 0;
 }
 
-std::string NativePreviewFiles::timestamp() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
-  return buf;
-}
-
-std::string local_today() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&now, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
+std::string NativePreviewFiles::timestamp() { return utc_file_stamp(); }
 
 }  // namespace blankett::preview

@@ -15,7 +15,4 @@ class NativePreviewFiles : public PreviewFiles {
   std::string timestamp() override;
 };
 
-// Today's local date, "YYYY-MM-DD".
-std::string local_today();
-
 }  // namespace blankett::preview

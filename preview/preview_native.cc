@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "clock.h"
 #include "preview_files_native.h"
 #include "preview_ui.h"
 
@@ -60,7 +61,7 @@ bool parse_options(const std::vector<std::string>& args, Options* o, std::ostrea
   // A form.json names its folder.
   const std::filesystem::path p(o->form_dir);
   if (p.filename() == "form.json") o->form_dir = p.parent_path().empty() ? "." : p.parent_path().string();
-  if (o->today.empty()) o->today = preview::local_today();
+  if (o->today.empty()) o->today = local_today();
   return true;
 }
 

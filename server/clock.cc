@@ -19,6 +19,15 @@ std::string utc_now() {
   return text;
 }
 
+std::string utc_file_stamp() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &utc);
+  return buf;
+}
+
 std::string local_today() {
   const std::time_t now = std::time(nullptr);
   std::tm local{};

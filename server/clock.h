@@ -10,6 +10,9 @@ namespace blankett {
 // fixed format compare as strings (receipts, key files, audit entries).
 std::string utc_now();
 
+// Now in UTC for file names: "20261123-193000".
+std::string utc_file_stamp();
+
 // "YYYY-MM-DD" of the machine's local time zone (set TZ=Europe/Stockholm in production).
 std::string local_today();
 

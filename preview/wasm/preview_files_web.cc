@@ -1,5 +1,7 @@
 #include "preview_files_web.h"
 
+#include "clock.h"
+
 #include <ctime>
 #include <utility>
 
@@ -81,13 +83,6 @@ bool BrowserFiles::create(const std::string& path, const std::string& content) {
   return true;
 }
 
-std::string BrowserFiles::timestamp() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y%m%d-%H%M%S", &utc);
-  return text;
-}
+std::string BrowserFiles::timestamp() { return utc_file_stamp(); }
 
 }  // namespace blankett::preview

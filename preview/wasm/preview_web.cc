@@ -23,6 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "clock.h"
 #include "preview_files_web.h"
 #include "preview_model.h"
 #include "preview_ui.h"
@@ -81,15 +82,6 @@ struct WebApp {
 
 WebApp g_app;
 
-// The local date for the engine's today() (the browser's time zone).
-std::string local_today() {
-  const std::time_t now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
-  char text[16];
-  std::strftime(text, sizeof text, "%Y-%m-%d", &local);
-  return text;
-}
 
 // The native preview's font (preview_native.cc): DejaVu Sans at 16 px with the same
 // ranges (Swedish and Norwegian letters, typographic quotes and dashes, arrows), so both
@@ -229,7 +221,7 @@ EMSCRIPTEN_KEEPALIVE void blankett_preview_set_files(const char* json_text) {
         });
   }
   g_app.files->update(listing);
-  if (!g_app.model) g_app.model = std::make_unique<PreviewModel>(g_app.files.get(), "forms/" + g_app.form_id, local_today());
+  if (!g_app.model) g_app.model = std::make_unique<PreviewModel>(g_app.files.get(), "forms/" + g_app.form_id, blankett::local_today());  // the browser's time zone
 }
 
 // What was drawn, as JSON text (valid until the next call): see debug_state().

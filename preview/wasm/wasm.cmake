@@ -44,10 +44,11 @@ target_compile_options(blankett_imgui_web PUBLIC -fexceptions -Os)
 # (preview/CMakeLists.txt); preview_web.cc (main loop) and preview_files_web.cc
 # (PreviewFiles over the dev server) are the browser's own.
 # ---------------------------------------------------------------------------
-set(BLANKETT_PREVIEW_SHARED ${CMAKE_SOURCE_DIR}/preview/preview_model.cc ${CMAKE_SOURCE_DIR}/preview/preview_ui.cc)
+set(BLANKETT_PREVIEW_SHARED ${CMAKE_SOURCE_DIR}/preview/preview_model.cc ${CMAKE_SOURCE_DIR}/preview/preview_ui.cc
+  ${CMAKE_SOURCE_DIR}/server/clock.cc)  # local_today, utc_file_stamp: the server's clock, as natively
 add_executable(blankett_preview ${CMAKE_SOURCE_DIR}/preview/wasm/preview_web.cc
   ${CMAKE_SOURCE_DIR}/preview/wasm/preview_files_web.cc ${BLANKETT_PREVIEW_SHARED})
-target_include_directories(blankett_preview PRIVATE ${CMAKE_SOURCE_DIR}/preview ${CMAKE_SOURCE_DIR}/preview/wasm)
+target_include_directories(blankett_preview PRIVATE ${CMAKE_SOURCE_DIR}/preview ${CMAKE_SOURCE_DIR}/preview/wasm ${CMAKE_SOURCE_DIR}/server)
 target_link_libraries(blankett_preview PRIVATE blankett_runtime blankett_imgui_web)
 target_compile_options(blankett_preview PRIVATE ${BLANKETT_WARNINGS} -fexceptions)
 set_target_properties(blankett_preview PROPERTIES

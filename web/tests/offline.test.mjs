@@ -227,22 +227,27 @@ describe('service worker precache list', () => {
   });
 });
 
+// A server, the proxy the tests cut to go offline, and a browser: one set per describe.
+async function startBehindProxy() {
+  const server = await startServer();
+  const proxy = await startProxy(server.baseUrl);
+  return { server, proxy, browser: await launchBrowser() };
+}
+
+async function stopAll({ server, proxy, browser }) {
+  await browser?.close();
+  await proxy?.close();
+  await server?.stop();
+}
+
 // ---- Storage and outbox on the fixture page ---------------------------------------------
 
 describe('storage and outbox (fixture page)', () => {
   let server;
   let proxy;
   let browser;
-  before(async () => {
-    server = await startServer();
-    proxy = await startProxy(server.baseUrl);
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await proxy?.close();
-    await server?.stop();
-  });
+  before(async () => ({ server, proxy, browser } = await startBehindProxy()));
+  after(() => stopAll({ server, proxy, browser }));
 
   test('drafts, receipts and draft files', { timeout: 60000 }, async () => {
     const context = await browser.newContext();
@@ -519,16 +524,8 @@ describe('the app offline (service worker, drafts, outbox)', () => {
   let server;
   let proxy;
   let browser;
-  before(async () => {
-    server = await startServer();
-    proxy = await startProxy(server.baseUrl);
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await proxy?.close();
-    await server?.stop();
-  });
+  before(async () => ({ server, proxy, browser } = await startBehindProxy()));
+  after(() => stopAll({ server, proxy, browser }));
 
   test('the service worker precaches the shell and caches the opened form; never POSTs', { timeout: 60000 }, async () => {
     const context = await browser.newContext({ locale: 'en-GB' });
