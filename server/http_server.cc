@@ -5,7 +5,14 @@
 
 #include <httplib.h>
 
+#include "admin_pages.h"
 #include "api_response.h"
+#include "app_context.h"
+#include "html_page.h"
+#include "inbox_pages.h"
+#include "integration_api.h"
+#include "publishing_pages.h"
+#include "web_auth.h"
 #include "blankett/form.h"
 #include "dev_routes.h"
 #include "form_catalog.h"
@@ -35,21 +42,6 @@ const httplib::Headers kSecurityHeaders = {
     {"Cross-Origin-Opener-Policy", "same-origin"},
 };
 
-std::string html_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 struct BlankettServer::State {
@@ -58,13 +50,15 @@ struct BlankettServer::State {
   std::unique_ptr<FormCatalog> catalog;
   KeyRing keys;
   std::unique_ptr<SubmissionWriter> writer;
-  httplib::Server http;
+  LoginThrottle throttle;
+  std::unique_ptr<AppContext> app;
+  std::unique_ptr<httplib::Server> http;  // an httplib::SSLServer with --tls-cert/--tls-key
 };
 
 BlankettServer::BlankettServer(std::unique_ptr<State> state) : state_(std::move(state)) {}
 
 BlankettServer::~BlankettServer() {
-  state_->http.stop();
+  state_->http->stop();
   if (state_->writer) state_->writer->close();
 }
 
@@ -91,10 +85,27 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
   if (!writer_store.ok()) return writer_store.errors();
   st->writer = std::make_unique<SubmissionWriter>(std::move(writer_store).value());
 
+  if (options.tls_cert.empty() != options.tls_key.empty()) {
+    return Errors{Error{"serve.tls", "", 0, 0, "TLS needs both --tls-cert and --tls-key"}};
+  }
+  if (options.tls_cert.empty()) {
+    st->http = std::make_unique<httplib::Server>();
+  } else {
+    auto tls = std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(), options.tls_key.c_str());
+    if (!tls->is_valid()) {
+      return Errors{Error{"serve.tls", "", 0, 0,
+                          "cannot use the TLS certificate " + options.tls_cert + " with the key " + options.tls_key +
+                              " (PEM files, readable, a matching pair?)"}};
+    }
+    st->http = std::move(tls);
+  }
+
   std::unique_ptr<BlankettServer> server(new BlankettServer(std::move(st)));
   State& s = *server->state_;
-  httplib::Server& http = s.http;
-  http.set_default_headers(kSecurityHeaders);
+  httplib::Server& http = *s.http;
+  httplib::Headers headers = kSecurityHeaders;
+  if (!options.tls_cert.empty()) headers.emplace("Strict-Transport-Security", "max-age=31536000");
+  http.set_default_headers(headers);
   http.set_payload_max_length(options.max_body_bytes);
   // httplib writes headers and body in two sends: without NODELAY each response waits for
   // the client's delayed ACK (~40 ms).
@@ -188,6 +199,14 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
     res.set_header("Cache-Control", shell->cache_control);
   }));
 
+  s.app.reset(new AppContext{s.options, s.options.data_dir + "/blankett.db", *s.catalog, s.keys, s.metrics, s.throttle,
+                             SessionPolicy{}, !options.tls_cert.empty()});
+  register_auth_routes(http, *s.app);
+  register_inbox_routes(http, *s.app);
+  register_admin_routes(http, *s.app);
+  register_publishing_routes(http, *s.app);
+  register_integration_routes(http, *s.app);
+
   if (options.dev) register_dev_routes(http, DevRoutesOptions{options.forms_dir, options.preview_dir});
 
   // Everything else: the web apps' files, or a plain index while there is no web app.
@@ -234,11 +253,12 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
 }
 
 int BlankettServer::bind() {
-  return bind_listen_socket(state_->http, state_->options.bind, state_->options.port);
+  return bind_listen_socket(*state_->http, state_->options.bind, state_->options.port);
 }
 
-bool BlankettServer::listen() { return state_->http.listen_after_bind(); }
-void BlankettServer::stop() { state_->http.stop(); }
-httplib::Server& BlankettServer::http() { return state_->http; }
+bool BlankettServer::listen() { return state_->http->listen_after_bind(); }
+void BlankettServer::stop() { state_->http->stop(); }
+httplib::Server& BlankettServer::http() { return *state_->http; }
+bool BlankettServer::tls() const { return !state_->options.tls_cert.empty(); }
 
 }  // namespace blankett

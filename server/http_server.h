@@ -26,6 +26,10 @@ struct ServeOptions {
   // Never on in production: it serves and writes form files.
   bool dev = false;
   std::string preview_dir = "./build-wasm/preview";  // the WASM preview's build output
+  // TLS (both or neither): PEM files. Then the port speaks HTTPS only and session
+  // cookies are Secure.
+  std::string tls_cert;
+  std::string tls_key;
 };
 
 class BlankettServer {
@@ -42,6 +46,7 @@ class BlankettServer {
   bool listen();
   void stop();
   httplib::Server& http();
+  bool tls() const;
 
  private:
   struct State;

@@ -8,6 +8,9 @@
 #include "lint_command.h"
 #include "new_command.h"
 #include "preview_command.h"
+#include "publish_command.h"
+#include "token_command.h"
+#include "user_command.h"
 #include "test_command.h"
 #include "serve_command.h"
 #include "verify_command.h"
@@ -24,8 +27,16 @@ const char kUsage[] =
     "  preview <forms/form-id>       the form in a window, live as you edit it (docs/preview.md)\n"
     "  serve [--port N] [--data DIR] [--forms DIR] [--web DIR]\n"
     "                                publish the forms and serve the API and web apps\n"
-    "  audit verify [--data DIR]     check the receipt chain in the database; exit 1 if tampered\n"
+    "  audit verify [--data DIR]     check the receipt chain and the audit log; exit 1 if tampered\n"
+    "  audit list [--limit N] [--data DIR]\n"
+    "                                the newest audit log entries\n"
     "  keys list|rotate [--data DIR] list the signing keys, or make a new one the signing key\n"
+    "  user add|passwd|disable|enable|list|roles|assign|group [--data DIR]\n"
+    "                                manage accounts (docs/accounts.md)\n"
+    "  token create|list|revoke [--data DIR]\n"
+    "                                API tokens for integrations and publishing\n"
+    "  publish <forms/form-id> --server URL --token TOKEN\n"
+    "                                upload a new version for a form owner to approve\n"
     "  verify <receipt.json> --key <key.pub | keys.json> [--submission <file>]\n"
     "                                check a receipt's signature offline; exit 1 if it fails\n"
     "  help                          this text\n";
@@ -50,6 +61,9 @@ int main(int argc, char** argv) {
   if (command == "serve") return blankett::serve_command(argc, argv);
   if (command == "audit") return blankett::audit_command(std::vector<std::string>(argv + 2, argv + argc), std::cout, std::cerr);
   if (command == "keys") return blankett::keys_command(std::vector<std::string>(argv + 2, argv + argc), std::cout, std::cerr);
+  if (command == "user") return blankett::user_command(argc, argv);
+  if (command == "token") return blankett::token_command(argc, argv);
+  if (command == "publish") return blankett::publish_command(argc, argv);
   if (command == "verify") return blankett::verify_command(std::vector<std::string>(argv + 2, argv + argc), std::cout, std::cerr);
   std::cerr << "blankett: unknown command '" << command << "'\n\n" << kUsage;
   return 2;

@@ -77,6 +77,163 @@ CREATE TRIGGER attachments_immutable BEFORE UPDATE ON attachments
 BEGIN SELECT RAISE(ABORT, 'attachments are stored by content hash and never change'); END;
 )sql";
 
+// Version 2: people and the work on submissions (docs/accounts.md, docs/inbox.md,
+// docs/publishing.md, docs/audit.md). Submissions stay immutable; a case is the mutable
+// handling of one. Every secret is stored as its SHA-256 (session and API tokens) or as
+// an argon2id hash (passwords), so a copied database file opens no session.
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE users (
+  id            INTEGER PRIMARY KEY,
+  username      TEXT UNIQUE NOT NULL COLLATE NOCASE,
+  display_name  TEXT NOT NULL,
+  password_hash TEXT NOT NULL,              -- crypto_pwhash_str (argon2id)
+  disabled      INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+  created_at    TEXT NOT NULL
+);
+
+CREATE TABLE user_roles (
+  user_id INTEGER NOT NULL REFERENCES users (id),
+  role    TEXT NOT NULL CHECK (role IN ('admin', 'developer', 'owner', 'caseworker')),
+  PRIMARY KEY (user_id, role)
+) WITHOUT ROWID;
+
+-- Named groups of forms, so that a caseworker can be assigned "skola" rather than each
+-- school form one by one.
+CREATE TABLE form_groups (
+  group_name TEXT NOT NULL,
+  form_id    TEXT NOT NULL,
+  PRIMARY KEY (group_name, form_id)
+) WITHOUT ROWID;
+
+-- What a caseworker handles: a form id, or "group:<name>" for every form of a group.
+CREATE TABLE caseworker_forms (
+  user_id INTEGER NOT NULL REFERENCES users (id),
+  scope   TEXT NOT NULL,
+  PRIMARY KEY (user_id, scope)
+) WITHOUT ROWID;
+
+CREATE TABLE sessions (
+  token_sha256 TEXT PRIMARY KEY NOT NULL,
+  user_id      INTEGER NOT NULL REFERENCES users (id),
+  csrf_token   TEXT NOT NULL,
+  created_at   TEXT NOT NULL,
+  last_seen_at TEXT NOT NULL,
+  expires_at   TEXT NOT NULL               -- absolute expiry
+);
+CREATE INDEX sessions_by_user ON sessions (user_id);
+
+-- Integration tokens (read-only, one form) and publish tokens (a form developer's, for
+-- `blankett publish`).
+CREATE TABLE api_tokens (
+  id           INTEGER PRIMARY KEY,
+  token_sha256 TEXT UNIQUE NOT NULL,
+  kind         TEXT NOT NULL CHECK (kind IN ('integration', 'publish')),
+  form_id      TEXT,                        -- integration tokens: the one form they read
+  user_id      INTEGER NOT NULL REFERENCES users (id),  -- who created it
+  label        TEXT NOT NULL,
+  created_at   TEXT NOT NULL,
+  revoked_at   TEXT
+);
+
+-- The handling of one submission. Created with the submission, in its transaction.
+CREATE TABLE cases (
+  seq              INTEGER PRIMARY KEY REFERENCES submissions (seq),
+  form_id          TEXT NOT NULL,
+  reference        TEXT UNIQUE NOT NULL,
+  received_at      TEXT NOT NULL,
+  status           TEXT NOT NULL DEFAULT 'new'
+                   CHECK (status IN ('new', 'in_progress', 'awaiting_completion', 'decided', 'closed')),
+  assignee         INTEGER REFERENCES users (id),
+  applicant_name   TEXT NOT NULL DEFAULT '',
+  applicant_number TEXT NOT NULL DEFAULT '',  -- personal identity number, "YYYYMMDD-NNNN"
+  draft_started_at TEXT,                      -- when the client first saved a draft, if it said
+  updated_at       TEXT NOT NULL
+);
+-- Keyset pagination runs newest first (seq DESC) inside each of these.
+CREATE INDEX cases_by_form ON cases (form_id, seq);
+CREATE INDEX cases_by_form_status ON cases (form_id, status, seq);
+CREATE INDEX cases_by_assignee ON cases (assignee, seq);
+CREATE INDEX cases_by_form_received ON cases (form_id, received_at);
+
+-- Search words of a case (lower-cased name words, personal number digits, reference),
+-- searched by prefix.
+CREATE TABLE case_terms (
+  term TEXT NOT NULL,
+  seq  INTEGER NOT NULL REFERENCES cases (seq),
+  PRIMARY KEY (term, seq)
+) WITHOUT ROWID;
+
+-- Who did what to a case when: status changes, assignments, notes.
+CREATE TABLE case_events (
+  id      INTEGER PRIMARY KEY,
+  seq     INTEGER NOT NULL REFERENCES cases (seq),
+  at      TEXT NOT NULL,
+  user_id INTEGER REFERENCES users (id),
+  kind    TEXT NOT NULL,                    -- "status", "assign", "note"
+  detail  TEXT NOT NULL                     -- JSON
+);
+CREATE INDEX case_events_by_case ON case_events (seq, id);
+CREATE TRIGGER case_events_no_update BEFORE UPDATE ON case_events
+BEGIN SELECT RAISE(ABORT, 'case history is append-only'); END;
+CREATE TRIGGER case_events_no_delete BEFORE DELETE ON case_events
+BEGIN SELECT RAISE(ABORT, 'case history is append-only'); END;
+
+-- Submissions the server refused (422), per form and day: the usage statistics' share
+-- rejected.
+CREATE TABLE rejections (
+  form_id TEXT NOT NULL,
+  day     TEXT NOT NULL,                    -- "YYYY-MM-DD" UTC
+  count   INTEGER NOT NULL,
+  PRIMARY KEY (form_id, day)
+) WITHOUT ROWID;
+
+-- The publishing workflow: an uploaded version is a draft until a form owner who did not
+-- upload it approves it. uploaded_by NULL: published from the server's forms folder.
+CREATE TABLE publications (
+  id                   INTEGER PRIMARY KEY,
+  form_id              TEXT NOT NULL,
+  version              TEXT NOT NULL,
+  state                TEXT NOT NULL CHECK (state IN ('draft', 'published', 'rejected', 'unpublished')),
+  uploaded_by          INTEGER REFERENCES users (id),
+  uploaded_at          TEXT NOT NULL,
+  decided_by           INTEGER REFERENCES users (id),
+  decided_at           TEXT,
+  preview_token_sha256 TEXT UNIQUE,
+  FOREIGN KEY (form_id, version) REFERENCES form_versions (form_id, version)
+);
+CREATE INDEX publications_by_form ON publications (form_id, id);
+
+-- The audit log: append-only and hash-chained like the receipts (docs/audit.md).
+CREATE TABLE audit_log (
+  seq             INTEGER PRIMARY KEY CHECK (seq >= 1),
+  at              TEXT NOT NULL,
+  actor           TEXT NOT NULL,            -- "user:<id>", "token:<id>", "cli", "system"
+  action          TEXT NOT NULL,            -- e.g. "login", "case.view", "form.publish"
+  target          TEXT NOT NULL,            -- e.g. "case:SKOL-2026-000001", "user:3"
+  detail          TEXT NOT NULL,            -- JSON object
+  previous_sha256 TEXT NOT NULL,
+  entry_sha256    TEXT NOT NULL
+);
+CREATE TRIGGER audit_log_continue_chain BEFORE INSERT ON audit_log
+WHEN NEW.seq IS NOT (SELECT COALESCE(MAX(seq), 0) + 1 FROM audit_log)
+  OR NEW.previous_sha256 IS NOT COALESCE(
+       (SELECT entry_sha256 FROM audit_log ORDER BY seq DESC LIMIT 1),
+       '0000000000000000000000000000000000000000000000000000000000000000')
+BEGIN
+  SELECT RAISE(ABORT, 'audit_log: seq and previous_sha256 must continue the chain');
+END;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+-- Submissions stored before version 2 become cases too (without applicant details).
+INSERT INTO cases (seq, form_id, reference, received_at, updated_at)
+  SELECT seq, form_id, reference, received_at, received_at FROM submissions;
+INSERT INTO publications (form_id, version, state, uploaded_at, decided_at)
+  SELECT form_id, version, 'published', published_at, published_at FROM form_versions ORDER BY published_at;
+)sql";
+
 Error too_new(int found) {
   return Error{"storage.schema_too_new", "", 0, 0,
                "the database has schema version " + std::to_string(found) + " but this program knows only up to " +
@@ -118,6 +275,7 @@ Result<int> apply(sqlite3* db, const Migration& m) {
 const std::vector<Migration>& schema_migrations() {
   static const std::vector<Migration> all = {
       {1, "forms, submission chain, attachments", kSchemaV1},
+      {2, "users, sessions, tokens, cases, publications, audit log", kSchemaV2},
   };
   return all;
 }

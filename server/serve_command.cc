@@ -20,7 +20,7 @@ void on_signal(int) {
 
 const char kUsage[] =
     "usage: blankett serve [--port 8080] [--bind 127.0.0.1] [--data ./data] [--forms ./forms]\n"
-    "                      [--web ./web] [--max-body BYTES]\n"
+    "                      [--web ./web] [--max-body BYTES] [--tls-cert cert.pem --tls-key key.pem]\n"
     "                      [--dev [--preview-dir ./build-wasm/preview]]\n"
     "  --dev  developer mode: the browser preview at /preview/{form-id}, which reads and\n"
     "         writes files under --forms. Never in production.\n";
@@ -48,6 +48,8 @@ int serve_command(int argc, char** argv) {
       else if (arg == "--web") options.web_dir = value;
       else if (arg == "--max-body") options.max_body_bytes = std::stoul(value);
       else if (arg == "--preview-dir") options.preview_dir = value;
+      else if (arg == "--tls-cert") options.tls_cert = value;
+      else if (arg == "--tls-key") options.tls_key = value;
       else {
         std::cerr << "blankett serve: unknown option " << arg << "\n" << kUsage;
         return 2;
@@ -81,7 +83,7 @@ int serve_command(int argc, char** argv) {
                 << " (scripts/build --wasm builds it): /preview/{form-id} answers 404 until then." << std::endl;
     }
   }
-  std::cout << "Blankett serving " << options.forms_dir << " on http://" << options.bind << ":" << port << "/  (data in "
+  std::cout << "Blankett serving " << options.forms_dir << " on " << (server.value()->tls() ? "https" : "http") << "://" << options.bind << ":" << port << "/  (data in "
             << options.data_dir << "; Ctrl-C stops)" << std::endl;
   const bool ok = server.value()->listen();
   g_server = nullptr;

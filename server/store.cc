@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "blankett/submission.h"
+#include "case_store.h"
 #include "migrations.h"
 
 namespace blankett {
@@ -259,7 +260,7 @@ Result<int64_t> for_each_submission(Store& store, int64_t from_seq,
 }
 
 Result<bool> insert_submission(Store& store, const StoredSubmission& row,
-                               const std::vector<SubmissionAttachment>& attachments) {
+                               const std::vector<SubmissionAttachment>& attachments, const CaseIntake& intake) {
   sqlite3* db = store.db.get();
   Result<sql::Statement> insert = prepare(
       store, std::string("INSERT INTO submissions (") + kSubmissionColumns +
@@ -280,6 +281,32 @@ Result<bool> insert_submission(Store& store, const StoredSubmission& row,
   if (!sql::run(s)) {
     return Errors{insert_error(db, "cannot store submission " + row.reference, "storage.unknown_form_version",
                                "form '" + row.form_id + "' has no published version " + row.version)};
+  }
+  // The case, in the same transaction: every stored submission has one.
+  Result<sql::Statement> with_case = prepare(
+      store, "INSERT INTO cases (seq, form_id, reference, received_at, applicant_name, applicant_number, draft_started_at, updated_at) "
+             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?4)");
+  if (!with_case) return with_case.errors();
+  sql::Statement& c = with_case.value();
+  sql::bind_int64(c, 1, row.seq);
+  sql::bind_text(c, 2, row.form_id);
+  sql::bind_text(c, 3, row.reference);
+  sql::bind_text(c, 4, row.received_at);
+  sql::bind_text(c, 5, intake.applicant_name);
+  sql::bind_text(c, 6, intake.applicant_number);
+  if (intake.draft_started_at.empty()) sql::bind_null(c, 7);
+  else sql::bind_text(c, 7, intake.draft_started_at);
+  if (!sql::run(c)) return Errors{insert_error(db, "cannot open the case of " + row.reference, "storage.constraint", "the case could not be created")};
+  const std::vector<std::string> terms = case_search_terms(row.reference, intake.applicant_name, intake.applicant_number);
+  if (!terms.empty()) {
+    Result<sql::Statement> term = prepare(store, "INSERT OR IGNORE INTO case_terms (term, seq) VALUES (?1, ?2)");
+    if (!term) return term.errors();
+    for (const std::string& t : terms) {
+      sql::reset(term.value());
+      sql::bind_text(term.value(), 1, t);
+      sql::bind_int64(term.value(), 2, row.seq);
+      if (!sql::run(term.value())) return Errors{sql::sqlite_error(db, "cannot index the case of " + row.reference)};
+    }
   }
   if (attachments.empty()) return true;
   Result<sql::Statement> link = prepare(

@@ -104,13 +104,22 @@ Result<std::vector<SubmissionAttachment>> list_submission_attachments(Store& sto
 Result<int64_t> for_each_submission(Store& store, int64_t from_seq,
                                     const std::function<bool(const StoredSubmission&)>& visit);
 
-// Appends one submission and its attachment links. For SubmissionWriter, inside its
+// What a new case starts with besides its submission (case_store.h): who it is about,
+// from the form's "applicant" answers, and when the client first saved a draft.
+struct CaseIntake {
+  std::string applicant_name;    // "" when the form names no applicant
+  std::string applicant_number;  // "YYYYMMDD-NNNN" or ""
+  std::string draft_started_at;  // UTC RFC 3339 or "" when the client did not say
+};
+
+// Appends one submission, its attachment links and its case (status "new", with its
+// search terms). For SubmissionWriter, inside its
 // transaction: it does not pick seq or check idempotency itself, though the schema's
 // trigger refuses a row that does not continue the chain. Errors:
 // "storage.unknown_form_version", "storage.unknown_attachment",
 // "storage.duplicate_reference", "storage.constraint", "storage.sqlite".
 Result<bool> insert_submission(Store& store, const StoredSubmission& row,
-                               const std::vector<SubmissionAttachment>& attachments);
+                               const std::vector<SubmissionAttachment>& attachments, const CaseIntake& intake = {});
 
 // --- Attachments -------------------------------------------------------------------------
 

@@ -98,7 +98,8 @@ TEST(Store, TwoStoresOnOneFileBothOpen) {
   const std::string path = dir.file("blankett.db");
   Store first = must_open(path);
   Store second = must_open(path);
-  EXPECT_EQ(query_text(second.db.get(), "SELECT COUNT(*) FROM schema_migrations"), "1");
+  // Each migration applied once, whichever store got there first.
+  EXPECT_EQ(query_text(second.db.get(), "SELECT COUNT(*) FROM schema_migrations"), std::to_string(latest_schema_version()));
 }
 
 TEST(Store, RefusesANewerSchema) {

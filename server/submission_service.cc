@@ -1,10 +1,14 @@
 #include "submission_service.h"
 
+#include <optional>
+
 #include "blankett/state.h"
 #include "blankett/submission.h"
 #include "blankett/json_input.h"
+#include "case_store.h"
 #include "media_sniff.h"
 #include "receipt.h"
+#include "request_store.h"
 
 namespace blankett {
 
@@ -20,6 +24,57 @@ std::string pick_language(const json& body, const std::string& accept_language) 
     if (accept_language.rfind(lang, 0) == 0) return lang;
   }
   return "";
+}
+
+// "2026-08-15T10:12:03Z" or with milliseconds: what a client may report as the time it
+// first saved a draft.
+bool is_utc_timestamp(const std::string& t) {
+  if (t.size() != 20 && t.size() != 24) return false;
+  const std::string shape = t.size() == 20 ? "dddd-dd-ddTdd:dd:ddZ" : "dddd-dd-ddTdd:dd:dd.dddZ";
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (shape[i] == 'd' ? !(t[i] >= '0' && t[i] <= '9') : t[i] != shape[i]) return false;
+  }
+  return true;
+}
+
+// The optional "client" object: what the citizen's app reports about the filling, for
+// the usage statistics. Only "draft_started_at" is known.
+std::optional<Error> read_client_info(const json& body, CaseIntake* intake) {
+  const auto client = body.find("client");
+  if (client == body.end()) return std::nullopt;
+  if (!client->is_object()) return Error{"request.wrong_type", "/client", 0, 0, "\"client\" is an object {\"draft_started_at\": time}"};
+  for (const auto& item : client->items()) {
+    if (item.key() != "draft_started_at") {
+      return Error{"request.unknown_key", "/client/" + item.key(), 0, 0, "unknown key '" + item.key() + "' (\"client\" has \"draft_started_at\")"};
+    }
+    if (!item.value().is_string() || !is_utc_timestamp(item.value().get<std::string>())) {
+      return Error{"request.wrong_type", "/client/draft_started_at", 0, 0, "a UTC time such as \"2026-08-15T10:12:03.123Z\""};
+    }
+    intake->draft_started_at = item.value().get<std::string>();
+  }
+  return std::nullopt;
+}
+
+// Who the case is about, from the form's "applicant" answers (empty when it names none).
+void read_applicant(const FormState& state, const CompiledForm& form, CaseIntake* intake) {
+  const FormApplicant& a = form_applicant(form);
+  for (const std::string& id : a.name_fields) {
+    const json v = state.value(state.find_field(id), -1);
+    if (!v.is_string() || v.get<std::string>().empty()) continue;
+    if (!intake->applicant_name.empty()) intake->applicant_name += ' ';
+    intake->applicant_name += v.get<std::string>();
+  }
+  if (!a.personal_number_field.empty()) {
+    const json v = state.value(state.find_field(a.personal_number_field), -1);
+    if (v.is_string()) intake->applicant_number = v.get<std::string>();
+  }
+}
+
+// A refusal by the form's rules counts in the usage statistics (case_store.h); a failure
+// to count must not change the answer the citizen gets.
+void count_rule_rejection(SubmissionContext& ctx, const std::string& form) {
+  Result<Store*> store = request_store(ctx.database_path);
+  if (store.ok()) (void)count_rejection(*store.value(), form, utc_now().substr(0, 10));
 }
 
 ApiResponse reject(Metrics& metrics, int status, const Error& e) {
@@ -58,11 +113,13 @@ ApiResponse handle_submission(SubmissionContext& ctx, const SubmissionRequest& r
   if (!parse_json_input(req.body, &body, &parse_error)) return reject(m, 400, parse_error);
   if (!body.is_object()) return reject(m, 400, Error{"request.wrong_type", "", 0, 0, "the body is a JSON object {\"version\", \"answers\"}"});
   for (const auto& item : body.items()) {
-    if (item.key() != "version" && item.key() != "answers" && item.key() != "language") {
+    if (item.key() != "version" && item.key() != "answers" && item.key() != "language" && item.key() != "client") {
       return reject(m, 400, Error{"request.unknown_key", "/" + item.key(), 0, 0,
-                                  "unknown key '" + item.key() + "' (the body has \"version\", \"answers\" and optionally \"language\")"});
+                                  "unknown key '" + item.key() + "' (the body has \"version\", \"answers\" and optionally \"language\" and \"client\")"});
     }
   }
+  CaseIntake intake;
+  if (std::optional<Error> bad = read_client_info(body, &intake)) return reject(m, 400, *bad);
   if (!body.contains("version") || !body["version"].is_string()) {
     return reject(m, 400, Error{"request.missing_version", "/version", 0, 0,
                                 "\"version\" must name the form version the answers were given for (its hash)"});
@@ -87,12 +144,14 @@ ApiResponse handle_submission(SubmissionContext& ctx, const SubmissionRequest& r
     Errors errors = applied.errors();
     for (Error& e : errors) e.pointer = "/answers" + e.pointer;
     m.submission_rejected(errors.front().code);
+    count_rule_rejection(ctx, req.form_id);
     return errors_response(422, "submission.invalid", "some answers do not belong to this form", errors);
   }
   if (!state.valid()) {
     Errors errors = state.errors(lang);
     for (Error& e : errors) e.pointer = "/answers" + e.pointer;
     m.submission_rejected(errors.front().code);
+    count_rule_rejection(ctx, req.form_id);
     return errors_response(422, "submission.invalid", "the answers do not pass the form's rules", errors);
   }
 
@@ -147,6 +206,7 @@ ApiResponse handle_submission(SubmissionContext& ctx, const SubmissionRequest& r
     }
     if (!problems.empty()) {
       m.submission_rejected(problems.front().code);
+      count_rule_rejection(ctx, req.form_id);
       return errors_response(422, "submission.invalid", "the attached files do not match the answers", problems);
     }
   }
@@ -169,6 +229,8 @@ ApiResponse handle_submission(SubmissionContext& ctx, const SubmissionRequest& r
   pending.canonical = canonical.bytes;
   pending.submission_sha256 = canonical.sha256;
   pending.attachments = std::move(links);
+  read_applicant(state, *form, &intake);
+  pending.intake = std::move(intake);
   const std::string prefix = form_reference_prefix(*form);
   const KeyRing& keys = ctx.keys;
   pending.make_receipt = [&keys, prefix, f = pending.form_id, v = pending.version, h = pending.submission_sha256](const ChainPosition& p) -> Result<json> {

@@ -249,7 +249,7 @@ Result<bool> SubmissionWriter::write_transaction(std::vector<Queued>& batch, std
     // reference already used) only its own rows are undone and the batch goes on.
     Result<sql::Savepoint> savepoint = sql::Savepoint::begin(db, store_.statements.get());
     if (!savepoint) return savepoint.errors();
-    Result<bool> inserted = insert_submission(store_, row, p.attachments);
+    Result<bool> inserted = insert_submission(store_, row, p.attachments, p.intake);
     if (!inserted) {
       // SQLite ends the whole transaction on some errors (disk full, I/O); then nothing of
       // the batch can be kept.

@@ -51,6 +51,7 @@ struct PendingSubmission {
   std::string canonical;        // canonical submission bytes
   std::string submission_sha256;  // must be sha256_of(canonical)
   std::vector<SubmissionAttachment> attachments;  // each already stored with put_attachment
+  CaseIntake intake;                               // the new case's applicant and timing
   MakeReceipt make_receipt;
 };
 

@@ -96,7 +96,8 @@ bool key_of_some_type(const std::string& key) {
   return false;
 }
 
-const std::vector<std::string> kFormKeys = {"$schema", "format", "id", "title", "description", "languages", "reference_prefix", "steps"};
+const std::vector<std::string> kFormKeys = {"$schema", "format", "id", "title", "description", "languages", "reference_prefix", "applicant", "steps"};
+const std::vector<std::string> kApplicantKeys = {"name", "personal_number"};
 const std::vector<std::string> kStepKeys = {"id", "title", "description", "visible_if", "fields"};
 const std::vector<std::string> kOptionKeys = {"value", "label"};
 const std::vector<std::string> kMessageKeys = {"required", "format"};
@@ -645,6 +646,39 @@ struct Loader {
     }
   }
 
+  // "applicant": which answers name the person a submission is about, for the
+  // caseworker's inbox and its search. Read after the steps: it names their fields.
+  void read_applicant(const json* v) {
+    if (v == nullptr) return;
+    const std::string ptr = "/applicant";
+    if (!expect_type(*v, ptr, v->is_object(), "an object {\"name\": [field ids], \"personal_number\": field id}")) return;
+    check_keys(*v, ptr, {&kApplicantKeys});
+    auto top_level_field = [&](const json& id, const std::string& at, std::initializer_list<FieldType> types, const char* wanted) {
+      if (!expect_type(id, at, id.is_string(), "a field id")) return std::string();
+      const auto it = form->field_by_id.find(id.get<std::string>());
+      if (it == form->field_by_id.end()) {
+        error("form.unknown_field", at, "there is no field '" + id.get<std::string>() + "'");
+        return std::string();
+      }
+      const Field& f = form->fields[static_cast<size_t>(it->second)];
+      if (f.group >= 0) error("form.bad_applicant", at, "'" + f.id + "' is inside a repeat group; the applicant is one person");
+      else if (std::find(types.begin(), types.end(), f.type) == types.end()) error("form.bad_applicant", at, "'" + f.id + "' must be " + wanted);
+      return f.id;
+    };
+    if (const json* name = get(*v, "name")) {
+      if (expect_type(*name, ptr + "/name", name->is_array() && !name->empty() && name->size() <= 4, "an array of 1–4 field ids")) {
+        for (size_t i = 0; i < name->size(); ++i) {
+          std::string id = top_level_field((*name)[i], ptr + "/name/" + std::to_string(i), {FieldType::kText}, "a text field");
+          if (!id.empty()) form->applicant.name_fields.push_back(std::move(id));
+        }
+      }
+    }
+    if (const json* pnr = get(*v, "personal_number")) {
+      form->applicant.personal_number_field =
+          top_level_field(*pnr, ptr + "/personal_number", {FieldType::kPersonnummer}, "a personnummer field");
+    }
+  }
+
   void check_expressions() {
     std::vector<ExprProblem> problems;
     for (const PendingExpression& p : pending) {
@@ -726,6 +760,7 @@ Result<FormPtr> compile_owned(json def, std::string canonical) {
   } else if (ld.expect_type(*steps, "/steps", steps->is_array() && !steps->empty(), "a non-empty array of steps")) {
     for (size_t i = 0; i < steps->size(); ++i) ld.read_step((*steps)[i], "/steps/" + std::to_string(i), static_cast<int>(i));
   }
+  ld.read_applicant(ld.get(def, "applicant"));
   ld.check_defaults();
   ld.check_expressions();
   // Even with other problems: a cycle among the expressions that did check is worth
@@ -767,6 +802,8 @@ Result<FormPtr> compile_form(std::string_view text) {
 const std::string& form_id(const CompiledForm& form) { return form.id; }
 const std::string& form_version(const CompiledForm& form) { return form.version; }
 const nlohmann::json& form_definition(const CompiledForm& form) { return form.definition; }
+
+const FormApplicant& form_applicant(const CompiledForm& form) { return form.applicant; }
 
 std::string form_reference_prefix(const CompiledForm& form) {
   if (!form.reference_prefix.empty()) return form.reference_prefix;

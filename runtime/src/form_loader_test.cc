@@ -37,6 +37,39 @@ TEST(FormLoader, VersionIsTheHashOfTheCanonicalDefinition) {
   EXPECT_NE(form_version(*a), form_version(*c));
 }
 
+std::string with_applicant(const std::string& applicant) {
+  return R"J({"format": 1, "id": "t", "title": "T", "languages": ["sv", "en"], "applicant": )J" + applicant + R"J(,
+  "steps": [{"id": "s1", "title": "S", "fields": [
+    {"id": "first", "type": "text", "label": "First"},
+    {"id": "last", "type": "text", "label": "Last"},
+    {"id": "pnr", "type": "personnummer", "label": "Pnr"},
+    {"id": "age", "type": "integer", "label": "Age"},
+    {"id": "kids", "type": "group", "label": "Kids", "fields": [{"id": "kid", "type": "text", "label": "Kid"}]}]}]})J";
+}
+
+TEST(FormLoader, ReadsTheApplicant) {
+  const FormPtr form = testing::must_compile(with_applicant(R"J({"name": ["first", "last"], "personal_number": "pnr"})J"));
+  ASSERT_TRUE(form);
+  EXPECT_EQ(form_applicant(*form).name_fields, (std::vector<std::string>{"first", "last"}));
+  EXPECT_EQ(form_applicant(*form).personal_number_field, "pnr");
+  const FormPtr none = testing::must_compile(minimal(R"J({"id": "a", "type": "text", "label": "A"})J"));
+  EXPECT_TRUE(form_applicant(*none).name_fields.empty());
+  EXPECT_EQ(form_applicant(*none).personal_number_field, "");
+}
+
+TEST(FormLoader, RefusesAnApplicantThatIsNotOneTopLevelPerson) {
+  const auto problems = describe(compile_form(with_applicant(
+      R"J({"name": ["first", "nobody", "age", "kid"], "personal_number": "first", "email": "x"})J")));
+  const std::string all = ::testing::PrintToString(problems);
+  EXPECT_NE(all.find("/applicant/email"), std::string::npos) << all;
+  EXPECT_NE(all.find("/applicant/name/1"), std::string::npos) << all;  // unknown field
+  EXPECT_NE(all.find("/applicant/name/2"), std::string::npos) << all;  // not text
+  EXPECT_NE(all.find("/applicant/name/3"), std::string::npos) << all;  // in a repeat group
+  EXPECT_NE(all.find("/applicant/personal_number"), std::string::npos) << all;  // not a personnummer
+  EXPECT_EQ(all.find("/applicant/name/0"), std::string::npos) << all;
+  EXPECT_EQ(problems.size(), 5u) << all;
+}
+
 TEST(FormLoader, ReportsEveryProblemAtOnceWithPointersAndLines) {
   const std::string text = R"J({
   "format": 1,

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "blankett/form.h"
 #include "date.h"
 #include "expression.h"
 #include "localized_text.h"
@@ -109,6 +110,7 @@ struct CompiledForm {
   LocalizedText title, description;
   std::vector<Lang> languages;  // first is the default
   std::string reference_prefix;
+  FormApplicant applicant;
   std::vector<Step> steps;
   std::vector<Field> fields;  // every field, group children included
   std::vector<int> groups;    // field indexes of groups

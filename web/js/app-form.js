@@ -54,6 +54,8 @@ const App = {
   fileLoadError: null, // { key, params }: why the chosen draft file was refused
   fileLoaded: null, // { name, dropped: [{label, value}] }: a draft file just loaded (shown once)
   pendingPersisted: true, // false: the outbox could only keep the submission in memory
+  draftStartedAt: null, // when this application's first draft was saved (sent for statistics)
+  previewToken: null, // /p/<token>: a form owner's private preview of an unpublished version
 };
 
 const main = () => document.getElementById('main');
@@ -109,7 +111,11 @@ function renderChrome() {
   nav.replaceChildren(languageSwitch(App.lang, App.languages, (lang) => switchLanguage(lang)));
   const banner = document.getElementById('banner');
   banner.replaceChildren();
-  if (App.screen !== 'loading' && !App.storage.available) {
+  if (App.previewToken) {
+    banner.append(h('div', { class: 'warning-text', id: 'preview-warning' },
+      h('span', { class: 'warning-text__icon', 'aria-hidden': 'true' }, '!'),
+      h('strong', { class: 'warning-text__text' }, t(App.lang, 'previewBanner'))));
+  } else if (App.screen !== 'loading' && App.storage && !App.storage.available) {
     banner.append(h('div', { class: 'warning-text', id: 'storage-warning' },
       h('span', { class: 'warning-text__icon', 'aria-hidden': 'true' }, '!'),
       h('strong', { class: 'warning-text__text' },
@@ -181,18 +187,23 @@ function rerender() {
 
 async function start() {
   const m = location.pathname.match(/^\/f\/([a-z][a-z0-9-]{0,62})\/?$/);
+  const p = location.pathname.match(/^\/p\/([A-Za-z0-9_-]{16,128})\/?$/);
   App.formId = m ? m[1] : null;
+  App.previewToken = p ? p[1] : null;
   App.lang = initialLanguage();
   renderChrome();
   main().replaceChildren(h('p', { class: 'body' }, t(App.lang, 'loading')));
-  if (!App.formId) return renderNotFound();
+  if (!App.formId && !App.previewToken) return renderNotFound();
 
   let response;
   try {
+    // A preview keeps nothing on the device: no drafts, no outbox (it cannot be sent).
+    const definitionUrl = App.previewToken ? `/api/previews/${App.previewToken}` : `/api/forms/${App.formId}`;
     const [engine, res, storage] = await Promise.all([
       loadEngine(),
-      fetch(`/api/forms/${App.formId}`, { headers: { Accept: 'application/json' } }),
-      openDeviceStorage().catch((e) => ({ available: false, persistent: false, problem: String(e) })),
+      fetch(definitionUrl, { headers: { Accept: 'application/json' }, cache: 'no-store' }),
+      App.previewToken ? { available: false, persistent: false, problem: null }
+        : openDeviceStorage().catch((e) => ({ available: false, persistent: false, problem: String(e) })),
     ]);
     App.engine = engine;
     App.storage = storage;
@@ -204,6 +215,7 @@ async function start() {
   if (response.status === 404) return renderNotFound();
   if (!response.ok) return renderFailed();
   const published = await response.json();
+  if (App.previewToken) App.formId = published.id;
   App.definition = published.definition;
   App.version = published.version;
   App.formText = JSON.stringify(published.definition);
@@ -216,6 +228,12 @@ async function start() {
     return renderFailed();
   }
   window.addEventListener('popstate', onPopState);
+  if (App.previewToken) {
+    App.screen = 'step';
+    renderChrome();
+    renderStep({ focus: null, history: 'replace' });
+    return;
+  }
   window.addEventListener('pagehide', () => flushDraft());
 
   const [saved, pending, receipts] = await Promise.all([
@@ -227,6 +245,7 @@ async function start() {
   const waiting = (pending || []).find((e) => e.state === 'queued' || e.state === 'sending');
   if (saved && saved.draft) {
     App.savedDraft = saved;
+    App.draftStartedAt = saved.startedAt || null;
     if (waiting) restoreDraft(saved.draft); // the answers the queued entry carries
   }
   if (waiting) {
@@ -274,6 +293,7 @@ function renderResume() {
       h('button', { type: 'button', class: 'button button--secondary', id: 'resume-start-again', onclick: async () => {
         App.savedDraft = null;
         App.fileLoadError = null;
+        App.draftStartedAt = null; // a new application starts its own clock
         const result = await deleteDraft(App.formId).catch((e) => ({ deleted: false, problem: String(e) }));
         // The old draft is still there: it would be offered again on the next visit.
         if (!result.deleted) setDraftProblem(true);
@@ -426,7 +446,8 @@ async function flushDraft() {
       draftWriter.dirty = false;
       let result;
       try {
-        result = await saveDraft(App.formId, App.form.draft());
+        result = await saveDraft(App.formId, App.form.draft(), App.draftStartedAt);
+        if (result && result.saved && !App.draftStartedAt) App.draftStartedAt = result.startedAt;
       } catch (e) {
         result = { saved: false, problem: String(e) };
       }
@@ -685,6 +706,11 @@ function filesToSend(answers) {
 }
 
 async function onSend() {
+  if (App.previewToken) {
+    // An unpublished version: the server would refuse it, so nothing is queued.
+    renderCheck({ focus: 'summary', history: 'none', errors: [{ pointer: '', message: t(App.lang, 'previewCannotSend') }] });
+    return;
+  }
   if (!App.form.valid()) {
     renderCheck({ focus: 'summary', history: 'none', errors: engineErrorsForCheck() });
     return;
@@ -698,6 +724,7 @@ async function onSend() {
   renderSending();
   const answers = answersToSend();
   const request = { formId: App.formId, version: App.version, answers, language: App.lang };
+  if (App.draftStartedAt) request.client = { draft_started_at: App.draftStartedAt };
   const files = filesToSend(answers);
   if (files.length) request.files = files;
   try {
@@ -774,6 +801,7 @@ async function onSent(entry, body) {
     App.touched.clear();
     App.attemptedSteps.clear();
     App.files.clear();
+    App.draftStartedAt = null;
   }
   App.sendLocked = !result.ok ? false : App.sendLocked;
   App.screen = 'receipt';

@@ -102,7 +102,9 @@ function retryAfter(response) {
 
 function request(entry) {
   const url = `/api/forms/${encodeURIComponent(entry.formId)}/submissions`;
-  const json = JSON.stringify({ version: entry.version, answers: entry.answers, language: entry.language });
+  const submission = { version: entry.version, answers: entry.answers, language: entry.language };
+  if (entry.client) submission.client = entry.client;
+  const json = JSON.stringify(submission);
   const headers = { 'Idempotency-Key': entry.idempotencyKey };
   let body = json;
   if (entry.files && entry.files.length) {
@@ -238,7 +240,8 @@ function schedule(at) {
 // Optional `files`: the attachment answers' files, each a File/Blob or
 // { name, type, sha256, blob }; stored with the entry (IndexedDB keeps Blobs) and sent as
 // multipart/form-data (the JSON body in the part "submission", each file in a part "file").
-export async function queueSubmission({ formId, version, answers, language, files }) {
+// Optional `client`: what the app reports about the filling ({ draft_started_at }).
+export async function queueSubmission({ formId, version, answers, language, files, client }) {
   if (typeof formId !== 'string' || !formId) throw new TypeError('queueSubmission needs a formId');
   if (typeof version !== 'string' || !version) throw new TypeError('queueSubmission needs the form version');
   const entry = {
@@ -253,6 +256,7 @@ export async function queueSubmission({ formId, version, answers, language, file
     attempts: 0,
   };
   if (files && files.length) entry.files = [...files];
+  if (client && client.draft_started_at) entry.client = { draft_started_at: client.draft_started_at };
   await save(entry);
   setTimeout(() => send(entry.id), 0);
   return { ...entry };

@@ -154,24 +154,27 @@ export async function openDeviceStorage() {
 // ---- Drafts ---------------------------------------------------------------------------
 
 // Saves the draft (FormFilling.draft()) for the form, replacing the previous one.
-// → { saved: true, savedAt } once it is durable, or { saved: false, problem }.
-export async function saveDraft(formId, draft) {
+// `startedAt`: when this application's first draft was saved (kept across saves, for the
+// usage statistics the server keeps; defaults to now).
+// → { saved: true, savedAt, startedAt } once it is durable, or { saved: false, problem }.
+export async function saveDraft(formId, draft, startedAt) {
   requireFormId(formId);
   const savedAt = new Date().toISOString();
+  const started = startedAt || savedAt;
   try {
-    await transact('drafts', 'readwrite', (drafts) => drafts.put({ formId, draft, savedAt }));
-    return { saved: true, savedAt };
+    await transact('drafts', 'readwrite', (drafts) => drafts.put({ formId, draft, savedAt, startedAt: started }));
+    return { saved: true, savedAt, startedAt: started };
   } catch (error) {
     return { saved: false, problem: noteProblem('the draft could not be saved', error) };
   }
 }
 
-// → { draft, savedAt } | null (also null when storage cannot be read; see storageProblem()).
+// → { draft, savedAt, startedAt } | null (also null when storage cannot be read; see storageProblem()).
 export async function loadDraft(formId) {
   requireFormId(formId);
   try {
     const record = await transact('drafts', 'readonly', (drafts) => drafts.get(formId));
-    return record && record.draft ? { draft: record.draft, savedAt: record.savedAt } : null;
+    return record && record.draft ? { draft: record.draft, savedAt: record.savedAt, startedAt: record.startedAt || record.savedAt } : null;
   } catch (error) {
     noteProblem('the draft could not be read', error);
     return null;

@@ -23,7 +23,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const webDir = path.resolve(here, '..');
 export const repoRoot = path.resolve(webDir, '..');
 export const formsDir = path.join(repoRoot, 'forms');
-const serverBinary = process.env.BLANKETT_BIN || path.join(repoRoot, 'build/server/blankett');
+export const serverBinary = process.env.BLANKETT_BIN || path.join(repoRoot, 'build/server/blankett');
 
 // A port that was free a moment ago (the server refuses to share a port, so a race
 // would fail loudly, not silently).

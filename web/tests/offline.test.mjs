@@ -208,13 +208,17 @@ function filesUnder(dir, prefix) {
   return out;
 }
 
+// Styles of the staff pages (sign-in, inbox, admin), which the server renders: no use
+// offline, and no business on a citizen's device.
+const STAFF_ONLY = ['/css/staff.css'];
+
 describe('service worker precache list', () => {
   test('names every file of web/js and web/css and the pages, and only files that exist', () => {
     const listed = precacheList();
     const needed = [
       '/', '/form.html',
       ...filesUnder(path.join(webDir, 'js'), '/js/'),
-      ...filesUnder(path.join(webDir, 'css'), '/css/'),
+      ...filesUnder(path.join(webDir, 'css'), '/css/').filter((u) => !STAFF_ONLY.includes(u)),
       '/engine/engine.mjs', '/engine/blankett_engine.mjs', '/engine/blankett_engine.wasm',
     ];
     const missing = needed.filter((u) => !listed.includes(u));
@@ -224,6 +228,7 @@ describe('service worker precache list', () => {
     const hint = absent.some((u) => u.startsWith('/engine/')) ? '; web/engine/ is filled by scripts/build --wasm' : '';
     assert.deepEqual(absent, [], `web/sw.js PRECACHE names files that do not exist: ${absent.join(', ')} (install would fail)${hint}`);
     assert.equal(new Set(listed).size, listed.length, 'no duplicates');
+    assert.deepEqual(listed.filter((u) => STAFF_ONLY.includes(u)), [], 'staff styles are not cached on citizens\' devices');
   });
 });
 

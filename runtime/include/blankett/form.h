@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -31,6 +32,13 @@ const std::string& form_id(const CompiledForm& form);
 const std::string& form_version(const CompiledForm& form);
 // Human reference prefix for receipts (e.g. "SKOL"); derived from the id if not declared.
 std::string form_reference_prefix(const CompiledForm& form);
+// Which answers name the person a submission is about ("applicant" in the definition):
+// the inbox lists and searches cases by them. Empty when the form does not say.
+struct FormApplicant {
+  std::vector<std::string> name_fields;    // top-level text fields, joined with spaces
+  std::string personal_number_field;       // a top-level personnummer field, or ""
+};
+const FormApplicant& form_applicant(const CompiledForm& form);
 // The definition as loaded (canonical: sorted keys).
 const nlohmann::json& form_definition(const CompiledForm& form);
 // { "id", "version", "title": {lang: text}, "description": {…}, "languages": [...] }

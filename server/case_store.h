@@ -1,0 +1,114 @@
+// Cases: the caseworkers' handling of submissions. A case is created with its
+// submission (same transaction, insert_submission) and has a status, an assignee, notes
+// and a history; the submission itself never changes. Lists use keyset pagination on seq
+// (newest first) so that page 1000 costs what page 1 costs. Docs: docs/inbox.md.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "blankett/error.h"
+#include "store.h"
+
+namespace blankett {
+
+// new → in_progress → awaiting_completion → decided → closed (and back from
+// awaiting_completion to in_progress; decided may be reopened to in_progress).
+enum class CaseStatus { new_case, in_progress, awaiting_completion, decided, closed };
+const char* case_status_name(CaseStatus s);  // "new", "in_progress", ...
+std::optional<CaseStatus> parse_case_status(std::string_view name);
+// Whether a caseworker may move a case from `from` to `to`.
+bool case_transition_allowed(CaseStatus from, CaseStatus to);
+
+struct CaseSummary {
+  int64_t seq = 0;
+  std::string reference;
+  std::string form_id;
+  std::string received_at;
+  CaseStatus status = CaseStatus::new_case;
+  int64_t assignee = 0;           // user id, 0: nobody
+  std::string assignee_name;      // display name, "" for nobody
+  std::string applicant_name;
+  std::string applicant_number;   // "YYYYMMDD-NNNN" or ""
+  std::string updated_at;
+};
+
+struct CaseFilter {
+  std::vector<std::string> form_ids;   // required: the forms the caller may see (never empty)
+  std::optional<CaseStatus> status;
+  std::string received_from;           // "YYYY-MM-DD" inclusive, "" none
+  std::string received_to;             // "YYYY-MM-DD" inclusive, "" none
+  int64_t assignee = 0;                // 0: anyone; else only this user's cases
+  std::string search;                  // reference, applicant name words or personal number; "" none
+};
+
+struct CasePage {
+  std::vector<CaseSummary> cases;  // newest first
+  int64_t next_before = 0;         // pass as `before_seq` for the next page; 0: no more
+};
+
+// One page of cases matching the filter, with seq < before_seq (0: from the newest).
+Result<CasePage> list_cases(Store& store, const CaseFilter& filter, int64_t before_seq, int limit);
+
+Result<std::optional<CaseSummary>> get_case(Store& store, std::string_view reference);
+
+struct CaseEvent {
+  int64_t id = 0;
+  std::string at;
+  int64_t user_id = 0;
+  std::string user_name;          // display name at read time
+  std::string kind;               // "status", "assign", "note"
+  nlohmann::json detail;          // status: {"from","to"}; assign: {"from","to"} user ids; note: {"text"}
+};
+Result<std::vector<CaseEvent>> case_history(Store& store, int64_t seq);  // oldest first
+
+// Each change is one transaction: the case row, its history event and an audit entry
+// (audit_log.h) by `actor` ("user:<id>"). Errors: "case.not_found",
+// "case.bad_transition" (409), "case.stale" (the case changed since `expected_updated_at`;
+// pass "" to skip that check), "case.bad_note" (empty or over 10,000 characters).
+Result<CaseSummary> change_case_status(Store& store, int64_t seq, CaseStatus to, int64_t user_id,
+                                       const std::string& expected_updated_at);
+Result<CaseSummary> assign_case(Store& store, int64_t seq, int64_t assignee /* 0: nobody */, int64_t user_id);
+Result<bool> add_case_note(Store& store, int64_t seq, std::string_view text, int64_t user_id);
+
+// Streams every case matching the filter (all pages, newest first) to `visit` together
+// with its canonical submission bytes, one row at a time in constant memory; stops when
+// visit returns false. Returns the number of rows visited. For CSV and JSON-lines export.
+Result<int64_t> for_each_case(Store& store, const CaseFilter& filter,
+                              const std::function<bool(const CaseSummary&, std::string_view canonical)>& visit);
+
+// Cases of one form with seq > after_seq, oldest first, at most `limit`: the
+// integration API's cursor (a business system remembers the last seq it took).
+Result<std::vector<CaseSummary>> cases_after(Store& store, std::string_view form_id, int64_t after_seq, int limit);
+
+// --- usage statistics ------------------------------------------------------------------
+
+struct WeekCount {
+  std::string week;      // ISO week "2026-W33"
+  int64_t submissions = 0;
+  int64_t rejections = 0;
+};
+struct FormStats {
+  std::string form_id;
+  std::vector<WeekCount> weeks;          // oldest first, last `weeks` weeks up to today
+  int64_t submissions = 0, rejections = 0;  // in those weeks
+  double rejected_share = 0;             // rejections / (submissions + rejections)
+  std::optional<double> median_fill_seconds;  // draft_started_at → received_at, where known
+};
+Result<FormStats> form_stats(Store& store, std::string_view form_id, int weeks, const std::string& today);
+
+// A 422 for a form (counted per UTC day) for the statistics' rejected share.
+Result<bool> count_rejection(Store& store, std::string_view form_id, const std::string& day);
+
+// The search words of a case, as stored in case_terms (lower-cased name words, the
+// personal number's 12 and 10 digit forms, the lower-cased reference). Used by
+// insert_submission and by the search (which normalises the query the same way).
+std::vector<std::string> case_search_terms(std::string_view reference, std::string_view applicant_name,
+                                           std::string_view applicant_number);
+
+}  // namespace blankett

@@ -1,0 +1,240 @@
+// A real server for the inbox's tests (inbox_*_test.cc): a fresh data folder, the example
+// forms, caseworkers created in its store, sign-in through POST /login, submissions
+// through the public API, and a small RFC 4180 reader for the CSV exports. Header-only.
+#pragma once
+#include <gtest/gtest.h>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include <httplib.h>
+
+#include "accounts.h"
+#include "audit_log.h"
+#include "blankett/form.h"
+#include "blankett/scenario.h"
+#include "blankett/submission.h"
+#include "http_server.h"
+#include "store.h"
+
+namespace blankett {
+namespace inbox_test {
+
+using nlohmann::json;
+
+inline std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+constexpr const char* kPassword = "a long enough password";
+// A PDF the server's type sniffing accepts.
+inline const std::string kPdf = "%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+
+// Parses CSV text (RFC 4180: quoted cells, doubled quotes, CRLF) into rows of cells.
+inline std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> row;
+  std::string cell;
+  bool quoted = false, any = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        cell += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        cell += c;
+      }
+      continue;
+    }
+    if (c == '"') {
+      quoted = true;
+      any = true;
+    } else if (c == ',') {
+      row.push_back(cell);
+      cell.clear();
+      any = true;
+    } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+      row.push_back(cell);
+      rows.push_back(row);
+      row.clear();
+      cell.clear();
+      any = false;
+      ++i;
+    } else {
+      cell += c;
+      any = true;
+    }
+  }
+  if (any) {
+    row.push_back(cell);
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+class InboxServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char dir[] = "/tmp/blankett-inbox-XXXXXX";
+    ASSERT_NE(mkdtemp(dir), nullptr);
+    dir_ = dir;
+    ServeOptions options;
+    options.port = 0;
+    options.data_dir = dir_ + "/data";
+    options.forms_dir = BLANKETT_SOURCE_DIR "/forms";
+    options.web_dir = dir_ + "/no-web";
+    options.http_threads = 4;
+    options.today = [] { return std::string("2026-08-15"); };
+    Result<std::unique_ptr<BlankettServer>> server = BlankettServer::create(options);
+    ASSERT_TRUE(server.ok()) << to_string(server.errors().front());
+    server_ = std::move(server).value();
+    port_ = server_->bind();
+    ASSERT_GT(port_, 0);
+    thread_ = std::thread([this] { server_->listen(); });
+    while (!server_->http().is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
+    Result<Store> store = open_store(options.data_dir + "/blankett.db");
+    ASSERT_TRUE(store.ok());
+    store_ = std::make_unique<Store>(std::move(store).value());
+  }
+  void TearDown() override {
+    client_.reset();
+    store_.reset();
+    if (server_) server_->stop();
+    if (thread_.joinable()) thread_.join();
+    server_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  int64_t add_caseworker(const std::string& username, const std::string& name, const std::vector<std::string>& forms) {
+    Result<int64_t> id = add_user(*store_, NewUser{username, name, kPassword, {Role::caseworker}, forms});
+    EXPECT_TRUE(id.ok()) << (id.ok() ? "" : to_string(id.errors().front()));
+    return id.ok() ? id.value() : 0;
+  }
+
+  // Signs in through the login form; returns the Cookie header value for later requests.
+  std::string login(const std::string& username) {
+    auto res = client_->Post("/login", httplib::Params{{"username", username}, {"password", kPassword}});
+    EXPECT_TRUE(res);
+    if (!res) return "";
+    EXPECT_EQ(res->status, 303) << res->body;
+    for (const auto& [key, value] : res->headers) {
+      if (key == "Set-Cookie" && value.rfind("blankett_session=", 0) == 0) return value.substr(0, value.find(';'));
+    }
+    ADD_FAILURE() << "no session cookie";
+    return "";
+  }
+
+  httplib::Result get(const std::string& path, const std::string& cookie) {
+    return client_->Get(path.c_str(), httplib::Headers{{"Cookie", cookie}});
+  }
+  httplib::Result post_form(const std::string& path, const std::string& cookie, const httplib::Params& params) {
+    return client_->Post(path.c_str(), httplib::Headers{{"Cookie", cookie}}, params);
+  }
+  // A multipart form POST (how the note form is sent).
+  httplib::Result post_multipart_form(const std::string& path, const std::string& cookie, const httplib::Params& params) {
+    httplib::MultipartFormDataItems items;
+    for (const auto& [name, value] : params) items.push_back({name, value, "", ""});
+    return client_->Post(path.c_str(), httplib::Headers{{"Cookie", cookie}}, items);
+  }
+  // The response's header block exactly as sent: httplib's client percent-decodes header
+  // values, which would hide how Location and Content-Disposition are really encoded.
+  std::string raw_headers(const std::string& path, const std::string& cookie) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port_));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    std::string raw;
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+      const std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: " + cookie + "\r\nConnection: close\r\n\r\n";
+      if (::send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size())) {
+        char buf[4096];
+        for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) raw.append(buf, static_cast<size_t>(n));
+      }
+    }
+    ::close(fd);
+    return raw.substr(0, raw.find("\r\n\r\n"));
+  }
+  // The session's CSRF token, as the pages put it in their forms.
+  std::string csrf(const std::string& cookie) {
+    auto res = get("/inbox", cookie);
+    std::smatch m;
+    const std::string body = res ? res->body : "";
+    if (!std::regex_search(body, m, std::regex("name=\"csrf\" value=\"([^\"]+)\""))) {
+      ADD_FAILURE() << "no CSRF token on /inbox";
+      return "";
+    }
+    return m[1];
+  }
+
+  // The final answers of a form's first happy-path scenario.
+  json scenario_answers(const std::string& form, const std::string& scenario) {
+    const std::string dir = std::string(BLANKETT_SOURCE_DIR "/forms/") + form;
+    const FormPtr compiled = compile_form(slurp(dir + "/form.json")).value();
+    const ScenarioResult r = run_scenario(compiled, json::parse(slurp(dir + "/tests/" + scenario)));
+    EXPECT_TRUE(r.passed);
+    return r.final_answers;
+  }
+  json skolskjuts_answers() {
+    json a = scenario_answers("skolskjuts", "happy-path-joint-custody-with-support.json");
+    a["needs_support"] = false;
+    return a;
+  }
+  json kulturskola_answers() {
+    json a = scenario_answers("kulturskola", "happy-path.json");
+    a["reduced_fee"] = false;  // its income proof would need a real file
+    a.erase("household_income");
+    a.erase("income_proof");
+    return a;
+  }
+  std::string current_version(const std::string& id) {
+    const auto res = client_->Get(("/api/forms/" + id).c_str());
+    return json::parse(res->body)["version"];
+  }
+  // Submits through the API (multipart when there are files); returns the reference.
+  std::string submit(const std::string& form, const json& answers, const std::vector<std::pair<std::string, std::string>>& files = {}) {
+    const json body = {{"version", current_version(form)}, {"answers", answers}};
+    const httplib::Headers headers{{"Idempotency-Key", "inbox-test-" + std::to_string(++submissions_)}};
+    const std::string path = "/api/forms/" + form + "/submissions";
+    httplib::MultipartFormDataItems items{{"submission", body.dump(), "", "application/json"}};
+    for (const auto& [name, content] : files) items.push_back({"file", content, name, "application/octet-stream"});
+    httplib::Result res = files.empty() ? client_->Post(path.c_str(), headers, body.dump(), "application/json")
+                                        : client_->Post(path.c_str(), headers, items);
+    EXPECT_TRUE(res);
+    if (!res) return "";
+    EXPECT_EQ(res->status, 201) << res->body;
+    if (res->status != 201) return "";
+    return json::parse(res->body)["receipt"]["reference"];
+  }
+
+  std::vector<AuditEntry> audit_entries() {
+    Result<std::vector<AuditEntry>> entries = list_audit(*store_, 0, 1000);
+    EXPECT_TRUE(entries.ok());
+    return entries.ok() ? entries.value() : std::vector<AuditEntry>{};
+  }
+
+  std::string dir_;
+  std::unique_ptr<BlankettServer> server_;
+  int port_ = 0;
+  std::thread thread_;
+  std::unique_ptr<httplib::Client> client_;
+  std::unique_ptr<Store> store_;
+  int submissions_ = 0;
+};
+
+}  // namespace inbox_test
+}  // namespace blankett

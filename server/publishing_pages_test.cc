@@ -1,0 +1,375 @@
+// The publishing routes against a real server: POST /api/publish and its tokens, the
+// private preview, the admin pages' role checks and CSRF, and approvals and unpublishing
+// taking effect for citizens at once.
+#include "publishing_pages.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <httplib.h>
+
+#include "api_tokens.h"
+#include "audit_log.h"
+#include "http_server.h"
+#include "publications.h"
+#include "store_testing.h"
+#include "web_auth.h"
+
+namespace blankett {
+namespace {
+
+using nlohmann::json;
+
+std::string tiny_form(const std::string& id, const std::string& label) {
+  const json form = {{"format", 1},
+                     {"id", id},
+                     {"title", {{"sv", "Prov"}, {"en", "Trial"}}},
+                     {"languages", {"sv", "en"}},
+                     {"steps", json::array({{{"id", "one"},
+                                             {"title", {{"sv", "Ett"}, {"en", "One"}}},
+                                             {"fields", json::array({{{"id", "name"},
+                                                                      {"type", "text"},
+                                                                      {"label", {{"sv", label}, {"en", label}}}}})}}})}};
+  return form.dump(2);
+}
+
+bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
+
+class PublishingPagesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::filesystem::create_directories(dir_.file("forms/proov"));
+    std::ofstream(dir_.file("forms/proov/form.json")) << tiny_form("proov", "Namn");
+    ServeOptions options;
+    options.port = 0;
+    options.data_dir = dir_.file("data");
+    options.forms_dir = dir_.file("forms");
+    options.web_dir = BLANKETT_SOURCE_DIR "/web";
+    options.http_threads = 4;
+    options.today = [] { return std::string("2026-08-15"); };
+    Result<std::unique_ptr<BlankettServer>> server = BlankettServer::create(options);
+    ASSERT_TRUE(server.ok()) << to_string(server.errors().front());
+    server_ = std::move(server).value();
+    const int port = server_->bind();
+    ASSERT_GT(port, 0);
+    thread_ = std::thread([this] { server_->listen(); });
+    while (!server_->http().is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", port);
+    store_ = std::make_unique<Store>(must_open_store(options.data_dir + "/blankett.db"));
+    dev_ = add("dev", {Role::developer});
+    dev2_ = add("dev2", {Role::developer});
+    owner_ = add("owner", {Role::owner});
+    dev_token_ = create_api_token(*store_, "publish", "", dev_, "laptop").value().token;
+  }
+  void TearDown() override {
+    client_.reset();
+    if (server_) server_->stop();
+    if (thread_.joinable()) thread_.join();
+    server_.reset();
+    store_.reset();
+  }
+
+  // Users straight into the tables (argon2id hashing in add_user is slow, and these tests
+  // sign in with sessions made in the store).
+  int64_t add(const std::string& username, std::vector<Role> roles) {
+    sqlite3* db = store_->db.get();
+    sql::Statement user = sql::prepare(db,
+                                       "INSERT INTO users (username, display_name, password_hash, created_at) "
+                                       "VALUES (?1, ?2, 'not a hash: cannot sign in', '2026-01-01T00:00:00.000Z')")
+                              .value();
+    sql::bind_text(user, 1, username);
+    sql::bind_text(user, 2, "Name <" + username + ">");
+    EXPECT_TRUE(sql::run(user).ok());
+    const int64_t id = sqlite3_last_insert_rowid(db);
+    EXPECT_TRUE(set_roles(*store_, id, roles).ok());
+    return id;
+  }
+  Session sign_in(int64_t user_id) { return create_session(*store_, user_id, utc_now(), SessionPolicy{}).value(); }
+  httplib::Headers cookie(const Session& s) { return {{"Cookie", std::string(kSessionCookie) + "=" + s.token + "; blankett_lang=en"}}; }
+  httplib::Result get(const std::string& path, const Session& s) { return client_->Get(path.c_str(), cookie(s)); }
+  httplib::Result post(const std::string& path, const Session& s, httplib::Params form = {}, bool with_csrf = true) {
+    if (with_csrf) form.emplace("csrf", s.csrf_token);
+    return client_->Post(path.c_str(), cookie(s), form);
+  }
+  httplib::Result publish(const std::string& body, const std::string& token) {
+    httplib::Headers headers;
+    if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
+    return client_->Post("/api/publish", headers, body, "application/json");
+  }
+  // Uploads through the API; returns the 201 body.
+  json upload(const std::string& label) {
+    httplib::Result res = publish(tiny_form("proov", label), dev_token_);
+    EXPECT_TRUE(res);
+    if (!res) return json();
+    EXPECT_EQ(res->status, 201) << res->body;
+    return json::parse(res->body);
+  }
+  std::string current_version() {
+    httplib::Result res = client_->Get("/api/forms/proov");
+    return res && res->status == 200 ? json::parse(res->body)["version"].get<std::string>() : "";
+  }
+  std::string state_of(int64_t id) { return get_publication(*store_, id).value().value().state; }
+
+  TempDir dir_;
+  std::unique_ptr<BlankettServer> server_;
+  std::thread thread_;
+  std::unique_ptr<httplib::Client> client_;
+  std::unique_ptr<Store> store_;
+  int64_t dev_ = 0, dev2_ = 0, owner_ = 0;
+  std::string dev_token_;
+};
+
+TEST_F(PublishingPagesTest, ApiPublishMakesADraftWithAPreviewAndADiff) {
+  const std::string before = current_version();
+  httplib::Result res = publish(tiny_form("proov", "Ditt namn"), dev_token_);
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 201) << res->body;
+  const json body = json::parse(res->body);
+  EXPECT_EQ(body["state"], "draft");
+  EXPECT_EQ(body["form"], "proov");
+  EXPECT_EQ(body["version"].get<std::string>().size(), 64u);
+  EXPECT_EQ(body["previous_version"], before);
+  EXPECT_EQ(body["preview_url"].get<std::string>().rfind("/p/", 0), 0u);
+  EXPECT_EQ(body["review_url"], "/admin/publications/" + std::to_string(body["publication"].get<int64_t>()));
+  ASSERT_EQ(body["diff"].size(), 2u);
+  EXPECT_EQ(body["diff"][0]["path"], "/steps/0/fields/0/label/en");
+  EXPECT_EQ(current_version(), before);  // a draft changes nothing for citizens
+
+  // The same upload again: the same draft, a new preview link.
+  res = publish(tiny_form("proov", "Ditt namn"), dev_token_);
+  ASSERT_EQ(res->status, 200) << res->body;
+  const json again = json::parse(res->body);
+  EXPECT_EQ(again["publication"], body["publication"]);
+  EXPECT_FALSE(again["created"].get<bool>());
+  EXPECT_NE(again["preview_url"], body["preview_url"]);
+
+  const AuditEntry last = list_audit(*store_, 0, 1).value()[0];
+  EXPECT_EQ(last.action, "form.upload");
+  EXPECT_EQ(last.actor, "user:" + std::to_string(dev_));
+  EXPECT_TRUE(last.detail.contains("token"));
+}
+
+TEST_F(PublishingPagesTest, ApiPublishRefusesBadTokens) {
+  httplib::Result res = publish(tiny_form("proov", "X"), "");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 401);
+  EXPECT_EQ(res->get_header_value("WWW-Authenticate"), "Bearer");
+  EXPECT_EQ(json::parse(res->body)["error"]["code"], "auth.required");
+
+  res = publish(tiny_form("proov", "X"), "blk_" + std::string(43, 'x'));
+  EXPECT_EQ(res->status, 401);
+  EXPECT_EQ(json::parse(res->body)["error"]["code"], "auth.bad_token");
+
+  const NewApiToken revoked = create_api_token(*store_, "publish", "", dev_, "old").value();
+  ASSERT_TRUE(revoke_api_token(*store_, revoked.info.id).ok());
+  res = publish(tiny_form("proov", "X"), revoked.token);
+  EXPECT_EQ(res->status, 401);
+  EXPECT_EQ(json::parse(res->body)["error"]["code"], "auth.bad_token");
+
+  const NewApiToken integration = create_api_token(*store_, "integration", "proov", dev_, "erp").value();
+  res = publish(tiny_form("proov", "X"), integration.token);
+  EXPECT_EQ(res->status, 403);
+  EXPECT_EQ(json::parse(res->body)["error"]["code"], "auth.forbidden");
+
+  // A publish token whose user is not (or no longer) a form developer.
+  const NewApiToken owners = create_api_token(*store_, "publish", "", owner_, "owner's").value();
+  res = publish(tiny_form("proov", "X"), owners.token);
+  EXPECT_EQ(res->status, 403);
+  EXPECT_EQ(json::parse(res->body)["error"]["code"], "publish.forbidden");
+
+  EXPECT_TRUE(list_drafts(*store_).value().empty());
+}
+
+TEST_F(PublishingPagesTest, ApiPublishRefusesABrokenFormWithEveryProblem) {
+  const std::string broken = "{\n  \"format\": 1,\n  \"id\": \"proov\",\n  \"steps\": 3\n}";
+  httplib::Result res = publish(broken, dev_token_);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 422);
+  const json error = json::parse(res->body)["error"];
+  EXPECT_EQ(error["code"], "publish.invalid_form");
+  ASSERT_FALSE(error["errors"].empty());
+  bool located = false;
+  for (const json& e : error["errors"]) located = located || (e.value("pointer", "") == "/steps" && e.value("line", 0) == 4);
+  EXPECT_TRUE(located) << res->body;
+  EXPECT_EQ(publish("{oops", dev_token_)->status, 422);
+  EXPECT_TRUE(list_drafts(*store_).value().empty());
+}
+
+TEST_F(PublishingPagesTest, PreviewServesTheDraftUntilItIsDecided) {
+  const json up = upload("Ditt namn");
+  const std::string path = up["preview_url"];
+  const std::string token = path.substr(3);
+  httplib::Result page = client_->Get(path.c_str());
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_TRUE(contains(page->body, "<!DOCTYPE html>") || contains(page->body, "<!doctype html>"));
+  EXPECT_EQ(page->get_header_value("Cache-Control"), "no-store");
+
+  httplib::Result api = client_->Get(("/api/previews/" + token).c_str());
+  ASSERT_EQ(api->status, 200);
+  const json preview = json::parse(api->body);
+  EXPECT_EQ(preview["id"], "proov");
+  EXPECT_EQ(preview["version"], up["version"]);
+  EXPECT_EQ(preview["preview"], true);
+  EXPECT_EQ(preview["definition"]["steps"][0]["fields"][0]["label"]["sv"], "Ditt namn");
+
+  // The draft is not a published version: not served by hash, no submissions.
+  const std::string draft = up["version"];
+  EXPECT_EQ(client_->Get(("/api/forms/proov/versions/" + draft).c_str())->status, 404);
+  httplib::Result submitted = client_->Post("/api/forms/proov/submissions", httplib::Headers{{"Idempotency-Key", "draft-key-0001"}},
+                                            json{{"version", draft}, {"answers", {{"name", "A"}}}}.dump(), "application/json");
+  ASSERT_TRUE(submitted);
+  EXPECT_EQ(submitted->status, 404);
+  EXPECT_EQ(json::parse(submitted->body)["error"]["code"], "form.version_not_found");
+
+  EXPECT_EQ(client_->Get(("/p/" + std::string(43, 'A')).c_str())->status, 404);
+  EXPECT_EQ(json::parse(client_->Get(("/api/previews/" + std::string(43, 'A')).c_str())->body)["error"]["code"], "preview.not_found");
+
+  ASSERT_EQ(post("/admin/publications/" + std::to_string(up["publication"].get<int64_t>()) + "/approve", sign_in(owner_))->status, 303);
+  EXPECT_EQ(client_->Get(path.c_str())->status, 404);
+  EXPECT_EQ(client_->Get(("/api/previews/" + token).c_str())->status, 404);
+}
+
+TEST_F(PublishingPagesTest, SecondDeveloperCannotPublishAloneThroughThePages) {
+  const json up = upload("Ditt namn");
+  const std::string approve = "/admin/publications/" + std::to_string(up["publication"].get<int64_t>()) + "/approve";
+  const std::string before = current_version();
+
+  // The uploader sees why they cannot approve, and no approve button.
+  const Session dev = sign_in(dev_);
+  httplib::Result page = get("/admin/publications/" + std::to_string(up["publication"].get<int64_t>()), dev);
+  ASSERT_EQ(page->status, 200);
+  EXPECT_TRUE(contains(page->body, "You uploaded this version, so you cannot approve it"));
+  EXPECT_FALSE(contains(page->body, approve));
+  // A second developer: not an owner, so no approve button and a 403 on POST.
+  const Session dev2 = sign_in(dev2_);
+  page = get("/admin/publications/" + std::to_string(up["publication"].get<int64_t>()), dev2);
+  EXPECT_FALSE(contains(page->body, approve));
+  EXPECT_EQ(post(approve, dev2)->status, 403);
+  EXPECT_EQ(post(approve, dev)->status, 403);
+  EXPECT_EQ(state_of(up["publication"]), "draft");
+  EXPECT_EQ(current_version(), before);
+
+  // The uploader with the owner role too: still four eyes.
+  ASSERT_TRUE(set_roles(*store_, dev_, {Role::developer, Role::owner}).ok());
+  httplib::Result self = post(approve, dev);
+  EXPECT_EQ(self->status, 403);
+  EXPECT_TRUE(contains(self->body, "You cannot approve your own version"));
+  EXPECT_EQ(state_of(up["publication"]), "draft");
+}
+
+TEST_F(PublishingPagesTest, OwnerApprovesWithADiffAndCitizensGetItAtOnce) {
+  const json up = upload("<b>Ditt namn</b>");
+  const std::string page_path = "/admin/publications/" + std::to_string(up["publication"].get<int64_t>());
+  const Session owner = sign_in(owner_);
+  httplib::Result page = get(page_path, owner);
+  ASSERT_EQ(page->status, 200);
+  EXPECT_TRUE(contains(page->body, "<th scope=\"col\">Location (JSON Pointer)</th>"));
+  EXPECT_TRUE(contains(page->body, "<code>/steps/0/fields/0/label/en</code>"));
+  EXPECT_TRUE(contains(page->body, "&lt;b&gt;Ditt namn&lt;/b&gt;"));
+  EXPECT_FALSE(contains(page->body, "<b>Ditt namn</b>"));
+  EXPECT_TRUE(contains(page->body, "Name &lt;dev&gt;"));  // the uploader, escaped
+  EXPECT_TRUE(contains(page->body, page_path + "/approve"));
+  EXPECT_FALSE(contains(page->body, "<script"));
+
+  // Without the CSRF token: refused, nothing changes.
+  EXPECT_EQ(post(page_path + "/approve", owner, {}, false)->status, 403);
+  EXPECT_EQ(state_of(up["publication"]), "draft");
+
+  httplib::Result approved = post(page_path + "/approve", owner);
+  ASSERT_EQ(approved->status, 303);
+  EXPECT_EQ(approved->get_header_value("Location"), page_path);
+  EXPECT_EQ(current_version(), up["version"]);  // no restart needed
+  EXPECT_EQ(client_->Get(("/api/forms/proov/versions/" + up["version"].get<std::string>()).c_str())->status, 200);
+  page = get(page_path, owner);
+  EXPECT_TRUE(contains(page->body, "Published (current)"));
+
+  httplib::Result history = get("/admin/forms/proov", owner);
+  ASSERT_EQ(history->status, 200);
+  EXPECT_TRUE(contains(history->body, "<caption>Every version, newest first</caption>"));
+  EXPECT_TRUE(contains(history->body, "Published, replaced by a newer one"));
+  EXPECT_TRUE(contains(history->body, "The server&#39;s forms folder"));
+}
+
+TEST_F(PublishingPagesTest, RejectAndUnpublishThroughThePages) {
+  const json up = upload("Ditt namn");
+  const Session owner = sign_in(owner_);
+  const std::string reject = "/admin/publications/" + std::to_string(up["publication"].get<int64_t>()) + "/reject";
+  EXPECT_EQ(post(reject, sign_in(dev2_))->status, 403);
+  ASSERT_EQ(post(reject, owner)->status, 303);
+  EXPECT_EQ(state_of(up["publication"]), "rejected");
+
+  EXPECT_EQ(post("/admin/forms/proov/unpublish", sign_in(dev_))->status, 403);
+  EXPECT_EQ(post("/admin/forms/proov/unpublish", owner, {}, false)->status, 403);
+  EXPECT_EQ(client_->Get("/f/proov")->status, 200);
+  ASSERT_EQ(post("/admin/forms/proov/unpublish", owner)->status, 303);
+  EXPECT_EQ(client_->Get("/api/forms/proov")->status, 404);
+  EXPECT_EQ(client_->Get("/f/proov")->status, 404);
+  EXPECT_TRUE(json::parse(client_->Get("/api/forms")->body)["forms"].empty());
+  EXPECT_EQ(post("/admin/forms/proov/unpublish", owner)->status, 409);
+  EXPECT_EQ(list_audit(*store_, 0, 1).value()[0].action, "form.unpublish");
+}
+
+TEST_F(PublishingPagesTest, AdminPagesCheckRoles) {
+  const int64_t caseworker = add("cw", {Role::caseworker});
+  const int64_t admin = add("admin", {Role::admin});
+  for (const char* path : {"/admin/forms", "/admin/forms/proov", "/admin/publications/1"}) {
+    EXPECT_EQ(client_->Get(path)->status, 303) << path;  // to the login page
+    EXPECT_EQ(get(path, sign_in(caseworker))->status, 403) << path;
+    EXPECT_EQ(get(path, sign_in(admin))->status, 403) << path;  // an admin is not a form owner
+  }
+  httplib::Result dev_page = get("/admin/forms", sign_in(dev_));
+  ASSERT_EQ(dev_page->status, 200);
+  EXPECT_TRUE(contains(dev_page->body, "<label for=\"definition\">"));
+  EXPECT_TRUE(contains(dev_page->body, "<label for=\"token-label\">"));
+  EXPECT_TRUE(contains(dev_page->body, "<a href=\"/admin/forms/proov\">"));
+  httplib::Result owner_page = get("/admin/forms", sign_in(owner_));
+  ASSERT_EQ(owner_page->status, 200);
+  EXPECT_FALSE(contains(owner_page->body, "<textarea"));  // owners approve; developers upload
+  EXPECT_EQ(post("/admin/forms/upload", sign_in(owner_), {{"definition", tiny_form("proov", "X")}})->status, 403);
+  EXPECT_EQ(get("/admin/forms/nope", sign_in(owner_))->status, 404);
+  EXPECT_EQ(get("/admin/publications/999", sign_in(owner_))->status, 404);
+}
+
+TEST_F(PublishingPagesTest, UploadThroughThePage) {
+  const Session dev = sign_in(dev_);
+  EXPECT_EQ(post("/admin/forms/upload", dev, {{"definition", tiny_form("proov", "Y")}}, false)->status, 403);
+  EXPECT_TRUE(list_drafts(*store_).value().empty());
+
+  httplib::Result broken = post("/admin/forms/upload", dev, {{"definition", "{\n  \"format\": 1,\n  \"id\": \"proov\",\n  \"steps\": 3\n}"}});
+  ASSERT_EQ(broken->status, 422);
+  EXPECT_TRUE(contains(broken->body, "class=\"error-summary\""));
+  EXPECT_TRUE(contains(broken->body, "Line 4: "));
+  EXPECT_TRUE(contains(broken->body, "href=\"#definition\""));
+  EXPECT_TRUE(contains(broken->body, "aria-invalid=\"true\""));
+  EXPECT_EQ(post("/admin/forms/upload", dev, {{"definition", "  "}})->status, 422);
+
+  httplib::Result ok = post("/admin/forms/upload", dev, {{"definition", tiny_form("proov", "Y")}});
+  ASSERT_EQ(ok->status, 201);
+  EXPECT_TRUE(contains(ok->body, "<a href=\"/p/"));
+  const std::vector<Publication> drafts = list_drafts(*store_).value();
+  ASSERT_EQ(drafts.size(), 1u);
+  EXPECT_EQ(drafts[0].uploaded_by, dev_);
+  EXPECT_TRUE(contains(get("/admin/forms", dev)->body, "/admin/publications/" + std::to_string(drafts[0].id)));
+}
+
+TEST_F(PublishingPagesTest, DeveloperMakesAPublishTokenThatWorks) {
+  const Session dev = sign_in(dev2_);
+  EXPECT_EQ(post("/admin/publish-token", dev, {{"label", "ci"}}, false)->status, 403);
+  EXPECT_EQ(post("/admin/publish-token", dev, {{"label", ""}})->status, 422);
+  httplib::Result made = post("/admin/publish-token", dev, {{"label", "ci"}});
+  ASSERT_EQ(made->status, 201);
+  const size_t at = made->body.find("<code>blk_");
+  ASSERT_NE(at, std::string::npos) << made->body;
+  const std::string token = made->body.substr(at + 6, made->body.find("</code>", at) - at - 6);
+  EXPECT_EQ(list_audit(*store_, 0, 1).value()[0].action, "token.create");
+  httplib::Result res = publish(tiny_form("proov", "Z"), token);
+  ASSERT_EQ(res->status, 201) << res->body;
+  EXPECT_EQ(get_publication(*store_, json::parse(res->body)["publication"]).value()->uploaded_by, dev2_);
+}
+
+}  // namespace
+}  // namespace blankett

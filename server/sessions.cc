@@ -1,0 +1,199 @@
+// Sessions in the store: only the SHA-256 of a token is kept, so the database (or a copy
+// of it) opens no session. Expiry is decided here from the `now` the caller passes, which
+// lets tests step through time.
+#include "sessions.h"
+
+#include <sodium.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+
+#include "blankett/submission.h"
+#include "signing_keys.h"
+
+namespace blankett {
+
+namespace {
+
+Result<sql::Statement> prepare(Store& store, std::string_view sql) { return store.statements->prepare(sql); }
+
+bool sodium_ready() {
+  static const bool ready = sodium_init() >= 0;
+  return ready;
+}
+
+// Milliseconds since the epoch of an RFC 3339 UTC timestamp as clock.h writes them
+// ("2026-08-15T10:12:03.123Z"; the fraction is optional), or -1.
+int64_t epoch_ms(const std::string& t) {
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, used = 0;
+  if (std::sscanf(t.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &used) != 6) return -1;
+  int64_t ms = 0;
+  size_t i = static_cast<size_t>(used);
+  if (i < t.size() && t[i] == '.') {
+    int digits = 0;
+    for (++i; i < t.size() && t[i] >= '0' && t[i] <= '9'; ++i, ++digits) {
+      if (digits < 3) ms = ms * 10 + (t[i] - '0');
+    }
+    for (; digits < 3; ++digits) ms *= 10;
+  }
+  if (i + 1 != t.size() || t[i] != 'Z') return -1;
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = s;
+  return static_cast<int64_t>(timegm(&tm)) * 1000 + ms;
+}
+
+// The same format as utc_now(), so stored times compare as strings.
+std::string rfc3339(int64_t ms) {
+  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[80];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+  return buf;
+}
+
+Error bad_time(const std::string& now) {
+  return Error{"session.bad_time", "", 0, 0, "not an RFC 3339 UTC time: '" + now + "'"};
+}
+
+// A token we hand out is 43 base64url characters; anything else is not worth a lookup.
+bool plausible_token(std::string_view token) {
+  if (token.size() != 43) return false;
+  for (char c : token) {
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return false;
+  }
+  return true;
+}
+
+// Once a minute is enough to keep the idle clock honest; a write per request is not.
+constexpr int64_t kTouchEveryMs = 60 * 1000;
+
+Result<bool> delete_session(Store& store, const std::string& token_sha256) {
+  Result<sql::Statement> del = prepare(store, "DELETE FROM sessions WHERE token_sha256 = ?1");
+  if (!del) return del.errors();
+  sql::bind_text(del.value(), 1, token_sha256);
+  return sql::run(del.value());
+}
+
+}  // namespace
+
+std::string random_token() {
+  unsigned char bytes[32];
+  if (!sodium_ready()) std::abort();  // no randomness: never hand out a guessable token
+  randombytes_buf(bytes, sizeof bytes);
+  std::string token = base64url_encode(bytes, sizeof bytes);
+  sodium_memzero(bytes, sizeof bytes);
+  return token;
+}
+
+bool tokens_equal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size() || a.empty()) return false;
+  return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+Result<Session> create_session(Store& store, int64_t user_id, const std::string& now, const SessionPolicy& policy) {
+  const int64_t now_ms = epoch_ms(now);
+  if (now_ms < 0) return Errors{bad_time(now)};
+  Session s;
+  s.token = random_token();
+  s.token_sha256 = sha256_of(s.token);
+  s.user_id = user_id;
+  s.csrf_token = random_token();
+  s.created_at = rfc3339(now_ms);
+  s.last_seen_at = s.created_at;
+  s.expires_at = rfc3339(now_ms + int64_t{policy.absolute_seconds} * 1000);
+
+  Result<sql::Transaction> txn = sql::Transaction::begin(store.db.get());
+  if (!txn) return txn.errors();
+  // Sessions nobody ended (closed browsers) go here, so the table stays small without a
+  // timer thread.
+  Result<sql::Statement> sweep = prepare(store, "DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen_at <= ?2");
+  if (!sweep) return sweep.errors();
+  sql::bind_text(sweep.value(), 1, s.created_at);
+  sql::bind_text(sweep.value(), 2, rfc3339(now_ms - int64_t{policy.idle_seconds} * 1000));
+  Result<bool> swept = sql::run(sweep.value());
+  if (!swept) return swept.errors();
+  Result<sql::Statement> ins = prepare(store,
+                                       "INSERT INTO sessions (token_sha256, user_id, csrf_token, created_at, last_seen_at, "
+                                       "expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!ins) return ins.errors();
+  sql::bind_text(ins.value(), 1, s.token_sha256);
+  sql::bind_int64(ins.value(), 2, user_id);
+  sql::bind_text(ins.value(), 3, s.csrf_token);
+  sql::bind_text(ins.value(), 4, s.created_at);
+  sql::bind_text(ins.value(), 5, s.last_seen_at);
+  sql::bind_text(ins.value(), 6, s.expires_at);
+  Result<bool> inserted = sql::run(ins.value());
+  if (!inserted) return inserted.errors();
+  Result<bool> committed = txn.value().commit();
+  if (!committed) return committed.errors();
+  return s;
+}
+
+Result<std::optional<Session>> resume_session(Store& store, std::string_view token, const std::string& now,
+                                              const SessionPolicy& policy) {
+  const int64_t now_ms = epoch_ms(now);
+  if (now_ms < 0) return Errors{bad_time(now)};
+  if (!plausible_token(token)) return std::optional<Session>();
+  Session s;
+  s.token_sha256 = sha256_of(token);
+  bool disabled = false;
+  {
+    Result<sql::Statement> q = prepare(store,
+                                       "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at, u.disabled "
+                                       "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_sha256 = ?1");
+    if (!q) return q.errors();
+    sql::bind_text(q.value(), 1, s.token_sha256);
+    Result<bool> row = sql::step(q.value());
+    if (!row) return row.errors();
+    if (!row.value()) return std::optional<Session>();
+    s.user_id = sql::column_int64(q.value(), 0);
+    s.csrf_token = sql::column_text(q.value(), 1);
+    s.created_at = sql::column_text(q.value(), 2);
+    s.last_seen_at = sql::column_text(q.value(), 3);
+    s.expires_at = sql::column_text(q.value(), 4);
+    disabled = sql::column_int64(q.value(), 5) != 0;
+  }
+  const int64_t last_seen_ms = epoch_ms(s.last_seen_at);
+  const int64_t expires_ms = epoch_ms(s.expires_at);
+  const bool idle = last_seen_ms < 0 || now_ms - last_seen_ms >= int64_t{policy.idle_seconds} * 1000;
+  const bool expired = expires_ms < 0 || now_ms >= expires_ms;
+  if (disabled || idle || expired) {
+    Result<bool> removed = delete_session(store, s.token_sha256);
+    if (!removed) return removed.errors();
+    return std::optional<Session>();
+  }
+  if (now_ms - last_seen_ms >= kTouchEveryMs) {
+    s.last_seen_at = rfc3339(now_ms);
+    Result<sql::Statement> touch = prepare(store, "UPDATE sessions SET last_seen_at = ?1 WHERE token_sha256 = ?2");
+    if (!touch) return touch.errors();
+    sql::bind_text(touch.value(), 1, s.last_seen_at);
+    sql::bind_text(touch.value(), 2, s.token_sha256);
+    Result<bool> touched = sql::run(touch.value());
+    if (!touched) return touched.errors();
+  }
+  return std::optional<Session>(std::move(s));
+}
+
+Result<bool> end_session(Store& store, std::string_view token) {
+  if (!plausible_token(token)) return false;
+  Result<bool> removed = delete_session(store, sha256_of(token));
+  if (!removed) return removed;
+  return sqlite3_changes(store.db.get()) > 0;
+}
+
+Result<bool> end_sessions_of(Store& store, int64_t user_id) {
+  Result<sql::Statement> del = prepare(store, "DELETE FROM sessions WHERE user_id = ?1");
+  if (!del) return del.errors();
+  sql::bind_int64(del.value(), 1, user_id);
+  return sql::run(del.value());
+}
+
+}  // namespace blankett
