@@ -203,7 +203,7 @@ void users_page(const httplib::Request& req, httplib::Response& res, Store& stor
   std::string h = error_summary_html(lang, form.errors) + notice_html(req);
   h += std::string("<h1>") + tr(lang, "Användare", "Users") + "</h1>";
   h += std::string("<p><a href=\"/admin/groups\">") + tr(lang, "Formulärgrupper", "Form groups") + "</a></p>";
-  h += std::string("<table><caption>") + tr(lang, "Alla användare", "All users") + "</caption><thead><tr>" +
+  h += std::string("<div class=\"table-wrap\" tabindex=\"0\"><table><caption>") + tr(lang, "Alla användare", "All users") + "</caption><thead><tr>" +
        "<th scope=\"col\">" + tr(lang, "Användarnamn", "Username") + "</th><th scope=\"col\">" + tr(lang, "Namn", "Name") +
        "</th><th scope=\"col\">" + tr(lang, "Roller", "Roles") + "</th><th scope=\"col\">" + tr(lang, "Formulär", "Forms") +
        "</th><th scope=\"col\">" + tr(lang, "Status", "Status") + "</th></tr></thead><tbody>";
@@ -213,7 +213,7 @@ void users_page(const httplib::Request& req, httplib::Response& res, Store& stor
          html_escape(joined(u.scopes, ", ")) + "</td><td>" + (u.disabled ? tr(lang, "Avstängd", "Disabled") : tr(lang, "Aktiv", "Active")) +
          "</td></tr>";
   }
-  h += "</tbody></table>";
+  h += "</tbody></table></div>";
 
   h += std::string("<h2>") + tr(lang, "Lägg till en användare", "Add a user") + "</h2>";
   h += "<form method=\"post\" action=\"/admin/users\" novalidate>" + csrf_input(who);
@@ -393,12 +393,12 @@ void groups_page(const httplib::Request& req, httplib::Response& res, Store& sto
   if (groups.value().empty()) {
     h += std::string("<p>") + tr(lang, "Det finns inga grupper än.", "There are no groups yet.") + "</p>";
   } else {
-    h += std::string("<table><caption>") + tr(lang, "Grupper", "Groups") + "</caption><thead><tr><th scope=\"col\">" +
+    h += std::string("<div class=\"table-wrap\" tabindex=\"0\"><table><caption>") + tr(lang, "Grupper", "Groups") + "</caption><thead><tr><th scope=\"col\">" +
          tr(lang, "Grupp", "Group") + "</th><th scope=\"col\">" + tr(lang, "Formulär", "Forms") + "</th></tr></thead><tbody>";
     for (const FormGroup& g : groups.value()) {
       h += "<tr><th scope=\"row\">" + html_escape(g.name) + "</th><td>" + html_escape(joined(g.form_ids, ", ")) + "</td></tr>";
     }
-    h += "</tbody></table>";
+    h += "</tbody></table></div>";
   }
   std::vector<std::string> published;
   for (const FormPtr& f : app.catalog.current()) published.push_back(form_id(*f));

@@ -4,60 +4,24 @@
 
 #include <gtest/gtest.h>
 
-#include <thread>
-
-#include <httplib.h>
-
 #include "audit_log.h"
-#include "http_server.h"
-#include "store_testing.h"
-#include "web_auth.h"
+#include "test_server.h"
 
 namespace blankett {
 namespace {
 
 constexpr const char* kPassword = "correct horse battery";
 
-class AdminPagesTest : public ::testing::Test {
+class AdminPagesTest : public TestServer {
  protected:
   void SetUp() override {
-    ServeOptions options;
-    options.port = 0;
-    options.data_dir = dir_.file("data");
-    options.forms_dir = BLANKETT_SOURCE_DIR "/forms";
-    options.web_dir = dir_.file("no-web");
-    options.http_threads = 4;
-    Result<std::unique_ptr<BlankettServer>> server = BlankettServer::create(options);
-    ASSERT_TRUE(server.ok()) << to_string(server.errors().front());
-    server_ = std::move(server).value();
-    const int port = server_->bind();
-    ASSERT_GT(port, 0);
-    thread_ = std::thread([this] { server_->listen(); });
-    while (!server_->http().is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", port);
-    store_ = std::make_unique<Store>(must_open_store(options.data_dir + "/blankett.db"));
+    ASSERT_NO_FATAL_FAILURE(start());
     admin_id_ = add("boss", {Role::admin});
     admin_ = sign_in(admin_id_);
   }
-  void TearDown() override {
-    client_.reset();
-    if (server_) server_->stop();
-    if (thread_.joinable()) thread_.join();
-    server_.reset();
-    store_.reset();
-  }
 
   int64_t add(const std::string& username, std::vector<Role> roles) {
-    Result<int64_t> id = add_user(*store_, NewUser{username, "Boss Bossman", kPassword, std::move(roles), {}});
-    EXPECT_TRUE(id.ok());
-    return id.ok() ? id.value() : 0;
-  }
-  // A session made straight in the store: these tests are about the pages, not /login.
-  Session sign_in(int64_t user_id) { return create_session(*store_, user_id, utc_now(), SessionPolicy{}).value(); }
-  httplib::Headers cookie(const Session& s) { return {{"Cookie", std::string(kSessionCookie) + "=" + s.token + "; blankett_lang=en"}}; }
-  httplib::Result post(const std::string& path, const Session& s, httplib::Params form, bool with_csrf = true) {
-    if (with_csrf) form.emplace("csrf", s.csrf_token);
-    return client_->Post(path.c_str(), cookie(s), form);
+    return add_user_with_password(username, "Boss Bossman", kPassword, std::move(roles));
   }
   // Entries about users and groups, newest first (the server's start adds its own).
   std::vector<AuditEntry> audit() {
@@ -70,11 +34,6 @@ class AdminPagesTest : public ::testing::Test {
     return ours;
   }
 
-  TempDir dir_;
-  std::unique_ptr<BlankettServer> server_;
-  std::thread thread_;
-  std::unique_ptr<httplib::Client> client_;
-  std::unique_ptr<Store> store_;
   int64_t admin_id_ = 0;
   Session admin_;
 };
@@ -88,7 +47,7 @@ TEST_F(AdminPagesTest, OnlyAdminsGetIn) {
     EXPECT_EQ(res->body.find("boss"), std::string::npos) << path;
     EXPECT_EQ(client_->Get(path)->status, 303) << path;  // no session: to the login page
   }
-  httplib::Result add_attempt = post("/admin/users", caseworker,
+  httplib::Result add_attempt = post_as("/admin/users", caseworker,
                                      {{"username", "mallory"}, {"display_name", "M"}, {"password", kPassword}, {"roles", "admin"}});
   EXPECT_EQ(add_attempt->status, 403);
   // Without a session a POST goes to the login page, without a way back to a form action.
@@ -114,7 +73,7 @@ TEST_F(AdminPagesTest, UsersPageListsUsersInAnAccessibleTable) {
 }
 
 TEST_F(AdminPagesTest, AdminAddsAUser) {
-  httplib::Result res = post("/admin/users", admin_,
+  httplib::Result res = post_as("/admin/users", admin_,
                              {{"username", "Anna"}, {"display_name", "Anna <Andersson>"}, {"password", kPassword},
                               {"roles", "caseworker"}, {"roles", "owner"}, {"scopes", "skolskjuts, group:skola"}});
   ASSERT_TRUE(res);
@@ -141,22 +100,22 @@ TEST_F(AdminPagesTest, AdminAddsAUser) {
 
 TEST_F(AdminPagesTest, PostsWithoutTheCsrfTokenAreRefused) {
   const httplib::Params form{{"username", "anna"}, {"display_name", "Anna"}, {"password", kPassword}, {"roles", "admin"}};
-  EXPECT_EQ(post("/admin/users", admin_, form, false)->status, 403);
+  EXPECT_EQ(post_as("/admin/users", admin_, form, false)->status, 403);
   httplib::Params wrong = form;
   wrong.emplace("csrf", std::string(43, 'A'));
-  EXPECT_EQ(post("/admin/users", admin_, wrong, false)->status, 403);
+  EXPECT_EQ(post_as("/admin/users", admin_, wrong, false)->status, 403);
   EXPECT_FALSE(find_user(*store_, "anna").value().has_value());
   const std::string user = "/admin/users/" + std::to_string(admin_id_);
-  EXPECT_EQ(post(user + "/password", admin_, {{"new_password", "a brand new passphrase"}}, false)->status, 403);
-  EXPECT_EQ(post(user + "/status", admin_, {{"disabled", "1"}}, false)->status, 403);
-  EXPECT_EQ(post(user + "/access", admin_, {{"roles", "owner"}}, false)->status, 403);
-  EXPECT_EQ(post("/admin/groups", admin_, {{"group", "skola"}, {"form_ids", "x"}}, false)->status, 403);
+  EXPECT_EQ(post_as(user + "/password", admin_, {{"new_password", "a brand new passphrase"}}, false)->status, 403);
+  EXPECT_EQ(post_as(user + "/status", admin_, {{"disabled", "1"}}, false)->status, 403);
+  EXPECT_EQ(post_as(user + "/access", admin_, {{"roles", "owner"}}, false)->status, 403);
+  EXPECT_EQ(post_as("/admin/groups", admin_, {{"group", "skola"}, {"form_ids", "x"}}, false)->status, 403);
   EXPECT_TRUE(audit().empty());
   EXPECT_TRUE(check_password(*store_, "boss", kPassword).value().has_value());
 }
 
 TEST_F(AdminPagesTest, ProblemsComeBackAsAnErrorSummaryWithoutThePassword) {
-  httplib::Result res = post("/admin/users", admin_,
+  httplib::Result res = post_as("/admin/users", admin_,
                              {{"username", "x"}, {"display_name", "Anna"}, {"password", "short pw"}, {"scopes", "Bad Scope"}});
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 400);
@@ -175,7 +134,7 @@ TEST_F(AdminPagesTest, ProblemsComeBackAsAnErrorSummaryWithoutThePassword) {
   EXPECT_EQ(list_users(*store_).value().size(), 1u);
 
   add("anna", {Role::owner});
-  httplib::Result taken = post("/admin/users", admin_,
+  httplib::Result taken = post_as("/admin/users", admin_,
                                {{"username", "ANNA"}, {"display_name", "A"}, {"password", kPassword}, {"roles", "owner"}});
   EXPECT_EQ(taken->status, 400);
   EXPECT_NE(taken->body.find("There is already a user with that username"), std::string::npos);
@@ -189,24 +148,24 @@ TEST_F(AdminPagesTest, AdminChangesRolesScopesPasswordAndStatus) {
   ASSERT_EQ(page->status, 200);
   EXPECT_NE(page->body.find("id=\"role-owner\" name=\"roles\" value=\"owner\" checked"), std::string::npos) << page->body;
 
-  httplib::Result access = post(base + "/access", admin_, {{"roles", "caseworker"}, {"scopes", "skolskjuts group:skola"}});
+  httplib::Result access = post_as(base + "/access", admin_, {{"roles", "caseworker"}, {"scopes", "skolskjuts group:skola"}});
   EXPECT_EQ(access->status, 303);
   EXPECT_EQ(access->get_header_value("Location"), base + "?done=access");
   User u = *get_user(*store_, anna_id).value();
   EXPECT_EQ(u.roles, std::vector<Role>{Role::caseworker});
   EXPECT_EQ(u.scopes, (std::vector<std::string>{"group:skola", "skolskjuts"}));
 
-  EXPECT_EQ(post(base + "/access", admin_, {{"scopes", "skolskjuts"}})->status, 400);  // no role
-  EXPECT_EQ(post(base + "/password", admin_, {{"new_password", "too short"}})->status, 400);
-  EXPECT_EQ(post(base + "/password", admin_, {{"new_password", "a brand new passphrase"}})->status, 303);
+  EXPECT_EQ(post_as(base + "/access", admin_, {{"scopes", "skolskjuts"}})->status, 400);  // no role
+  EXPECT_EQ(post_as(base + "/password", admin_, {{"new_password", "too short"}})->status, 400);
+  EXPECT_EQ(post_as(base + "/password", admin_, {{"new_password", "a brand new passphrase"}})->status, 303);
   EXPECT_TRUE(check_password(*store_, "anna", "a brand new passphrase").value().has_value());
   EXPECT_EQ(client_->Get("/inbox", cookie(anna))->status, 303);  // her session ended
 
   const Session again = sign_in(anna_id);
-  EXPECT_EQ(post(base + "/status", admin_, {{"disabled", "1"}})->get_header_value("Location"), base + "?done=disabled");
+  EXPECT_EQ(post_as(base + "/status", admin_, {{"disabled", "1"}})->get_header_value("Location"), base + "?done=disabled");
   EXPECT_TRUE(get_user(*store_, anna_id).value()->disabled);
   EXPECT_FALSE(resume_session(*store_, again.token, utc_now(), SessionPolicy{}).value().has_value());
-  EXPECT_EQ(post(base + "/status", admin_, {{"disabled", "0"}})->status, 303);
+  EXPECT_EQ(post_as(base + "/status", admin_, {{"disabled", "0"}})->status, 303);
   EXPECT_FALSE(get_user(*store_, anna_id).value()->disabled);
 
   std::vector<std::string> actions;
@@ -217,10 +176,10 @@ TEST_F(AdminPagesTest, AdminChangesRolesScopesPasswordAndStatus) {
 
 TEST_F(AdminPagesTest, AdminCannotLockThemselvesOut) {
   const std::string base = "/admin/users/" + std::to_string(admin_id_);
-  httplib::Result drop = post(base + "/access", admin_, {{"roles", "owner"}});
+  httplib::Result drop = post_as(base + "/access", admin_, {{"roles", "owner"}});
   EXPECT_EQ(drop->status, 400);
   EXPECT_NE(drop->body.find("You cannot remove your own administrator role"), std::string::npos);
-  httplib::Result disable = post(base + "/status", admin_, {{"disabled", "1"}});
+  httplib::Result disable = post_as(base + "/status", admin_, {{"disabled", "1"}});
   EXPECT_EQ(disable->status, 400);
   EXPECT_NE(disable->body.find("You cannot disable your own account"), std::string::npos);
   EXPECT_EQ(get_user(*store_, admin_id_).value()->roles, std::vector<Role>{Role::admin});
@@ -228,16 +187,16 @@ TEST_F(AdminPagesTest, AdminCannotLockThemselvesOut) {
 }
 
 TEST_F(AdminPagesTest, FormGroupsAreEdited) {
-  httplib::Result set = post("/admin/groups", admin_, {{"group", "skola"}, {"form_ids", "skolskjuts fritids"}});
+  httplib::Result set = post_as("/admin/groups", admin_, {{"group", "skola"}, {"form_ids", "skolskjuts fritids"}});
   EXPECT_EQ(set->status, 303);
   EXPECT_EQ(set->get_header_value("Location"), "/admin/groups?done=group");
   httplib::Result page = client_->Get("/admin/groups", cookie(admin_));
   EXPECT_NE(page->body.find("<th scope=\"row\">skola</th><td>fritids, skolskjuts</td>"), std::string::npos) << page->body;
   EXPECT_NE(page->body.find("Published now: "), std::string::npos);
-  httplib::Result bad = post("/admin/groups", admin_, {{"group", "Skola!"}, {"form_ids", "x"}});
+  httplib::Result bad = post_as("/admin/groups", admin_, {{"group", "Skola!"}, {"form_ids", "x"}});
   EXPECT_EQ(bad->status, 400);
   EXPECT_NE(bad->body.find("<a href=\"#group\">"), std::string::npos);
-  EXPECT_EQ(post("/admin/groups", admin_, {{"group", "skola"}, {"form_ids", ""}})->status, 303);
+  EXPECT_EQ(post_as("/admin/groups", admin_, {{"group", "skola"}, {"form_ids", ""}})->status, 303);
   EXPECT_TRUE(list_form_groups(*store_).value().empty());
   EXPECT_EQ(audit().front().action, "group.set");
 }

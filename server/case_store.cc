@@ -29,6 +29,7 @@
 #include <variant>
 
 #include "audit_log.h"
+#include "blankett/date.h"
 #include "clock.h"
 
 namespace blankett {
@@ -197,98 +198,29 @@ std::vector<std::string> case_search_terms(std::string_view reference, std::stri
 
 namespace {
 
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-struct Civil {
-  int64_t y;
-  unsigned m, d;
-};
-
-Civil civil_from_days(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  return Civil{static_cast<int64_t>(yoe) + era * 400 + (m <= 2), m, d};
-}
-
-bool read_number(std::string_view text, size_t at, size_t len, int* out) {
-  if (at + len > text.size()) return false;
-  int v = 0;
-  for (size_t i = at; i < at + len; ++i) {
-    if (!is_digit(text[i])) return false;
-    v = v * 10 + (text[i] - '0');
-  }
-  *out = v;
-  return true;
-}
-
 // "YYYY-MM-DD" → days since the epoch, or nullopt for anything else (also 2026-02-30).
 std::optional<int64_t> parse_day(std::string_view text) {
-  int y = 0, m = 0, d = 0;
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !read_number(text, 0, 4, &y) ||
-      !read_number(text, 5, 2, &m) || !read_number(text, 8, 2, &d) || m < 1 || m > 12 || d < 1 || d > 31) {
-    return std::nullopt;
-  }
-  const int64_t days = days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
-  const Civil back = civil_from_days(days);
-  if (back.m != static_cast<unsigned>(m) || back.d != static_cast<unsigned>(d)) return std::nullopt;
-  return days;
+  Date day;
+  if (!parse_iso_date(text, &day)) return std::nullopt;
+  return day.days;
 }
 
-std::string format_day(int64_t days) {
-  const Civil c = civil_from_days(days);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(c.y), c.m, c.d);
-  return buf;
-}
+std::string format_day(int64_t days) { return format_iso_date(Date{static_cast<int32_t>(days)}); }
 
 // "2026-W33": the ISO 8601 week (weeks start on Monday; week 1 holds the year's first
 // Thursday), so that a week is never split at New Year.
 std::string iso_week(int64_t days) {
   const int64_t weekday = ((days % 7) + 7 + 3) % 7;  // 0 = Monday (1970-01-01 was a Thursday)
   const int64_t thursday = days - weekday + 3;
-  const Civil c = civil_from_days(thursday);
-  const int64_t week = (thursday - days_from_civil(c.y, 1, 1)) / 7 + 1;
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-W%02d", static_cast<int>(c.y), static_cast<int>(week));
+  int year = 0, month = 0, day = 0;
+  ymd_from_date(Date{static_cast<int32_t>(thursday)}, &year, &month, &day);
+  const int64_t week = (thursday - date_from_ymd(year, 1, 1).days) / 7 + 1;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-W%02d", year, static_cast<int>(week));
   return buf;
 }
 
 int64_t monday_of(int64_t days) { return days - (((days % 7) + 7 + 3) % 7); }
-
-// "YYYY-MM-DDTHH:MM:SS.sssZ" (clock.h) ↔ milliseconds since the epoch.
-std::optional<int64_t> parse_timestamp_ms(std::string_view ts) {
-  int h = 0, mi = 0, s = 0, ms = 0;
-  const std::optional<int64_t> day = parse_day(ts.substr(0, 10));
-  if (!day || ts.size() != 24 || ts[10] != 'T' || ts[13] != ':' || ts[16] != ':' || ts[19] != '.' || ts[23] != 'Z' ||
-      !read_number(ts, 11, 2, &h) || !read_number(ts, 14, 2, &mi) || !read_number(ts, 17, 2, &s) ||
-      !read_number(ts, 20, 3, &ms)) {
-    return std::nullopt;
-  }
-  return ((*day * 24 + h) * 60 + mi) * 60000 + s * 1000 + ms;
-}
-
-std::string format_timestamp_ms(int64_t ms) {
-  const int64_t days = ms >= 0 ? ms / 86400000 : (ms - 86399999) / 86400000;
-  const int64_t rest = ms - days * 86400000;
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d.%03dZ", format_day(days).c_str(), static_cast<int>(rest / 3600000),
-                static_cast<int>(rest / 60000 % 60), static_cast<int>(rest / 1000 % 60), static_cast<int>(rest % 1000));
-  return buf;
-}
 
 // The new updated_at of a case: now, but always later than the one before, so that the
 // stale check (the caller's updated_at against the row's) sees two changes within one
@@ -296,8 +228,8 @@ std::string format_timestamp_ms(int64_t ms) {
 std::string next_updated_at(const std::string& before) {
   const std::string now = utc_now();
   if (now > before) return now;
-  const std::optional<int64_t> ms = parse_timestamp_ms(before);
-  return ms ? format_timestamp_ms(*ms + 1) : now;
+  const std::optional<int64_t> ms = parse_utc_ms(before);
+  return ms ? format_utc_ms(*ms + 1) : now;
 }
 
 }  // namespace

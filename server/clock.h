@@ -1,14 +1,25 @@
 // Time for the server: the receipt clock (UTC) and "today" for the engine (the
 // municipality's local date). Injectable so tests can fix the date rules see.
 #pragma once
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace blankett {
 
 // Now in UTC, RFC 3339 with milliseconds: "2026-08-15T10:12:03.123Z". Timestamps of this
 // fixed format compare as strings (receipts, key files, audit entries).
 std::string utc_now();
+
+// Milliseconds since 1970-01-01T00:00:00Z of a timestamp in utc_now()'s format. The
+// fraction may be left out or have any number of digits (beyond milliseconds is cut
+// off): "2026-08-15T10:12:03Z" also reads. nullopt for anything else: another offset
+// ("+02:00"), a date that does not exist (2026-02-30), 24:00, or trailing text.
+std::optional<int64_t> parse_utc_ms(std::string_view timestamp);
+// utc_now()'s format of milliseconds since the epoch: parse_utc_ms(format_utc_ms(ms)) == ms.
+std::string format_utc_ms(int64_t ms);
 
 // Now in UTC for file names: "20261123-193000".
 std::string utc_file_stamp();

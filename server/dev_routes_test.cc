@@ -7,15 +7,8 @@
 #include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
-#include <thread>
 
-#include <httplib.h>
-#include <nlohmann/json.hpp>
-
-#include "clock.h"
-#include "http_server.h"
-#include "temp_dir.h"
+#include "test_server.h"
 
 namespace blankett {
 namespace {
@@ -23,53 +16,32 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 void spit(const fs::path& path, const std::string& content) {
   std::ofstream(path) << content;
 }
 
-class DevRoutesTest : public ::testing::Test {
+// Each test starts the server itself, with or without --dev.
+class DevRoutesTest : public TestServer {
  protected:
+  DevRoutesTest() : TestServer("blankett-dev") {}
+  void SetUp() override {}
   void start(bool dev) {
-    forms_ = fs::path(tmp_.path) / "forms";
+    forms_ = fs::path(dir_.path) / "forms";
     fs::create_directories(forms_);
     fs::copy(BLANKETT_SOURCE_DIR "/forms/skolskjuts", forms_ / "skolskjuts", fs::copy_options::recursive);
-    preview_ = fs::path(tmp_.path) / "preview";
+    preview_ = fs::path(dir_.path) / "preview";
     fs::create_directories(preview_);
     spit(preview_ / "preview.html", "<!DOCTYPE html><title>preview</title>");
     spit(preview_ / "blankett_preview.wasm", std::string("\0asm\1\0\0\0", 8));
     spit(preview_ / "blankett_preview.mjs", "export default 1;\n");
-    outside_ = fs::path(tmp_.path) / "outside";
+    outside_ = fs::path(dir_.path) / "outside";
     fs::create_directories(outside_);
     spit(outside_ / "secret.json", "{\"secret\": true}");
 
-    ServeOptions options;
-    options.port = 0;
-    options.data_dir = tmp_.path + "/data";
-    options.forms_dir = forms_.string();
-    options.web_dir = tmp_.path + "/no-web";
-    options.dev = dev;
-    options.preview_dir = preview_.string();
-    Result<std::unique_ptr<BlankettServer>> server = BlankettServer::create(options);
-    ASSERT_TRUE(server.ok()) << to_string(server.errors().front());
-    server_ = std::move(server).value();
-    const int port = server_->bind();
-    ASSERT_GT(port, 0);
-    thread_ = std::thread([this] { server_->listen(); });
-    while (!server_->http().is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", port);
-  }
-  void TearDown() override {
-    client_.reset();
-    if (server_) server_->stop();
-    if (thread_.joinable()) thread_.join();
-    server_.reset();
+    options_.forms_dir = forms_.string();
+    options_.dev = dev;
+    options_.preview_dir = preview_.string();
+    TestServer::start();
   }
 
   httplib::Result save(const std::string& kind, const std::string& query, const std::string& body) {
@@ -88,11 +60,7 @@ class DevRoutesTest : public ::testing::Test {
     return out;
   }
 
-  TempDir tmp_{"blankett-dev"};
   fs::path forms_, preview_, outside_;
-  std::unique_ptr<BlankettServer> server_;
-  std::thread thread_;
-  std::unique_ptr<httplib::Client> client_;
 };
 
 TEST_F(DevRoutesTest, WithoutDevEveryDevRouteIsA404WithAJsonError) {

@@ -15,6 +15,7 @@
 #include "web_auth.h"
 #include "blankett/form.h"
 #include "dev_routes.h"
+#include "dispatcher.h"
 #include "form_catalog.h"
 #include "listen_socket.h"
 #include "metrics.h"
@@ -53,12 +54,14 @@ struct BlankettServer::State {
   LoginThrottle throttle;
   std::unique_ptr<AppContext> app;
   std::unique_ptr<httplib::Server> http;  // an httplib::SSLServer with --tls-cert/--tls-key
+  std::unique_ptr<Dispatcher> dispatcher;  // webhooks and e-mail, on its own thread
 };
 
 BlankettServer::BlankettServer(std::unique_ptr<State> state) : state_(std::move(state)) {}
 
 BlankettServer::~BlankettServer() {
   state_->http->stop();
+  state_->dispatcher.reset();  // joins its thread before the store it reads goes away
   if (state_->writer) state_->writer->close();
 }
 
@@ -249,6 +252,15 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
     // they could hold personal data).
     send_json(res, error_response(500, Error{"server.internal", "", 0, 0, "internal error; nothing was stored"}));
   });
+
+  DispatcherOptions dispatch;
+  dispatch.db_path = db;
+  dispatch.smtp = options.smtp;
+  dispatch.interval_ms = options.dispatch_interval_ms;
+  Result<std::unique_ptr<Dispatcher>> dispatcher = Dispatcher::open(std::move(dispatch));
+  if (!dispatcher) return dispatcher.errors();
+  s.dispatcher = std::move(dispatcher).value();
+  s.dispatcher->start();
   return server;
 }
 

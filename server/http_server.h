@@ -6,6 +6,7 @@
 
 #include "blankett/error.h"
 #include "clock.h"
+#include "smtp_client.h"
 
 namespace httplib {
 class Server;
@@ -30,6 +31,10 @@ struct ServeOptions {
   // cookies are Secure.
   std::string tls_cert;
   std::string tls_key;
+  // The notification outbox's SMTP server (smtp.host "" = e-mails stay queued) and how
+  // often the dispatcher looks for work (dispatcher.h).
+  SmtpOptions smtp;
+  int dispatch_interval_ms = 1000;
 };
 
 class BlankettServer {

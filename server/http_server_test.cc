@@ -5,60 +5,25 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <thread>
-
-#include <httplib.h>
 
 #include "blankett/form.h"
 #include "blankett/scenario.h"
 #include "blankett/submission.h"
 #include "audit_command.h"
-#include "http_server.h"
-#include "sqlite_db.h"
-#include "store.h"
 #include "receipt.h"
 #include "signing_keys.h"
+#include "test_server.h"
 
 namespace blankett {
 namespace {
 
 using nlohmann::json;
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-class HttpApiTest : public ::testing::Test {
+class HttpApiTest : public TestServer {
  protected:
-  void SetUp() override {
-    char dir[] = "/tmp/blankett-http-XXXXXX";
-    ASSERT_NE(mkdtemp(dir), nullptr);
-    data_dir_ = dir;
-    ServeOptions options;
-    options.port = 0;
-    options.data_dir = data_dir_ + "/data";
-    options.forms_dir = BLANKETT_SOURCE_DIR "/forms";
-    options.web_dir = data_dir_ + "/no-web";
-    options.max_body_bytes = 256 * 1024;
-    options.today = [] { return std::string("2026-08-15"); };
-    Result<std::unique_ptr<BlankettServer>> server = BlankettServer::create(options);
-    ASSERT_TRUE(server.ok()) << to_string(server.errors().front());
-    server_ = std::move(server).value();
-    port_ = server_->bind();
-    ASSERT_GT(port_, 0);
-    thread_ = std::thread([this] { server_->listen(); });
-    while (!server_->http().is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
-  }
-  void TearDown() override {
-    client_.reset();
-    if (server_) server_->stop();
-    if (thread_.joinable()) thread_.join();
-    server_.reset();
-    std::filesystem::remove_all(data_dir_);
+  HttpApiTest() : TestServer("blankett-http") {
+    options_.max_body_bytes = 256 * 1024;
+    options_.today = [] { return std::string("2026-08-15"); };
   }
 
   // Valid answers for skolskjuts: the final answers of its happy-path scenario, without
@@ -95,12 +60,6 @@ class HttpApiTest : public ::testing::Test {
     httplib::Headers headers{{"Idempotency-Key", key}};
     return client_->Post(("/api/forms/" + form + "/submissions").c_str(), headers, body, "application/json");
   }
-
-  std::string data_dir_;
-  std::unique_ptr<BlankettServer> server_;
-  int port_ = 0;
-  std::thread thread_;
-  std::unique_ptr<httplib::Client> client_;
 };
 
 TEST_F(HttpApiTest, ListsFormsAndServesDefinitionsByVersion) {
@@ -219,19 +178,17 @@ class AuditTest : public HttpApiTest {
       const auto res = post("skolskjuts", json{{"version", version}, {"answers", answers}}, "audit-key-" + std::to_string(1000 + i));
       ASSERT_EQ(res->status, 201) << res->body;
     }
-    server_->stop();
-    thread_.join();
-    server_.reset();
+    stop();
   }
   // Tampering as someone with the file would: drop the append-only triggers, then edit.
   void tamper(const char* sql) {
-    Result<sql::Db> db = sql::open_db(data_dir_ + "/data/blankett.db");
+    Result<sql::Db> db = sql::open_db(options_.data_dir + "/blankett.db");
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE(sql::exec(db.value().get(), "DROP TRIGGER IF EXISTS submissions_no_update; DROP TRIGGER IF EXISTS submissions_no_delete;").ok());
     ASSERT_TRUE(sql::exec(db.value().get(), sql).ok()) << sql;
   }
   std::vector<std::string> problems() {
-    Result<AuditReport> r = audit_chain(data_dir_ + "/data");
+    Result<AuditReport> r = audit_chain(options_.data_dir);
     EXPECT_TRUE(r.ok());
     std::vector<std::string> out;
     if (r.ok()) for (const Error& e : r.value().problems) out.push_back(e.code + " " + e.pointer);
@@ -241,12 +198,12 @@ class AuditTest : public HttpApiTest {
 
 TEST_F(AuditTest, AnIntactChainVerifies) {
   post_submissions(5);
-  Result<AuditReport> r = audit_chain(data_dir_ + "/data");
+  Result<AuditReport> r = audit_chain(options_.data_dir);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r.value().rows, 5);
   EXPECT_TRUE(r.value().problems.empty());
   std::ostringstream out, err;
-  EXPECT_EQ(audit_command({"verify", "--data", data_dir_ + "/data"}, out, err), 0);
+  EXPECT_EQ(audit_command({"verify", "--data", options_.data_dir}, out, err), 0);
   EXPECT_NE(out.str().find("audit: 5 submissions, chain intact"), std::string::npos) << out.str();
 }
 
@@ -255,7 +212,7 @@ TEST_F(AuditTest, CatchesAChangedSubmission) {
   tamper("UPDATE submissions SET canonical = replace(canonical, 'Pupil 2', 'Pupil X') WHERE seq = 3;");
   EXPECT_EQ(problems(), (std::vector<std::string>{"audit.submission_changed /submissions/3"}));
   std::ostringstream out, err;
-  EXPECT_EQ(audit_command({"verify", "--data", data_dir_ + "/data"}, out, err), 1);
+  EXPECT_EQ(audit_command({"verify", "--data", options_.data_dir}, out, err), 1);
 }
 
 TEST_F(AuditTest, CatchesAChangedReceiptAndColumns) {
@@ -308,17 +265,13 @@ TEST_F(HttpApiTest, AttachmentsAreCheckedByTheirBytesAndStoredByHash) {
   res = post_multipart(json{{"version", version}, {"answers", answers}}, {{"intyg.pdf", pdf}}, "attach-key-0004");
   ASSERT_EQ(res->status, 201) << res->body;
   const json receipt = json::parse(res->body)["receipt"];
-  server_->stop();
-  thread_.join();
-  server_.reset();
-  Result<Store> store = open_store(data_dir_ + "/data/blankett.db");
-  ASSERT_TRUE(store.ok());
-  Result<std::optional<Attachment>> stored = get_attachment(store.value(), sha256_of(pdf));
+  stop();
+  Result<std::optional<Attachment>> stored = get_attachment(*store_, sha256_of(pdf));
   ASSERT_TRUE(stored.ok());
   ASSERT_TRUE(stored.value().has_value());
   EXPECT_EQ(stored.value()->bytes, pdf);
   EXPECT_EQ(stored.value()->media_type, "application/pdf");
-  Result<std::vector<SubmissionAttachment>> links = list_submission_attachments(store.value(), receipt["sequence"].get<int64_t>());
+  Result<std::vector<SubmissionAttachment>> links = list_submission_attachments(*store_, receipt["sequence"].get<int64_t>());
   ASSERT_TRUE(links.ok());
   ASSERT_EQ(links.value().size(), 1u);
   EXPECT_EQ(links.value()[0].field_path, "medical_certificate/0");
@@ -345,8 +298,8 @@ TEST_F(HttpApiTest, HealthAndMetrics) {
 
 TEST_F(HttpApiTest, FormPagesShareOneShellAnd404ForUnknownForms) {
   EXPECT_EQ(client_->Get("/f/skolskjuts")->status, 404);  // no citizen app yet: JSON 404
-  std::filesystem::create_directories(data_dir_ + "/no-web");
-  std::ofstream(data_dir_ + "/no-web/form.html") << "<!DOCTYPE html><title>shell</title>";
+  std::filesystem::create_directories(options_.web_dir);
+  std::ofstream(options_.web_dir + "/form.html") << "<!DOCTYPE html><title>shell</title>";
   auto res = client_->Get("/f/skolskjuts");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);

@@ -2,12 +2,12 @@
 // times, and the filter every list and export reads.
 #include <time.h>
 
-#include <cstdio>
-
 #include <httplib.h>
 
 #include "audit_log.h"
+#include "blankett/date.h"
 #include "blankett/form.h"
+#include "clock.h"
 #include "inbox_internal.h"
 #include "request_store.h"
 
@@ -46,12 +46,7 @@ std::optional<InboxUser> inbox_user(const httplib::Request& req, httplib::Respon
 }
 
 PageFrame inbox_frame(const InboxUser& u, const httplib::Request& req, std::string title) {
-  PageFrame f;
-  f.lang = u.lang;
-  f.title = std::move(title);
-  f.who = &u.who;
-  f.current_path = req.path;
-  return f;
+  return PageFrame{u.lang, std::move(title), &u.who, req.path};
 }
 
 void send_message_page(const httplib::Request& req, httplib::Response& res, const InboxUser& u, int status,
@@ -145,28 +140,10 @@ std::string form_title(AppContext& app, const std::string& form_id, const std::s
 
 namespace {
 
-// Reads "YYYY-MM-DDTHH:MM:SS[.fff]Z" into seconds since the epoch.
-bool parse_utc(const std::string& text, time_t* out) {
-  int y, mo, d, h, mi, s;
-  char t, z;
-  if (text.size() < 20) return false;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2d%c%2d:%2d:%2d", &y, &mo, &d, &t, &h, &mi, &s) != 7 || t != 'T') return false;
-  z = text.back();
-  if (z != 'Z') return false;
-  struct tm tm {};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = s;
-  *out = timegm(&tm);
-  return true;
-}
-
 std::string local_format(const std::string& rfc3339, const char* format) {
-  time_t when;
-  if (!parse_utc(rfc3339, &when)) return "";
+  const std::optional<int64_t> ms = parse_utc_ms(rfc3339);
+  if (!ms) return "";
+  const time_t when = static_cast<time_t>(*ms >= 0 ? *ms / 1000 : (*ms - 999) / 1000);
   struct tm local {};
   localtime_r(&when, &local);
   char buf[32];
@@ -193,18 +170,10 @@ std::string time_html(const std::string& rfc3339) {
 
 namespace {
 
-bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-// A real calendar date written "YYYY-MM-DD" (what <input type="date"> sends).
+// A real calendar date written "YYYY-MM-DD" (what <input type="date"> sends), from 1900 on.
 bool valid_date(const std::string& s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (s[i] < '0' || s[i] > '9') return false;
-  }
-  const int y = std::stoi(s.substr(0, 4)), m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
-  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (y < 1900 || m < 1 || m > 12 || d < 1) return false;
-  return d <= kDays[m - 1] + (m == 2 && is_leap(y) ? 1 : 0);
+  Date day;
+  return parse_iso_date(s, &day) && s >= "1900";
 }
 
 constexpr size_t kMaxSearch = 100;

@@ -1,40 +1,24 @@
-// A real server for the inbox's tests (inbox_*_test.cc): a fresh data folder, the example
-// forms, caseworkers created in its store, sign-in through POST /login, submissions
-// through the public API, and a small RFC 4180 reader for the CSV exports. Header-only.
+// A real server for the inbox's tests (inbox_*_test.cc; test_server.h does the serving):
+// the example forms, caseworkers created in its store, sign-in through POST /login,
+// submissions through the public API, and a small RFC 4180 reader for the CSV exports.
+// Header-only.
 #pragma once
 #include <gtest/gtest.h>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <filesystem>
-#include <fstream>
 #include <regex>
-#include <sstream>
-#include <thread>
 
-#include <httplib.h>
-
-#include "accounts.h"
 #include "audit_log.h"
 #include "blankett/form.h"
 #include "blankett/scenario.h"
 #include "blankett/submission.h"
-#include "http_server.h"
-#include "store.h"
+#include "test_server.h"
 
 namespace blankett {
 namespace inbox_test {
 
 using nlohmann::json;
 
-inline std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using ::blankett::slurp;  // (authorization_matrix_test.cc names it inbox_test::slurp)
 
 constexpr const char* kPassword = "a long enough password";
 // A PDF the server's type sniffing accepts.
@@ -85,44 +69,12 @@ inline std::vector<std::vector<std::string>> parse_csv(const std::string& text) 
   return rows;
 }
 
-class InboxServerTest : public ::testing::Test {
+class InboxServerTest : public TestServer {
  protected:
-  void SetUp() override {
-    char dir[] = "/tmp/blankett-inbox-XXXXXX";
-    ASSERT_NE(mkdtemp(dir), nullptr);
-    dir_ = dir;
-    ServeOptions options;
-    options.port = 0;
-    options.data_dir = dir_ + "/data";
-    options.forms_dir = BLANKETT_SOURCE_DIR "/forms";
-    options.web_dir = dir_ + "/no-web";
-    options.http_threads = 4;
-    options.today = [] { return std::string("2026-08-15"); };
-    Result<std::unique_ptr<BlankettServer>> server = BlankettServer::create(options);
-    ASSERT_TRUE(server.ok()) << to_string(server.errors().front());
-    server_ = std::move(server).value();
-    port_ = server_->bind();
-    ASSERT_GT(port_, 0);
-    thread_ = std::thread([this] { server_->listen(); });
-    while (!server_->http().is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
-    Result<Store> store = open_store(options.data_dir + "/blankett.db");
-    ASSERT_TRUE(store.ok());
-    store_ = std::make_unique<Store>(std::move(store).value());
-  }
-  void TearDown() override {
-    client_.reset();
-    store_.reset();
-    if (server_) server_->stop();
-    if (thread_.joinable()) thread_.join();
-    server_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  InboxServerTest() : TestServer("blankett-inbox") { options_.today = [] { return std::string("2026-08-15"); }; }
 
   int64_t add_caseworker(const std::string& username, const std::string& name, const std::vector<std::string>& forms) {
-    Result<int64_t> id = add_user(*store_, NewUser{username, name, kPassword, {Role::caseworker}, forms});
-    EXPECT_TRUE(id.ok()) << (id.ok() ? "" : to_string(id.errors().front()));
-    return id.ok() ? id.value() : 0;
+    return add_user_with_password(username, name, kPassword, {Role::caseworker}, forms);
   }
 
   // Signs in through the login form; returns the Cookie header value for later requests.
@@ -149,25 +101,6 @@ class InboxServerTest : public ::testing::Test {
     httplib::MultipartFormDataItems items;
     for (const auto& [name, value] : params) items.push_back({name, value, "", ""});
     return client_->Post(path.c_str(), httplib::Headers{{"Cookie", cookie}}, items);
-  }
-  // The response's header block exactly as sent: httplib's client percent-decodes header
-  // values, which would hide how Location and Content-Disposition are really encoded.
-  std::string raw_headers(const std::string& path, const std::string& cookie) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port_));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    std::string raw;
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
-      const std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: " + cookie + "\r\nConnection: close\r\n\r\n";
-      if (::send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size())) {
-        char buf[4096];
-        for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) raw.append(buf, static_cast<size_t>(n));
-      }
-    }
-    ::close(fd);
-    return raw.substr(0, raw.find("\r\n\r\n"));
   }
   // The session's CSRF token, as the pages put it in their forms.
   std::string csrf(const std::string& cookie) {
@@ -227,12 +160,6 @@ class InboxServerTest : public ::testing::Test {
     return entries.ok() ? entries.value() : std::vector<AuditEntry>{};
   }
 
-  std::string dir_;
-  std::unique_ptr<BlankettServer> server_;
-  int port_ = 0;
-  std::thread thread_;
-  std::unique_ptr<httplib::Client> client_;
-  std::unique_ptr<Store> store_;
   int submissions_ = 0;
 };
 

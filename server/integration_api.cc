@@ -277,7 +277,7 @@ void tokens_page(const httplib::Request& req, httplib::Response& res, AppContext
   if (tokens.value().empty()) {
     h += std::string("<p>") + tr(lang, "Det finns inga nycklar än.", "There are no tokens yet.") + "</p>";
   } else {
-    h += std::string("<table><caption>") + tr(lang, "Alla nycklar", "All tokens") + "</caption><thead><tr><th scope=\"col\">" +
+    h += std::string("<div class=\"table-wrap\" tabindex=\"0\"><table><caption>") + tr(lang, "Alla nycklar", "All tokens") + "</caption><thead><tr><th scope=\"col\">" +
          tr(lang, "Nummer", "Number") + "</th><th scope=\"col\">" + tr(lang, "Etikett", "Label") + "</th><th scope=\"col\">" +
          tr(lang, "Slag", "Kind") + "</th><th scope=\"col\">" + tr(lang, "Formulär", "Form") + "</th><th scope=\"col\">" +
          tr(lang, "Skapad av", "Created by") + "</th><th scope=\"col\">" + tr(lang, "Skapad", "Created") +
@@ -298,7 +298,7 @@ void tokens_page(const httplib::Request& req, httplib::Response& res, AppContext
       }
       h += "</td></tr>";
     }
-    h += "</tbody></table>";
+    h += "</tbody></table></div>";
   }
 
   h += std::string("<h2>") + tr(lang, "Skapa en integrationsnyckel", "Create an integration token") + "</h2>";

@@ -18,10 +18,9 @@ using nlohmann::json;
 class IntegrationApiTest : public inbox_test::InboxServerTest {
  protected:
   void SetUp() override {
-    InboxServerTest::SetUp();
-    Result<int64_t> id = add_user(*store_, NewUser{"admin", "Ada Admin", kPassword, {Role::admin}, {}});
-    ASSERT_TRUE(id.ok());
-    admin_id_ = id.value();
+    ASSERT_NO_FATAL_FAILURE(InboxServerTest::SetUp());
+    admin_id_ = add_user_with_password("admin", "Ada Admin", kPassword, {Role::admin});
+    ASSERT_NE(admin_id_, 0);
   }
 
   std::string make_token(const std::string& form, const std::string& kind = "integration") {

@@ -14,6 +14,7 @@
 #include "test_command.h"
 #include "serve_command.h"
 #include "verify_command.h"
+#include "webhook_command.h"
 
 namespace {
 
@@ -35,6 +36,8 @@ const char kUsage[] =
     "                                manage accounts (docs/accounts.md)\n"
     "  token create|list|revoke [--data DIR]\n"
     "                                API tokens for integrations and publishing\n"
+    "  webhook add|list|disable|deliveries|replay [--data DIR]\n"
+    "                                signed event POSTs to business systems (docs/webhooks.md)\n"
     "  publish <forms/form-id> --server URL --token TOKEN\n"
     "                                upload a new version for a form owner to approve\n"
     "  verify <receipt.json> --key <key.pub | keys.json> [--submission <file>]\n"
@@ -63,6 +66,7 @@ int main(int argc, char** argv) {
   if (command == "keys") return blankett::keys_command(std::vector<std::string>(argv + 2, argv + argc), std::cout, std::cerr);
   if (command == "user") return blankett::user_command(argc, argv);
   if (command == "token") return blankett::token_command(argc, argv);
+  if (command == "webhook") return blankett::webhook_command(std::vector<std::string>(argv + 2, argv + argc), std::cout, std::cerr);
   if (command == "publish") return blankett::publish_command(argc, argv);
   if (command == "verify") return blankett::verify_command(std::vector<std::string>(argv + 2, argv + argc), std::cout, std::cerr);
   std::cerr << "blankett: unknown command '" << command << "'\n\n" << kUsage;

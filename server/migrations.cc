@@ -234,6 +234,61 @@ INSERT INTO publications (form_id, version, state, uploaded_at, decided_at)
   SELECT form_id, version, 'published', published_at, published_at FROM form_versions ORDER BY published_at;
 )sql";
 
+// Version 3: the notification outbox (e-mail, sent over SMTP by the dispatcher),
+// webhooks per form with their deliveries, and the dispatcher's cursors over cases and
+// case_events (so the submission path itself writes nothing extra). Webhook secrets are
+// stored as given, because they are needed to sign: the database file is 0600 in a 0700
+// directory (docs/webhooks.md).
+constexpr const char* kSchemaV3 = R"sql(
+CREATE TABLE notifications (
+  id              INTEGER PRIMARY KEY,
+  recipient       TEXT NOT NULL,
+  subject         TEXT NOT NULL,
+  body            TEXT NOT NULL,   -- a rendered text with a link; never answers
+  link            TEXT NOT NULL,
+  created_at      TEXT NOT NULL,
+  state           TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'failed')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL DEFAULT 0,  -- unix seconds
+  last_error      TEXT NOT NULL DEFAULT '',
+  sent_at         TEXT
+);
+CREATE INDEX notifications_due ON notifications (state, next_attempt_at);
+
+CREATE TABLE webhooks (
+  id          INTEGER PRIMARY KEY,
+  form_id     TEXT NOT NULL,
+  url         TEXT NOT NULL,
+  secret      TEXT NOT NULL,
+  events      TEXT NOT NULL,   -- comma list, e.g. "submission.created,case.status_changed"
+  created_by  TEXT NOT NULL,
+  created_at  TEXT NOT NULL,
+  disabled_at TEXT
+);
+CREATE INDEX webhooks_by_form ON webhooks (form_id);
+
+CREATE TABLE webhook_deliveries (
+  id              INTEGER PRIMARY KEY,
+  webhook_id      INTEGER NOT NULL REFERENCES webhooks (id),
+  event           TEXT NOT NULL,
+  event_key       TEXT NOT NULL,   -- e.g. "case:12", "case_event:40": delivered once
+  payload         TEXT NOT NULL,   -- JSON: ids only, never answers
+  state           TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'failed')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL DEFAULT 0,  -- unix seconds
+  last_status     INTEGER NOT NULL DEFAULT 0,
+  last_error      TEXT NOT NULL DEFAULT '',
+  delivered_at    TEXT,
+  UNIQUE (webhook_id, event_key)
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, next_attempt_at);
+
+CREATE TABLE dispatch_cursors (
+  name     TEXT PRIMARY KEY NOT NULL,
+  position INTEGER NOT NULL
+);
+)sql";
+
 Error too_new(int found) {
   return Error{"storage.schema_too_new", "", 0, 0,
                "the database has schema version " + std::to_string(found) + " but this program knows only up to " +
@@ -276,6 +331,7 @@ const std::vector<Migration>& schema_migrations() {
   static const std::vector<Migration> all = {
       {1, "forms, submission chain, attachments", kSchemaV1},
       {2, "users, sessions, tokens, cases, publications, audit log", kSchemaV2},
+      {3, "notification outbox, webhooks, dispatch cursors", kSchemaV3},
   };
   return all;
 }

@@ -11,26 +11,12 @@
 #include "accounts.h"
 #include "audit_log.h"
 #include "form_catalog.h"
-#include "store_testing.h"
+#include "test_server.h"
 
 namespace blankett {
 namespace {
 
 using nlohmann::json;
-
-// A small valid form whose one label is `label`: each label is another version.
-std::string tiny_form(const std::string& id, const std::string& label) {
-  const json form = {{"format", 1},
-                     {"id", id},
-                     {"title", {{"sv", "Prov"}, {"en", "Trial"}}},
-                     {"languages", {"sv", "en"}},
-                     {"steps", json::array({{{"id", "one"},
-                                             {"title", {{"sv", "Ett"}, {"en", "One"}}},
-                                             {"fields", json::array({{{"id", "name"},
-                                                                      {"type", "text"},
-                                                                      {"label", {{"sv", label}, {"en", label}}}}})}}})}};
-  return form.dump(2);
-}
 
 std::string version_of(const std::string& text) { return form_version(*compile_form(text).value()); }
 
@@ -61,20 +47,9 @@ class PublicationsTest : public ::testing::Test {
     EXPECT_TRUE(c.ok()) << (c.ok() ? "" : to_string(c.errors().front()));
     return c.ok() ? std::move(c).value() : nullptr;
   }
-  // Users straight into the tables: signing in plays no part here, and hashing a password
-  // with argon2id (add_user) costs a noticeable part of a second per user.
+  // Signing in plays no part here, so users go straight into the tables (insert_test_user).
   int64_t add(const std::string& username, std::vector<Role> roles) {
-    sqlite3* db = store_->db.get();
-    sql::Statement user = sql::prepare(db,
-                                       "INSERT INTO users (username, display_name, password_hash, created_at) "
-                                       "VALUES (?1, ?2, 'not a hash: cannot sign in', '2026-01-01T00:00:00.000Z')")
-                              .value();
-    sql::bind_text(user, 1, username);
-    sql::bind_text(user, 2, "Name " + username);
-    EXPECT_TRUE(sql::run(user).ok());
-    const int64_t id = sqlite3_last_insert_rowid(db);
-    EXPECT_TRUE(set_roles(*store_, id, roles).ok());
-    return id;
+    return insert_test_user(*store_, username, "Name " + username, roles);
   }
   UploadResult upload(const std::string& text, int64_t user) {
     Result<UploadResult> up = upload_version(*store_, text, user);

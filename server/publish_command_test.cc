@@ -9,71 +9,33 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
-#include <httplib.h>
-
-#include "accounts.h"
 #include "api_tokens.h"
-#include "http_server.h"
 #include "publications.h"
-#include "store_testing.h"
+#include "test_server.h"
 
 namespace blankett {
 namespace {
-
-using nlohmann::json;
-
-std::string tiny_form(const std::string& label) {
-  const json form = {{"format", 1},
-                     {"id", "proov"},
-                     {"title", {{"sv", "Prov"}, {"en", "Trial"}}},
-                     {"languages", {"sv", "en"}},
-                     {"steps", json::array({{{"id", "one"},
-                                             {"title", {{"sv", "Ett"}, {"en", "One"}}},
-                                             {"fields", json::array({{{"id", "name"},
-                                                                      {"type", "text"},
-                                                                      {"label", {{"sv", label}, {"en", label}}}}})}}})}};
-  return form.dump(2);
-}
 
 struct Outcome {
   int status = -1;
   std::string out, err;
 };
 
-class PublishCommandTest : public ::testing::Test {
+class PublishCommandTest : public TestServer {
  protected:
   void SetUp() override {
     unsetenv("BLANKETT_TOKEN");
-    write("forms/proov/form.json", tiny_form("Namn"));
-    ServeOptions options;
-    options.port = 0;
-    options.data_dir = dir_.file("data");
-    options.forms_dir = dir_.file("forms");
-    options.web_dir = dir_.file("no-web");
-    options.http_threads = 2;
-    Result<std::unique_ptr<BlankettServer>> server = BlankettServer::create(options);
-    ASSERT_TRUE(server.ok()) << to_string(server.errors().front());
-    server_ = std::move(server).value();
-    port_ = server_->bind();
-    ASSERT_GT(port_, 0);
-    thread_ = std::thread([this] { server_->listen(); });
-    while (!server_->http().is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    store_ = std::make_unique<Store>(must_open_store(options.data_dir + "/blankett.db"));
-    sqlite3* db = store_->db.get();
-    ASSERT_TRUE(sql::exec(db, "INSERT INTO users (username, display_name, password_hash, created_at) "
-                              "VALUES ('dev', 'Dev', 'not a hash', '2026-01-01T00:00:00.000Z')").ok());
-    dev_ = sqlite3_last_insert_rowid(db);
-    ASSERT_TRUE(set_roles(*store_, dev_, {Role::developer}).ok());
+    write("forms/proov/form.json", tiny_form("proov", "Namn"));
+    options_.forms_dir = dir_.file("forms");
+    options_.http_threads = 2;
+    ASSERT_NO_FATAL_FAILURE(start());
+    dev_ = insert_user("dev", "Dev", {Role::developer});
     token_ = create_api_token(*store_, "publish", "", dev_, "laptop").value().token;
   }
   void TearDown() override {
     unsetenv("BLANKETT_TOKEN");
-    if (server_) server_->stop();
-    if (thread_.joinable()) thread_.join();
-    server_.reset();
-    store_.reset();
+    TestServer::TearDown();
   }
 
   void write(const std::string& name, const std::string& text) {
@@ -90,17 +52,12 @@ class PublishCommandTest : public ::testing::Test {
     return r;
   }
 
-  TempDir dir_;
-  std::unique_ptr<BlankettServer> server_;
-  int port_ = 0;
-  std::thread thread_;
-  std::unique_ptr<Store> store_;
   int64_t dev_ = 0;
   std::string token_;
 };
 
 TEST_F(PublishCommandTest, UploadsADraftAndPrintsThePreviewLink) {
-  write("work/proov/form.json", tiny_form("Ditt namn"));
+  write("work/proov/form.json", tiny_form("proov", "Ditt namn"));
   const Outcome r = run({dir_.file("work/proov"), "--server", server() + "/", "--token", token_});
   ASSERT_EQ(r.status, 0) << r.err;
   const std::vector<Publication> drafts = list_drafts(*store_).value();

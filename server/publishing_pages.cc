@@ -54,12 +54,7 @@ struct Staff {
 };
 
 PageFrame frame(const Staff& s, const httplib::Request& req, std::string title) {
-  PageFrame f;
-  f.lang = s.lang;
-  f.title = std::move(title);
-  f.who = &s.who;
-  f.current_path = req.path;
-  return f;
+  return PageFrame{s.lang, std::move(title), &s.who, req.path};
 }
 
 // A page with a heading, one paragraph of plain text and a way back.
@@ -200,7 +195,7 @@ std::string diff_table(const std::string& l, const json& before, const json& aft
   const json patch = definition_diff(before, after);
   if (patch.empty()) return std::string("<p>") + tr(l, "Inga ändringar: definitionen är densamma.", "No changes: the definition is the same.") + "</p>";
   std::string h = std::string("<p>") + tr(l, "Antal ändringar: ", "Changes: ") + std::to_string(patch.size()) + "</p>";
-  h += "<div class=\"table-scroll\"><table class=\"diff\"><caption>" +
+  h += "<div class=\"table-wrap\" tabindex=\"0\"><table class=\"diff\"><caption>" +
        std::string(tr(l, "Ändringar mot den publicerade versionen (JSON Patch)", "Changes against the published version (JSON Patch)")) +
        "</caption><thead><tr><th scope=\"col\">" + tr(l, "Ändring", "Change") + "</th><th scope=\"col\">" +
        tr(l, "Plats (JSON-pekare)", "Location (JSON Pointer)") + "</th><th scope=\"col\">" + tr(l, "Förut", "Before") +
@@ -263,7 +258,7 @@ Result<std::string> overview_body(const Staff& s, AppContext& app, const Overvie
   if (forms.value().empty()) {
     h += std::string("<p>") + tr(l, "Inga formulär ännu.", "No forms yet.") + "</p>";
   } else {
-    h += std::string("<table><caption>") + tr(l, "Formulär och deras publicerade version", "Forms and their published version") +
+    h += std::string("<div class=\"table-wrap\" tabindex=\"0\"><table><caption>") + tr(l, "Formulär och deras publicerade version", "Forms and their published version") +
          "</caption><thead><tr><th scope=\"col\">" + tr(l, "Formulär", "Form") + "</th><th scope=\"col\">" +
          tr(l, "Publicerad version", "Published version") + "</th><th scope=\"col\">" + tr(l, "Publicerades", "Published") +
          "</th><th scope=\"col\">" + tr(l, "Utkast som väntar", "Drafts waiting") + "</th></tr></thead><tbody>";
@@ -284,14 +279,14 @@ Result<std::string> overview_body(const Staff& s, AppContext& app, const Overvie
       }
       h += "<td>" + std::to_string(waiting) + "</td></tr>";
     }
-    h += "</tbody></table>";
+    h += "</tbody></table></div>";
   }
 
   h += std::string("<h2>") + tr(l, "Väntar på godkännande", "Awaiting approval") + "</h2>";
   if (drafts.value().empty()) {
     h += std::string("<p>") + tr(l, "Inga utkast väntar.", "No drafts are waiting.") + "</p>";
   } else {
-    h += std::string("<table><caption>") + tr(l, "Utkast som väntar på en formulärägare", "Drafts waiting for a form owner") +
+    h += std::string("<div class=\"table-wrap\" tabindex=\"0\"><table><caption>") + tr(l, "Utkast som väntar på en formulärägare", "Drafts waiting for a form owner") +
          "</caption><thead><tr><th scope=\"col\">" + tr(l, "Formulär", "Form") + "</th><th scope=\"col\">" +
          tr(l, "Version", "Version") + "</th><th scope=\"col\">" + tr(l, "Uppladdad av", "Uploaded by") +
          "</th><th scope=\"col\">" + tr(l, "Uppladdad", "Uploaded") + "</th></tr></thead><tbody>";
@@ -301,7 +296,7 @@ Result<std::string> overview_body(const Staff& s, AppContext& app, const Overvie
            "</code></a></td><td>" + html_escape(folder_or_name(l, d.uploaded_by, d.uploaded_by_name)) + "</td><td>" +
            when_html(d.uploaded_at) + "</td></tr>";
     }
-    h += "</tbody></table>";
+    h += "</tbody></table></div>";
   }
 
   if (s.developer()) {
@@ -364,7 +359,7 @@ Result<std::string> history_body(const Staff& s, AppContext& app, const std::str
   } else {
     h += std::string("<p>") + tr(l, "Formuläret är inte publicerat just nu.", "The form is not published at the moment.") + "</p>";
   }
-  h += std::string("<table><caption>") + tr(l, "Alla versioner, nyast först", "Every version, newest first") +
+  h += std::string("<div class=\"table-wrap\" tabindex=\"0\"><table><caption>") + tr(l, "Alla versioner, nyast först", "Every version, newest first") +
        "</caption><thead><tr><th scope=\"col\">" + tr(l, "Version", "Version") + "</th><th scope=\"col\">" + tr(l, "Läge", "State") +
        "</th><th scope=\"col\">" + tr(l, "Uppladdad av", "Uploaded by") + "</th><th scope=\"col\">" + tr(l, "Uppladdad", "Uploaded") +
        "</th><th scope=\"col\">" + tr(l, "Beslut av", "Decided by") + "</th><th scope=\"col\">" + tr(l, "Beslut", "Decided") +
@@ -376,7 +371,7 @@ Result<std::string> history_body(const Staff& s, AppContext& app, const std::str
          html_escape(folder_or_name(l, p.uploaded_by, p.uploaded_by_name)) + "</td><td>" + when_html(p.uploaded_at) + "</td><td>" +
          decider + "</td><td>" + when_html(p.decided_at) + "</td></tr>";
   }
-  h += "</tbody></table>";
+  h += "</tbody></table></div>";
   if (current.value() && s.owner()) {
     h += std::string("<h2>") + tr(l, "Avpublicera", "Unpublish") + "</h2><p>" +
          tr(l, "Formuläret försvinner för medborgarna tills en ny version godkänns. Historiken finns kvar.",

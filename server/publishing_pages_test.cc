@@ -7,93 +7,35 @@
 
 #include <filesystem>
 #include <fstream>
-#include <thread>
-
-#include <httplib.h>
 
 #include "api_tokens.h"
 #include "audit_log.h"
-#include "http_server.h"
 #include "publications.h"
-#include "store_testing.h"
-#include "web_auth.h"
+#include "test_server.h"
 
 namespace blankett {
 namespace {
 
 using nlohmann::json;
 
-std::string tiny_form(const std::string& id, const std::string& label) {
-  const json form = {{"format", 1},
-                     {"id", id},
-                     {"title", {{"sv", "Prov"}, {"en", "Trial"}}},
-                     {"languages", {"sv", "en"}},
-                     {"steps", json::array({{{"id", "one"},
-                                             {"title", {{"sv", "Ett"}, {"en", "One"}}},
-                                             {"fields", json::array({{{"id", "name"},
-                                                                      {"type", "text"},
-                                                                      {"label", {{"sv", label}, {"en", label}}}}})}}})}};
-  return form.dump(2);
-}
-
 bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
 
-class PublishingPagesTest : public ::testing::Test {
+class PublishingPagesTest : public TestServer {
  protected:
   void SetUp() override {
     std::filesystem::create_directories(dir_.file("forms/proov"));
     std::ofstream(dir_.file("forms/proov/form.json")) << tiny_form("proov", "Namn");
-    ServeOptions options;
-    options.port = 0;
-    options.data_dir = dir_.file("data");
-    options.forms_dir = dir_.file("forms");
-    options.web_dir = BLANKETT_SOURCE_DIR "/web";
-    options.http_threads = 4;
-    options.today = [] { return std::string("2026-08-15"); };
-    Result<std::unique_ptr<BlankettServer>> server = BlankettServer::create(options);
-    ASSERT_TRUE(server.ok()) << to_string(server.errors().front());
-    server_ = std::move(server).value();
-    const int port = server_->bind();
-    ASSERT_GT(port, 0);
-    thread_ = std::thread([this] { server_->listen(); });
-    while (!server_->http().is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", port);
-    store_ = std::make_unique<Store>(must_open_store(options.data_dir + "/blankett.db"));
+    options_.forms_dir = dir_.file("forms");
+    options_.web_dir = BLANKETT_SOURCE_DIR "/web";
+    options_.today = [] { return std::string("2026-08-15"); };
+    ASSERT_NO_FATAL_FAILURE(start());
     dev_ = add("dev", {Role::developer});
     dev2_ = add("dev2", {Role::developer});
     owner_ = add("owner", {Role::owner});
     dev_token_ = create_api_token(*store_, "publish", "", dev_, "laptop").value().token;
   }
-  void TearDown() override {
-    client_.reset();
-    if (server_) server_->stop();
-    if (thread_.joinable()) thread_.join();
-    server_.reset();
-    store_.reset();
-  }
 
-  // Users straight into the tables (argon2id hashing in add_user is slow, and these tests
-  // sign in with sessions made in the store).
-  int64_t add(const std::string& username, std::vector<Role> roles) {
-    sqlite3* db = store_->db.get();
-    sql::Statement user = sql::prepare(db,
-                                       "INSERT INTO users (username, display_name, password_hash, created_at) "
-                                       "VALUES (?1, ?2, 'not a hash: cannot sign in', '2026-01-01T00:00:00.000Z')")
-                              .value();
-    sql::bind_text(user, 1, username);
-    sql::bind_text(user, 2, "Name <" + username + ">");
-    EXPECT_TRUE(sql::run(user).ok());
-    const int64_t id = sqlite3_last_insert_rowid(db);
-    EXPECT_TRUE(set_roles(*store_, id, roles).ok());
-    return id;
-  }
-  Session sign_in(int64_t user_id) { return create_session(*store_, user_id, utc_now(), SessionPolicy{}).value(); }
-  httplib::Headers cookie(const Session& s) { return {{"Cookie", std::string(kSessionCookie) + "=" + s.token + "; blankett_lang=en"}}; }
-  httplib::Result get(const std::string& path, const Session& s) { return client_->Get(path.c_str(), cookie(s)); }
-  httplib::Result post(const std::string& path, const Session& s, httplib::Params form = {}, bool with_csrf = true) {
-    if (with_csrf) form.emplace("csrf", s.csrf_token);
-    return client_->Post(path.c_str(), cookie(s), form);
-  }
+  int64_t add(const std::string& username, std::vector<Role> roles) { return insert_user(username, "Name <" + username + ">", roles); }
   httplib::Result publish(const std::string& body, const std::string& token) {
     httplib::Headers headers;
     if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
@@ -113,11 +55,6 @@ class PublishingPagesTest : public ::testing::Test {
   }
   std::string state_of(int64_t id) { return get_publication(*store_, id).value().value().state; }
 
-  TempDir dir_;
-  std::unique_ptr<BlankettServer> server_;
-  std::thread thread_;
-  std::unique_ptr<httplib::Client> client_;
-  std::unique_ptr<Store> store_;
   int64_t dev_ = 0, dev2_ = 0, owner_ = 0;
   std::string dev_token_;
 };
@@ -228,7 +165,7 @@ TEST_F(PublishingPagesTest, PreviewServesTheDraftUntilItIsDecided) {
   EXPECT_EQ(client_->Get(("/p/" + std::string(43, 'A')).c_str())->status, 404);
   EXPECT_EQ(json::parse(client_->Get(("/api/previews/" + std::string(43, 'A')).c_str())->body)["error"]["code"], "preview.not_found");
 
-  ASSERT_EQ(post("/admin/publications/" + std::to_string(up["publication"].get<int64_t>()) + "/approve", sign_in(owner_))->status, 303);
+  ASSERT_EQ(post_as("/admin/publications/" + std::to_string(up["publication"].get<int64_t>()) + "/approve", sign_in(owner_))->status, 303);
   EXPECT_EQ(client_->Get(path.c_str())->status, 404);
   EXPECT_EQ(client_->Get(("/api/previews/" + token).c_str())->status, 404);
 }
@@ -240,22 +177,22 @@ TEST_F(PublishingPagesTest, SecondDeveloperCannotPublishAloneThroughThePages) {
 
   // The uploader sees why they cannot approve, and no approve button.
   const Session dev = sign_in(dev_);
-  httplib::Result page = get("/admin/publications/" + std::to_string(up["publication"].get<int64_t>()), dev);
+  httplib::Result page = get_as("/admin/publications/" + std::to_string(up["publication"].get<int64_t>()), dev);
   ASSERT_EQ(page->status, 200);
   EXPECT_TRUE(contains(page->body, "You uploaded this version, so you cannot approve it"));
   EXPECT_FALSE(contains(page->body, approve));
   // A second developer: not an owner, so no approve button and a 403 on POST.
   const Session dev2 = sign_in(dev2_);
-  page = get("/admin/publications/" + std::to_string(up["publication"].get<int64_t>()), dev2);
+  page = get_as("/admin/publications/" + std::to_string(up["publication"].get<int64_t>()), dev2);
   EXPECT_FALSE(contains(page->body, approve));
-  EXPECT_EQ(post(approve, dev2)->status, 403);
-  EXPECT_EQ(post(approve, dev)->status, 403);
+  EXPECT_EQ(post_as(approve, dev2)->status, 403);
+  EXPECT_EQ(post_as(approve, dev)->status, 403);
   EXPECT_EQ(state_of(up["publication"]), "draft");
   EXPECT_EQ(current_version(), before);
 
   // The uploader with the owner role too: still four eyes.
   ASSERT_TRUE(set_roles(*store_, dev_, {Role::developer, Role::owner}).ok());
-  httplib::Result self = post(approve, dev);
+  httplib::Result self = post_as(approve, dev);
   EXPECT_EQ(self->status, 403);
   EXPECT_TRUE(contains(self->body, "You cannot approve your own version"));
   EXPECT_EQ(state_of(up["publication"]), "draft");
@@ -265,7 +202,7 @@ TEST_F(PublishingPagesTest, OwnerApprovesWithADiffAndCitizensGetItAtOnce) {
   const json up = upload("<b>Ditt namn</b>");
   const std::string page_path = "/admin/publications/" + std::to_string(up["publication"].get<int64_t>());
   const Session owner = sign_in(owner_);
-  httplib::Result page = get(page_path, owner);
+  httplib::Result page = get_as(page_path, owner);
   ASSERT_EQ(page->status, 200);
   EXPECT_TRUE(contains(page->body, "<th scope=\"col\">Location (JSON Pointer)</th>"));
   EXPECT_TRUE(contains(page->body, "<code>/steps/0/fields/0/label/en</code>"));
@@ -276,18 +213,18 @@ TEST_F(PublishingPagesTest, OwnerApprovesWithADiffAndCitizensGetItAtOnce) {
   EXPECT_FALSE(contains(page->body, "<script"));
 
   // Without the CSRF token: refused, nothing changes.
-  EXPECT_EQ(post(page_path + "/approve", owner, {}, false)->status, 403);
+  EXPECT_EQ(post_as(page_path + "/approve", owner, {}, false)->status, 403);
   EXPECT_EQ(state_of(up["publication"]), "draft");
 
-  httplib::Result approved = post(page_path + "/approve", owner);
+  httplib::Result approved = post_as(page_path + "/approve", owner);
   ASSERT_EQ(approved->status, 303);
   EXPECT_EQ(approved->get_header_value("Location"), page_path);
   EXPECT_EQ(current_version(), up["version"]);  // no restart needed
   EXPECT_EQ(client_->Get(("/api/forms/proov/versions/" + up["version"].get<std::string>()).c_str())->status, 200);
-  page = get(page_path, owner);
+  page = get_as(page_path, owner);
   EXPECT_TRUE(contains(page->body, "Published (current)"));
 
-  httplib::Result history = get("/admin/forms/proov", owner);
+  httplib::Result history = get_as("/admin/forms/proov", owner);
   ASSERT_EQ(history->status, 200);
   EXPECT_TRUE(contains(history->body, "<caption>Every version, newest first</caption>"));
   EXPECT_TRUE(contains(history->body, "Published, replaced by a newer one"));
@@ -298,18 +235,18 @@ TEST_F(PublishingPagesTest, RejectAndUnpublishThroughThePages) {
   const json up = upload("Ditt namn");
   const Session owner = sign_in(owner_);
   const std::string reject = "/admin/publications/" + std::to_string(up["publication"].get<int64_t>()) + "/reject";
-  EXPECT_EQ(post(reject, sign_in(dev2_))->status, 403);
-  ASSERT_EQ(post(reject, owner)->status, 303);
+  EXPECT_EQ(post_as(reject, sign_in(dev2_))->status, 403);
+  ASSERT_EQ(post_as(reject, owner)->status, 303);
   EXPECT_EQ(state_of(up["publication"]), "rejected");
 
-  EXPECT_EQ(post("/admin/forms/proov/unpublish", sign_in(dev_))->status, 403);
-  EXPECT_EQ(post("/admin/forms/proov/unpublish", owner, {}, false)->status, 403);
+  EXPECT_EQ(post_as("/admin/forms/proov/unpublish", sign_in(dev_))->status, 403);
+  EXPECT_EQ(post_as("/admin/forms/proov/unpublish", owner, {}, false)->status, 403);
   EXPECT_EQ(client_->Get("/f/proov")->status, 200);
-  ASSERT_EQ(post("/admin/forms/proov/unpublish", owner)->status, 303);
+  ASSERT_EQ(post_as("/admin/forms/proov/unpublish", owner)->status, 303);
   EXPECT_EQ(client_->Get("/api/forms/proov")->status, 404);
   EXPECT_EQ(client_->Get("/f/proov")->status, 404);
   EXPECT_TRUE(json::parse(client_->Get("/api/forms")->body)["forms"].empty());
-  EXPECT_EQ(post("/admin/forms/proov/unpublish", owner)->status, 409);
+  EXPECT_EQ(post_as("/admin/forms/proov/unpublish", owner)->status, 409);
   EXPECT_EQ(list_audit(*store_, 0, 1).value()[0].action, "form.unpublish");
 }
 
@@ -318,49 +255,49 @@ TEST_F(PublishingPagesTest, AdminPagesCheckRoles) {
   const int64_t admin = add("admin", {Role::admin});
   for (const char* path : {"/admin/forms", "/admin/forms/proov", "/admin/publications/1"}) {
     EXPECT_EQ(client_->Get(path)->status, 303) << path;  // to the login page
-    EXPECT_EQ(get(path, sign_in(caseworker))->status, 403) << path;
-    EXPECT_EQ(get(path, sign_in(admin))->status, 403) << path;  // an admin is not a form owner
+    EXPECT_EQ(get_as(path, sign_in(caseworker))->status, 403) << path;
+    EXPECT_EQ(get_as(path, sign_in(admin))->status, 403) << path;  // an admin is not a form owner
   }
-  httplib::Result dev_page = get("/admin/forms", sign_in(dev_));
+  httplib::Result dev_page = get_as("/admin/forms", sign_in(dev_));
   ASSERT_EQ(dev_page->status, 200);
   EXPECT_TRUE(contains(dev_page->body, "<label for=\"definition\">"));
   EXPECT_TRUE(contains(dev_page->body, "<label for=\"token-label\">"));
   EXPECT_TRUE(contains(dev_page->body, "<a href=\"/admin/forms/proov\">"));
-  httplib::Result owner_page = get("/admin/forms", sign_in(owner_));
+  httplib::Result owner_page = get_as("/admin/forms", sign_in(owner_));
   ASSERT_EQ(owner_page->status, 200);
   EXPECT_FALSE(contains(owner_page->body, "<textarea"));  // owners approve; developers upload
-  EXPECT_EQ(post("/admin/forms/upload", sign_in(owner_), {{"definition", tiny_form("proov", "X")}})->status, 403);
-  EXPECT_EQ(get("/admin/forms/nope", sign_in(owner_))->status, 404);
-  EXPECT_EQ(get("/admin/publications/999", sign_in(owner_))->status, 404);
+  EXPECT_EQ(post_as("/admin/forms/upload", sign_in(owner_), {{"definition", tiny_form("proov", "X")}})->status, 403);
+  EXPECT_EQ(get_as("/admin/forms/nope", sign_in(owner_))->status, 404);
+  EXPECT_EQ(get_as("/admin/publications/999", sign_in(owner_))->status, 404);
 }
 
 TEST_F(PublishingPagesTest, UploadThroughThePage) {
   const Session dev = sign_in(dev_);
-  EXPECT_EQ(post("/admin/forms/upload", dev, {{"definition", tiny_form("proov", "Y")}}, false)->status, 403);
+  EXPECT_EQ(post_as("/admin/forms/upload", dev, {{"definition", tiny_form("proov", "Y")}}, false)->status, 403);
   EXPECT_TRUE(list_drafts(*store_).value().empty());
 
-  httplib::Result broken = post("/admin/forms/upload", dev, {{"definition", "{\n  \"format\": 1,\n  \"id\": \"proov\",\n  \"steps\": 3\n}"}});
+  httplib::Result broken = post_as("/admin/forms/upload", dev, {{"definition", "{\n  \"format\": 1,\n  \"id\": \"proov\",\n  \"steps\": 3\n}"}});
   ASSERT_EQ(broken->status, 422);
   EXPECT_TRUE(contains(broken->body, "class=\"error-summary\""));
   EXPECT_TRUE(contains(broken->body, "Line 4: "));
   EXPECT_TRUE(contains(broken->body, "href=\"#definition\""));
   EXPECT_TRUE(contains(broken->body, "aria-invalid=\"true\""));
-  EXPECT_EQ(post("/admin/forms/upload", dev, {{"definition", "  "}})->status, 422);
+  EXPECT_EQ(post_as("/admin/forms/upload", dev, {{"definition", "  "}})->status, 422);
 
-  httplib::Result ok = post("/admin/forms/upload", dev, {{"definition", tiny_form("proov", "Y")}});
+  httplib::Result ok = post_as("/admin/forms/upload", dev, {{"definition", tiny_form("proov", "Y")}});
   ASSERT_EQ(ok->status, 201);
   EXPECT_TRUE(contains(ok->body, "<a href=\"/p/"));
   const std::vector<Publication> drafts = list_drafts(*store_).value();
   ASSERT_EQ(drafts.size(), 1u);
   EXPECT_EQ(drafts[0].uploaded_by, dev_);
-  EXPECT_TRUE(contains(get("/admin/forms", dev)->body, "/admin/publications/" + std::to_string(drafts[0].id)));
+  EXPECT_TRUE(contains(get_as("/admin/forms", dev)->body, "/admin/publications/" + std::to_string(drafts[0].id)));
 }
 
 TEST_F(PublishingPagesTest, DeveloperMakesAPublishTokenThatWorks) {
   const Session dev = sign_in(dev2_);
-  EXPECT_EQ(post("/admin/publish-token", dev, {{"label", "ci"}}, false)->status, 403);
-  EXPECT_EQ(post("/admin/publish-token", dev, {{"label", ""}})->status, 422);
-  httplib::Result made = post("/admin/publish-token", dev, {{"label", "ci"}});
+  EXPECT_EQ(post_as("/admin/publish-token", dev, {{"label", "ci"}}, false)->status, 403);
+  EXPECT_EQ(post_as("/admin/publish-token", dev, {{"label", ""}})->status, 422);
+  httplib::Result made = post_as("/admin/publish-token", dev, {{"label", "ci"}});
   ASSERT_EQ(made->status, 201);
   const size_t at = made->body.find("<code>blk_");
   ASSERT_NE(at, std::string::npos) << made->body;

@@ -1,6 +1,7 @@
 #include "serve_command.h"
 
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -22,6 +23,10 @@ const char kUsage[] =
     "usage: blankett serve [--port 8080] [--bind 127.0.0.1] [--data ./data] [--forms ./forms]\n"
     "                      [--web ./web] [--max-body BYTES] [--tls-cert cert.pem --tls-key key.pem]\n"
     "                      [--dev [--preview-dir ./build-wasm/preview]]\n"
+    "                      [--smtp-host HOST [--smtp-port 25] [--smtp-starttls off|required]\n"
+    "                       --smtp-from ADDRESS [--smtp-user NAME]]\n"
+    "  --smtp-*  where notification e-mails go (docs/notifications.md); the password is\n"
+    "         read from the environment variable BLANKETT_SMTP_PASSWORD.\n"
     "  --dev  developer mode: the browser preview at /preview/{form-id}, which reads and\n"
     "         writes files under --forms. Never in production.\n";
 
@@ -50,6 +55,17 @@ int serve_command(int argc, char** argv) {
       else if (arg == "--preview-dir") options.preview_dir = value;
       else if (arg == "--tls-cert") options.tls_cert = value;
       else if (arg == "--tls-key") options.tls_key = value;
+      else if (arg == "--smtp-host") options.smtp.host = value;
+      else if (arg == "--smtp-port") options.smtp.port = std::stoi(value);
+      else if (arg == "--smtp-from") options.smtp.from = value;
+      else if (arg == "--smtp-user") options.smtp.username = value;
+      else if (arg == "--smtp-starttls") {
+        if (value != "off" && value != "required") {
+          std::cerr << "blankett serve: --smtp-starttls is off or required, not '" << value << "'\n";
+          return 2;
+        }
+        options.smtp.starttls = value == "required" ? StartTls::required : StartTls::off;
+      }
       else {
         std::cerr << "blankett serve: unknown option " << arg << "\n" << kUsage;
         return 2;
@@ -58,6 +74,15 @@ int serve_command(int argc, char** argv) {
       std::cerr << "blankett serve: " << arg << " needs a number, not '" << value << "'\n";
       return 2;
     }
+  }
+  if (const char* password = std::getenv("BLANKETT_SMTP_PASSWORD")) options.smtp.password = password;
+  if (!options.smtp.host.empty() && options.smtp.from.empty()) {
+    std::cerr << "blankett serve: --smtp-host needs --smtp-from\n";
+    return 2;
+  }
+  if (!options.smtp.username.empty() && options.smtp.starttls != StartTls::required) {
+    std::cerr << "blankett serve: --smtp-user needs --smtp-starttls required (no password over plain text)\n";
+    return 2;
   }
   Result<std::unique_ptr<BlankettServer>> server = BlankettServer::create(options);
   if (!server.ok()) {

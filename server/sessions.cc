@@ -5,11 +5,8 @@
 
 #include <sodium.h>
 
-#include <cstdio>
-#include <cstdlib>
-#include <ctime>
-
 #include "blankett/submission.h"
+#include "clock.h"
 #include "signing_keys.h"
 
 namespace blankett {
@@ -23,41 +20,9 @@ bool sodium_ready() {
   return ready;
 }
 
-// Milliseconds since the epoch of an RFC 3339 UTC timestamp as clock.h writes them
-// ("2026-08-15T10:12:03.123Z"; the fraction is optional), or -1.
-int64_t epoch_ms(const std::string& t) {
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, used = 0;
-  if (std::sscanf(t.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &used) != 6) return -1;
-  int64_t ms = 0;
-  size_t i = static_cast<size_t>(used);
-  if (i < t.size() && t[i] == '.') {
-    int digits = 0;
-    for (++i; i < t.size() && t[i] >= '0' && t[i] <= '9'; ++i, ++digits) {
-      if (digits < 3) ms = ms * 10 + (t[i] - '0');
-    }
-    for (; digits < 3; ++digits) ms *= 10;
-  }
-  if (i + 1 != t.size() || t[i] != 'Z') return -1;
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = s;
-  return static_cast<int64_t>(timegm(&tm)) * 1000 + ms;
-}
-
-// The same format as utc_now(), so stored times compare as strings.
-std::string rfc3339(int64_t ms) {
-  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[80];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-  return buf;
-}
+// Times are utc_now()'s format (clock.h), so stored times compare as strings; -1 for a
+// time that is not.
+int64_t epoch_ms(const std::string& t) { return parse_utc_ms(t).value_or(-1); }
 
 Error bad_time(const std::string& now) {
   return Error{"session.bad_time", "", 0, 0, "not an RFC 3339 UTC time: '" + now + "'"};
@@ -106,9 +71,9 @@ Result<Session> create_session(Store& store, int64_t user_id, const std::string&
   s.token_sha256 = sha256_of(s.token);
   s.user_id = user_id;
   s.csrf_token = random_token();
-  s.created_at = rfc3339(now_ms);
+  s.created_at = format_utc_ms(now_ms);
   s.last_seen_at = s.created_at;
-  s.expires_at = rfc3339(now_ms + int64_t{policy.absolute_seconds} * 1000);
+  s.expires_at = format_utc_ms(now_ms + int64_t{policy.absolute_seconds} * 1000);
 
   Result<sql::Transaction> txn = sql::Transaction::begin(store.db.get());
   if (!txn) return txn.errors();
@@ -117,7 +82,7 @@ Result<Session> create_session(Store& store, int64_t user_id, const std::string&
   Result<sql::Statement> sweep = prepare(store, "DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen_at <= ?2");
   if (!sweep) return sweep.errors();
   sql::bind_text(sweep.value(), 1, s.created_at);
-  sql::bind_text(sweep.value(), 2, rfc3339(now_ms - int64_t{policy.idle_seconds} * 1000));
+  sql::bind_text(sweep.value(), 2, format_utc_ms(now_ms - int64_t{policy.idle_seconds} * 1000));
   Result<bool> swept = sql::run(sweep.value());
   if (!swept) return swept.errors();
   Result<sql::Statement> ins = prepare(store,
@@ -171,7 +136,7 @@ Result<std::optional<Session>> resume_session(Store& store, std::string_view tok
     return std::optional<Session>();
   }
   if (now_ms - last_seen_ms >= kTouchEveryMs) {
-    s.last_seen_at = rfc3339(now_ms);
+    s.last_seen_at = format_utc_ms(now_ms);
     Result<sql::Statement> touch = prepare(store, "UPDATE sessions SET last_seen_at = ?1 WHERE token_sha256 = ?2");
     if (!touch) return touch.errors();
     sql::bind_text(touch.value(), 1, s.last_seen_at);

@@ -1,5 +1,6 @@
 #include "store.h"
 
+#include <filesystem>
 #include <utility>
 
 #include "blankett/submission.h"
@@ -122,6 +123,11 @@ bool is_sha256_hex(std::string_view text) {
 Result<Store> open_store(const std::string& path, const StoreOptions& options) {
   Result<sql::Db> db = sql::open_db(path);
   if (!db) return db.errors();
+  // Personal data and webhook secrets: the server's user only. SQLite gives the -wal and
+  // -shm files the database file's permissions.
+  std::error_code ec;
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::replace, ec);
   Result<bool> configured = configure(db.value().get(), options);
   if (!configured) return configured.errors();
   Result<int> migrated = migrate(db.value().get());

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -61,6 +62,16 @@ TEST(Store, PragmasAreWalFullAndForeignKeys) {
   EXPECT_EQ(query_text(store.db.get(), "PRAGMA foreign_keys"), "1");
   EXPECT_EQ(query_text(store.db.get(), "PRAGMA busy_timeout"), "5000");
   EXPECT_TRUE(fs::exists(dir.file("blankett.db-wal")));
+}
+
+TEST(Store, TheDatabaseFileIsTheServersUserOnly) {
+  TempDir dir;
+  const std::string path = dir.file("blankett.db");
+  { std::ofstream(path) << ""; }
+  std::filesystem::permissions(path, std::filesystem::perms::all);  // as if left 0777
+  Store store = must_open(path);
+  EXPECT_EQ(std::filesystem::status(path).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
 }
 
 TEST(Store, RefusesADatabaseWithoutWal) {

@@ -2,20 +2,17 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
-#include <thread>
+#include <filesystem>
 
-#include <httplib.h>
-
-#include "accounts.h"
-#include "http_server.h"
-#include "store.h"
-#include "temp_dir.h"
+#include "test_server.h"
 
 namespace blankett {
 namespace {
 
-class TlsServerTest : public ::testing::Test {
+// Each test starts the server itself (start()), after it has made what it needs.
+class TlsServerTest : public TestServer {
  protected:
+  TlsServerTest() : TestServer("blankett-tls") {}
   void SetUp() override {
     cert_ = dir_.file("cert.pem");
     key_ = dir_.file("key.pem");
@@ -23,36 +20,14 @@ class TlsServerTest : public ::testing::Test {
     const std::string make = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -keyout " + key_ +
                              " -out " + cert_ + " >/dev/null 2>&1";
     ASSERT_EQ(std::system(make.c_str()), 0) << "openssl could not make a test certificate";
-    options_.port = 0;
-    options_.data_dir = dir_.file("data");
-    options_.forms_dir = BLANKETT_SOURCE_DIR "/forms";
-    options_.web_dir = dir_.file("no-web");
     options_.tls_cert = cert_;
     options_.tls_key = key_;
   }
-  void start() {
-    Result<std::unique_ptr<BlankettServer>> server = BlankettServer::create(options_);
-    ASSERT_TRUE(server.ok()) << to_string(server.errors().front());
-    server_ = std::move(server).value();
-    port_ = server_->bind();
-    ASSERT_GT(port_, 0);
-    thread_ = std::thread([this] { server_->listen(); });
-    while (!server_->http().is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  void TearDown() override {
-    if (server_) server_->stop();
-    if (thread_.joinable()) thread_.join();
-  }
-  TempDir dir_{"blankett-tls"};
   std::string cert_, key_;
-  ServeOptions options_;
-  std::unique_ptr<BlankettServer> server_;
-  std::thread thread_;
-  int port_ = 0;
 };
 
 TEST_F(TlsServerTest, ServesHttpsWithHstsAndRefusesPlainHttp) {
-  start();
+  ASSERT_NO_FATAL_FAILURE(start());
   httplib::SSLClient https("127.0.0.1", port_);
   https.enable_server_certificate_verification(false);
   auto res = https.Get("/healthz");
@@ -73,7 +48,7 @@ TEST_F(TlsServerTest, SessionCookiesAreSecure) {
     ASSERT_TRUE(store.ok());
     ASSERT_TRUE(add_user(store.value(), NewUser{"case.worker", "Case Worker", "a long enough password", {Role::caseworker}, {"skolskjuts"}}).ok());
   }
-  start();
+  ASSERT_NO_FATAL_FAILURE(start());
   httplib::SSLClient https("127.0.0.1", port_);
   https.enable_server_certificate_verification(false);
   auto res = https.Post("/login", "username=case.worker&password=a+long+enough+password", "application/x-www-form-urlencoded");

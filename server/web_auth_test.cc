@@ -5,57 +5,18 @@
 
 #include <gtest/gtest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <filesystem>
-#include <thread>
-
-#include <httplib.h>
-
 #include "audit_log.h"
-#include "http_server.h"
-#include "store_testing.h"
+#include "test_server.h"
 
 namespace blankett {
 namespace {
 
 constexpr const char* kPassword = "correct horse battery";
 
-class WebAuthTest : public ::testing::Test {
+class WebAuthTest : public TestServer {
  protected:
-  void SetUp() override {
-    ServeOptions options;
-    options.port = 0;
-    options.data_dir = dir_.file("data");
-    options.forms_dir = BLANKETT_SOURCE_DIR "/forms";
-    options.web_dir = dir_.file("no-web");
-    options.http_threads = 4;
-    Result<std::unique_ptr<BlankettServer>> server = BlankettServer::create(options);
-    ASSERT_TRUE(server.ok()) << to_string(server.errors().front());
-    server_ = std::move(server).value();
-    const int port = server_->bind();
-    ASSERT_GT(port, 0);
-    thread_ = std::thread([this] { server_->listen(); });
-    while (!server_->http().is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    port_ = port;
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", port);
-    store_ = std::make_unique<Store>(must_open_store(options.data_dir + "/blankett.db"));
-  }
-  void TearDown() override {
-    client_.reset();
-    if (server_) server_->stop();
-    if (thread_.joinable()) thread_.join();
-    server_.reset();
-    store_.reset();
-  }
-
   int64_t add(const std::string& username, std::vector<Role> roles) {
-    Result<int64_t> id = add_user(*store_, NewUser{username, "Anna Andersson", kPassword, std::move(roles), {}});
-    EXPECT_TRUE(id.ok());
-    return id.ok() ? id.value() : 0;
+    return add_user_with_password(username, "Anna Andersson", kPassword, std::move(roles));
   }
   httplib::Result login(const std::string& username, const std::string& password, const std::string& next = "",
                         const httplib::Headers& headers = {}) {
@@ -89,22 +50,6 @@ class WebAuthTest : public ::testing::Test {
     }
     return actions;
   }
-  // The response exactly as sent: httplib's client URL-decodes header values, which
-  // would hide what the Location header really says.
-  std::string raw_request(const std::string& request) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port_));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    EXPECT_EQ(::send(fd, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
-    std::string response;
-    char buf[4096];
-    for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) response.append(buf, static_cast<size_t>(n));
-    ::close(fd);
-    return response;
-  }
   std::string raw_login_location(const std::string& encoded_next) {
     const std::string body = "username=anna&password=correct+horse+battery&next=" + encoded_next;
     const std::string response = raw_request("POST /login HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
@@ -114,13 +59,6 @@ class WebAuthTest : public ::testing::Test {
     if (at == std::string::npos) return "(none)";
     return response.substr(at + 12, response.find("\r\n", at + 2) - at - 12);
   }
-
-  TempDir dir_;
-  std::unique_ptr<BlankettServer> server_;
-  std::thread thread_;
-  std::unique_ptr<httplib::Client> client_;
-  std::unique_ptr<Store> store_;
-  int port_ = 0;
 };
 
 TEST_F(WebAuthTest, LoginPageIsAnAccessibleForm) {

@@ -1,4 +1,4 @@
-#include "date.h"
+#include "blankett/date.h"
 
 #include <cstdio>
 

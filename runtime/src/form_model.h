@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "blankett/form.h"
-#include "date.h"
+#include "blankett/date.h"
 #include "expression.h"
 #include "localized_text.h"
 #include "pattern.h"

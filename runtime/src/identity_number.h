@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "date.h"
+#include "blankett/date.h"
 
 namespace blankett {
 

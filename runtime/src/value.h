@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "date.h"
+#include "blankett/date.h"
 
 namespace blankett {
 

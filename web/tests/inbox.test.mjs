@@ -221,3 +221,64 @@ test('the list, a case and the statistics pass axe in Swedish and English', asyn
   assert.deepEqual(errors.filter((e) => e !== expected), []);
   await context.close();
 });
+
+// The other staff pages: sign-in, administration and the publishing review with a diff.
+test('sign-in, administration and the publishing review pass axe in Swedish and English', async () => {
+  const add = (name, role) => {
+    const made = spawnSync(BIN, ['user', 'add', name, '--name', `${name} Testsson`, '--role', role, '--password-stdin', '--data', server.dataDir],
+      { input: `${PASSWORD}\n`, encoding: 'utf8' });
+    assert.equal(made.status, 0, `blankett user add ${name} failed: ${made.stderr}`);
+  };
+  add('ada', 'admin');
+  add('dev', 'developer');
+  add('olle', 'owner');
+  // The developer uploads a changed skolskjuts with a publish token; the owner reviews it.
+  const token = spawnSync(BIN, ['token', 'create', '--kind', 'publish', '--user', 'dev', '--label', 'axe test', '--data', server.dataDir],
+    { encoding: 'utf8' });
+  assert.equal(token.status, 0, token.stderr);
+  const definition = JSON.parse(readFileSync(path.join(formsDir, 'skolskjuts/form.json'), 'utf8'));
+  definition.title.en = 'School transport <b>changed</b>';
+  const upload = await fetch(`${server.baseUrl}/api/publish`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token.stdout.trim()}` },
+    body: JSON.stringify(definition),
+  });
+  const uploaded = await upload.json();
+  assert.equal(upload.status, 201, JSON.stringify(uploaded));
+
+  const context = await newContext();
+  const page = await context.newPage();
+  const errors = watchPageErrors(page);
+  const problems = [];
+  const signIn = async (name) => {
+    await context.clearCookies();
+    await page.goto(`${server.baseUrl}/login`);
+    await page.fill('#username', name);
+    await page.fill('#password', PASSWORD);
+    await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  };
+  await page.goto(`${server.baseUrl}/login`);
+  await checkPage(page, 'login', problems);
+  await checkPage(page, 'login-errors', problems, async (p, lang) => {
+    await p.goto(`${server.baseUrl}/login?lang=${lang}`);
+    await p.click('button[type=submit]');
+    await p.locator('.error-summary').waitFor();
+  });
+
+  await signIn('ada');
+  for (const [name, url] of [['admin', '/admin'], ['admin-user', '/admin/users/1'], ['admin-groups', '/admin/groups'], ['admin-tokens', '/admin/tokens']]) {
+    await page.goto(`${server.baseUrl}${url}`);
+    await checkPage(page, name, problems);
+  }
+  await signIn('olle');
+  await page.goto(`${server.baseUrl}/admin/forms`);
+  await checkPage(page, 'publishing', problems);
+  await page.goto(`${server.baseUrl}${uploaded.review_url}`);
+  assert.ok(await page.locator('table.diff').isVisible(), 'the review shows the diff');
+  assert.match(await page.locator('table.diff').textContent(), /<b>changed<\/b>/, 'the diff shows the change as text');
+  await checkPage(page, 'publishing-review', problems);
+  assert.deepEqual(problems, [], report(problems));
+  // The sign-in error state answers with an error status on purpose.
+  assert.deepEqual(errors.filter((e) => !/status of 4\d\d/.test(e)), []);
+  await context.close();
+});

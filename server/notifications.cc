@@ -1,0 +1,122 @@
+#include "notifications.h"
+
+#include "clock.h"
+
+namespace blankett {
+
+namespace {
+
+Error bad(const std::string& code, const std::string& message) { return Error{code, "", 0, 0, message}; }
+
+// Header fields must not carry CR/LF (header injection) or other control characters.
+bool has_control(const std::string& text) {
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7f) return true;
+  }
+  return false;
+}
+
+bool plausible_address(const std::string& a) {
+  const size_t at = a.find('@');
+  return a.size() <= 254 && at != std::string::npos && at > 0 && at + 1 < a.size() && a.find('@', at + 1) == std::string::npos &&
+         a.find_first_of(" <>,;\"") == std::string::npos && !has_control(a);
+}
+
+Notification read_row(const sql::Statement& s) {
+  Notification n;
+  n.id = sql::column_int64(s, 0);
+  n.recipient = sql::column_text(s, 1);
+  n.subject = sql::column_text(s, 2);
+  n.body = sql::column_text(s, 3);
+  n.link = sql::column_text(s, 4);
+  n.created_at = sql::column_text(s, 5);
+  n.state = sql::column_text(s, 6);
+  n.attempts = sql::column_int64(s, 7);
+  n.next_attempt_at = sql::column_int64(s, 8);
+  n.last_error = sql::column_text(s, 9);
+  n.sent_at = sql::column_text(s, 10);
+  return n;
+}
+
+constexpr const char* kColumns =
+    "id, recipient, subject, body, link, created_at, state, attempts, next_attempt_at, last_error, sent_at";
+
+Result<std::vector<Notification>> read_all(sql::Statement& s) {
+  std::vector<Notification> out;
+  for (;;) {
+    Result<bool> row = sql::step(s);
+    if (!row) return row.errors();
+    if (!row.value()) break;
+    out.push_back(read_row(s));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<int64_t> enqueue_notification(Store& store, const std::string& recipient, const std::string& subject,
+                                     const std::string& body_text, const std::string& link) {
+  if (!plausible_address(recipient)) return Errors{bad("notification.bad_recipient", "the recipient is not one e-mail address")};
+  if (subject.empty() || subject.size() > 200 || has_control(subject)) {
+    return Errors{bad("notification.bad_subject", "the subject must be 1-200 characters on one line")};
+  }
+  if (!(link.rfind("https://", 0) == 0 || link.rfind("http://", 0) == 0) || has_control(link) || link.size() > 2000) {
+    return Errors{bad("notification.bad_link", "the link must be an http(s) URL")};
+  }
+  if (body_text.empty() || body_text.size() > 20000 || body_text.find(link) == std::string::npos) {
+    return Errors{bad("notification.bad_body", "the body must be a short text that contains the link")};
+  }
+  Result<sql::Statement> s = sql::prepare(store.db.get(),
+      "INSERT INTO notifications (recipient, subject, body, link, created_at) VALUES (?1, ?2, ?3, ?4, ?5)");
+  if (!s) return s.errors();
+  sql::bind_text(s.value(), 1, recipient);
+  sql::bind_text(s.value(), 2, subject);
+  sql::bind_text(s.value(), 3, body_text);
+  sql::bind_text(s.value(), 4, link);
+  sql::bind_text(s.value(), 5, utc_now());
+  Result<bool> done = sql::run(s.value());
+  if (!done) return done.errors();
+  return static_cast<int64_t>(sqlite3_last_insert_rowid(store.db.get()));
+}
+
+Result<std::vector<Notification>> list_notifications(Store& store, const std::string& state, int limit) {
+  Result<sql::Statement> s = sql::prepare(store.db.get(), std::string("SELECT ") + kColumns +
+      " FROM notifications WHERE (?1 = '' OR state = ?1) ORDER BY id DESC LIMIT ?2");
+  if (!s) return s.errors();
+  sql::bind_text(s.value(), 1, state);
+  sql::bind_int64(s.value(), 2, limit);
+  return read_all(s.value());
+}
+
+Result<std::vector<Notification>> due_notifications(Store& store, int64_t now, int limit) {
+  Result<sql::Statement> s = sql::prepare(store.db.get(), std::string("SELECT ") + kColumns +
+      " FROM notifications WHERE state = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT ?2");
+  if (!s) return s.errors();
+  sql::bind_int64(s.value(), 1, now);
+  sql::bind_int64(s.value(), 2, limit);
+  return read_all(s.value());
+}
+
+Result<bool> mark_notification_sent(Store& store, int64_t id, const std::string& sent_at) {
+  Result<sql::Statement> s = sql::prepare(store.db.get(),
+      "UPDATE notifications SET state = 'sent', attempts = attempts + 1, sent_at = ?2, last_error = '' WHERE id = ?1");
+  if (!s) return s.errors();
+  sql::bind_int64(s.value(), 1, id);
+  sql::bind_text(s.value(), 2, sent_at);
+  return sql::run(s.value());
+}
+
+Result<bool> mark_notification_failed(Store& store, int64_t id, const std::string& error, int64_t next_attempt_at,
+                                      bool give_up) {
+  Result<sql::Statement> s = sql::prepare(store.db.get(),
+      "UPDATE notifications SET attempts = attempts + 1, last_error = ?2, next_attempt_at = ?3, "
+      "state = CASE WHEN ?4 THEN 'failed' ELSE 'pending' END WHERE id = ?1");
+  if (!s) return s.errors();
+  sql::bind_int64(s.value(), 1, id);
+  sql::bind_text(s.value(), 2, error);
+  sql::bind_int64(s.value(), 3, next_attempt_at);
+  sql::bind_int64(s.value(), 4, give_up ? 1 : 0);
+  return sql::run(s.value());
+}
+
+}  // namespace blankett
