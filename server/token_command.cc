@@ -9,6 +9,7 @@
 #include "accounts.h"
 #include "api_tokens.h"
 #include "audit_log.h"
+#include "cli_args.h"
 #include "store.h"
 
 namespace blankett {
@@ -20,52 +21,6 @@ constexpr const char* kUsage =
     "       blankett token create --kind publish --user USERNAME --label TEXT [--data DIR]\n"
     "       blankett token list [--data DIR]\n"
     "       blankett token revoke ID [--data DIR]\n";
-
-// "--name value" pairs after the subcommand, plus positional words. nullopt on a
-// repeated or dangling option, or one the subcommand does not take.
-struct Args {
-  std::map<std::string, std::string> options;
-  std::vector<std::string> positional;
-};
-
-std::optional<Args> parse_args(const std::vector<std::string>& args, const std::vector<std::string>& allowed) {
-  Args parsed;
-  for (size_t i = 1; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a.rfind("--", 0) != 0) {
-      parsed.positional.push_back(a);
-      continue;
-    }
-    const std::string name = a.substr(2);
-    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end() || i + 1 >= args.size() ||
-        parsed.options.count(name)) {
-      return std::nullopt;
-    }
-    parsed.options[name] = args[++i];
-  }
-  return parsed;
-}
-
-std::string option(const Args& a, const std::string& name, const std::string& fallback = "") {
-  auto it = a.options.find(name);
-  return it == a.options.end() ? fallback : it->second;
-}
-
-// The server's database in the data directory; never creates one (a typo in --data
-// would otherwise make an empty database that no server reads).
-std::optional<Store> open_data(const std::string& data_dir, std::ostream& err) {
-  const std::string path = data_dir + "/blankett.db";
-  if (!std::filesystem::exists(path)) {
-    err << "token: no database at " << path << " (start `blankett serve --data " << data_dir << "` once first)\n";
-    return std::nullopt;
-  }
-  Result<Store> store = open_store(path);
-  if (!store) {
-    for (const Error& e : store.errors()) err << "token: " << to_string(e) << "\n";
-    return std::nullopt;
-  }
-  return std::move(store).value();
-}
 
 // Inside the caller's transaction: the change and its audit entry commit together.
 bool audit(Store& store, const std::string& action, int64_t token_id, nlohmann::json detail, std::ostream& err) {
@@ -101,14 +56,14 @@ Result<bool> form_is_known(Store& store, const std::string& form_id) {
 }
 
 int create(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  const std::optional<Args> a = parse_args(args, {"kind", "form", "user", "label", "data"});
+  const std::optional<CliArgs> a = parse_cli_args(args, {"kind", "form", "user", "label", "data"});
   if (!a || !a->positional.empty() || !a->options.count("kind") || !a->options.count("user") || !a->options.count("label")) {
     err << kUsage;
     return 2;
   }
-  std::optional<Store> store = open_data(option(*a, "data", "./data"), err);
+  std::optional<Store> store = open_data_store("token", cli_option(*a, "data", "./data"), err);
   if (!store) return 1;
-  const std::string kind = option(*a, "kind"), form = option(*a, "form"), username = option(*a, "user");
+  const std::string kind = cli_option(*a, "kind"), form = cli_option(*a, "form"), username = cli_option(*a, "user");
   Result<std::optional<User>> user = find_user(*store, username);
   if (!user) {
     err << "token: " << to_string(user.errors().front()) << "\n";
@@ -127,7 +82,7 @@ int create(const std::vector<std::string>& args, std::ostream& out, std::ostream
   }
   std::optional<sql::Transaction> txn = begin(*store, err);
   if (!txn) return 1;
-  Result<NewApiToken> made = create_api_token(*store, kind, form, user.value()->id, option(*a, "label"));
+  Result<NewApiToken> made = create_api_token(*store, kind, form, user.value()->id, cli_option(*a, "label"));
   if (!made) {
     for (const Error& e : made.errors()) err << "token: " << e.code << ": " << e.message << "\n";
     return 1;
@@ -144,12 +99,12 @@ int create(const std::vector<std::string>& args, std::ostream& out, std::ostream
 }
 
 int list(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  const std::optional<Args> a = parse_args(args, {"data"});
+  const std::optional<CliArgs> a = parse_cli_args(args, {"data"});
   if (!a || !a->positional.empty()) {
     err << kUsage;
     return 2;
   }
-  std::optional<Store> store = open_data(option(*a, "data", "./data"), err);
+  std::optional<Store> store = open_data_store("token", cli_option(*a, "data", "./data"), err);
   if (!store) return 1;
   Result<std::vector<ApiToken>> tokens = list_api_tokens(*store);
   if (!tokens) {
@@ -171,24 +126,23 @@ int list(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
 }
 
 int revoke(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  const std::optional<Args> a = parse_args(args, {"data"});
-  if (!a || a->positional.size() != 1 || a->positional[0].empty() || a->positional[0].size() > 18 ||
-      a->positional[0].find_first_not_of("0123456789") != std::string::npos) {
+  const std::optional<CliArgs> a = parse_cli_args(args, {"data"});
+  const std::optional<int64_t> id = a && a->positional.size() == 1 ? parse_cli_id(a->positional[0]) : std::nullopt;
+  if (!id) {
     err << kUsage;
     return 2;
   }
-  std::optional<Store> store = open_data(option(*a, "data", "./data"), err);
+  std::optional<Store> store = open_data_store("token", cli_option(*a, "data", "./data"), err);
   if (!store) return 1;
-  const int64_t id = std::stoll(a->positional[0]);
   std::optional<sql::Transaction> txn = begin(*store, err);
   if (!txn) return 1;
-  Result<bool> revoked = revoke_api_token(*store, id);
+  Result<bool> revoked = revoke_api_token(*store, *id);
   if (!revoked) {
     err << "token: " << revoked.errors().front().message << "\n";
     return 1;
   }
-  if (!audit(*store, "token.revoke", id, nlohmann::json::object(), err) || !commit(*txn, err)) return 1;
-  out << "token " << id << " revoked\n";
+  if (!audit(*store, "token.revoke", *id, nlohmann::json::object(), err) || !commit(*txn, err)) return 1;
+  out << "token " << *id << " revoked\n";
   return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "audit_log.h"
+#include "cli_args.h"
 #include "store.h"
 #include "webhooks.h"
 
@@ -21,53 +22,6 @@ constexpr const char* kUsage =
     "       blankett webhook deliveries [--webhook ID] [--data DIR]\n"
     "       blankett webhook replay DELIVERY_ID [--data DIR]\n"
     "events: submission.created, case.status_changed, signature.completed, completion.received\n";
-
-struct Args {
-  std::map<std::string, std::string> options;
-  std::vector<std::string> positional;
-};
-
-std::optional<Args> parse_args(const std::vector<std::string>& args, const std::vector<std::string>& allowed) {
-  Args parsed;
-  for (size_t i = 1; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a.rfind("--", 0) != 0) {
-      parsed.positional.push_back(a);
-      continue;
-    }
-    const std::string name = a.substr(2);
-    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end() || i + 1 >= args.size() || parsed.options.count(name)) {
-      return std::nullopt;
-    }
-    parsed.options[name] = args[++i];
-  }
-  return parsed;
-}
-
-std::string option(const Args& a, const std::string& name, const std::string& fallback = "") {
-  auto it = a.options.find(name);
-  return it == a.options.end() ? fallback : it->second;
-}
-
-std::optional<int64_t> parse_id(const std::string& text) {
-  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-  return std::stoll(text);
-}
-
-// Never creates a database (a typo in --data would make one no server reads).
-std::optional<Store> open_data(const std::string& data_dir, std::ostream& err) {
-  const std::string path = data_dir + "/blankett.db";
-  if (!std::filesystem::exists(path)) {
-    err << "webhook: no database at " << path << " (start `blankett serve --data " << data_dir << "` once first)\n";
-    return std::nullopt;
-  }
-  Result<Store> store = open_store(path);
-  if (!store) {
-    for (const Error& e : store.errors()) err << "webhook: " << to_string(e) << "\n";
-    return std::nullopt;
-  }
-  return std::move(store).value();
-}
 
 // The change and its audit entry commit together or not at all.
 template <typename Change>
@@ -99,30 +53,20 @@ int audited(Store& store, const std::string& action, const std::string& target_p
   return 0;
 }
 
-std::vector<std::string> split(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    if (!item.empty()) out.push_back(item);
-  }
-  return out;
-}
-
 int add(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  const std::optional<Args> a = parse_args(args, {"form", "url", "events", "secret", "data"});
+  const std::optional<CliArgs> a = parse_cli_args(args, {"form", "url", "events", "secret", "data"});
   if (!a || !a->positional.empty() || !a->options.count("form") || !a->options.count("url")) {
     err << kUsage;
     return 2;
   }
-  std::optional<Store> store = open_data(option(*a, "data", "./data"), err);
+  std::optional<Store> store = open_data_store("webhook", cli_option(*a, "data", "./data"), err);
   if (!store) return 1;
   const bool generated = !a->options.count("secret");
-  const std::string secret = generated ? new_webhook_secret() : option(*a, "secret");
-  const std::vector<std::string> events = split(option(*a, "events", "submission.created,case.status_changed"));
+  const std::string secret = generated ? new_webhook_secret() : cli_option(*a, "secret");
+  const std::vector<std::string> events = split_commas(cli_option(*a, "events", "submission.created,case.status_changed"));
   int64_t made = 0;
   const int rc = audited(*store, "webhook.add", "webhook:", [&]() -> Result<int64_t> {
-    Result<int64_t> id = add_webhook(*store, option(*a, "form"), option(*a, "url"), secret, events, "cli");
+    Result<int64_t> id = add_webhook(*store, cli_option(*a, "form"), cli_option(*a, "url"), secret, events, "cli");
     if (id) made = id.value();
     return id;
   }, err);
@@ -137,14 +81,14 @@ int add(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
 }
 
 int list(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  const std::optional<Args> a = parse_args(args, {"form", "data"});
+  const std::optional<CliArgs> a = parse_cli_args(args, {"form", "data"});
   if (!a || !a->positional.empty()) {
     err << kUsage;
     return 2;
   }
-  std::optional<Store> store = open_data(option(*a, "data", "./data"), err);
+  std::optional<Store> store = open_data_store("webhook", cli_option(*a, "data", "./data"), err);
   if (!store) return 1;
-  Result<std::vector<Webhook>> hooks = list_webhooks(*store, option(*a, "form"));
+  Result<std::vector<Webhook>> hooks = list_webhooks(*store, cli_option(*a, "form"));
   if (!hooks) {
     err << "webhook: " << to_string(hooks.errors().front()) << "\n";
     return 1;
@@ -160,13 +104,13 @@ int list(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
 }
 
 int deliveries(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  const std::optional<Args> a = parse_args(args, {"webhook", "data"});
-  const std::optional<int64_t> webhook = parse_id(a ? option(*a, "webhook", "0") : "");
+  const std::optional<CliArgs> a = parse_cli_args(args, {"webhook", "data"});
+  const std::optional<int64_t> webhook = parse_cli_id(a ? cli_option(*a, "webhook", "0") : "");
   if (!a || !a->positional.empty() || !webhook) {
     err << kUsage;
     return 2;
   }
-  std::optional<Store> store = open_data(option(*a, "data", "./data"), err);
+  std::optional<Store> store = open_data_store("webhook", cli_option(*a, "data", "./data"), err);
   if (!store) return 1;
   Result<std::vector<WebhookDelivery>> rows = list_deliveries(*store, *webhook);
   if (!rows) {
@@ -183,13 +127,13 @@ int deliveries(const std::vector<std::string>& args, std::ostream& out, std::ost
 
 int by_id(const std::vector<std::string>& args, std::ostream& err, const std::string& action, const std::string& target,
           Result<bool> (*apply)(Store&, int64_t)) {
-  const std::optional<Args> a = parse_args(args, {"data"});
-  const std::optional<int64_t> id = a && a->positional.size() == 1 ? parse_id(a->positional[0]) : std::nullopt;
+  const std::optional<CliArgs> a = parse_cli_args(args, {"data"});
+  const std::optional<int64_t> id = a && a->positional.size() == 1 ? parse_cli_id(a->positional[0]) : std::nullopt;
   if (!id) {
     err << kUsage;
     return 2;
   }
-  std::optional<Store> store = open_data(option(*a, "data", "./data"), err);
+  std::optional<Store> store = open_data_store("webhook", cli_option(*a, "data", "./data"), err);
   if (!store) return 1;
   return audited(*store, action, target, [&]() -> Result<int64_t> {
     Result<bool> done = apply(*store, *id);

@@ -5,6 +5,7 @@
 
 #include <sodium.h>
 
+#include "cli_args.h"
 #include "clock.h"
 
 namespace blankett {
@@ -16,16 +17,6 @@ Error bad(const std::string& code, const std::string& message) { return Error{co
 std::string join(const std::vector<std::string>& items) {
   std::string out;
   for (const std::string& s : items) out += (out.empty() ? "" : ",") + s;
-  return out;
-}
-
-std::vector<std::string> split(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    if (!item.empty()) out.push_back(item);
-  }
   return out;
 }
 
@@ -108,7 +99,7 @@ Result<std::vector<Webhook>> list_webhooks(Store& store, const std::string& form
     if (!row.value()) break;
     const sql::Statement& r = s.value();
     out.push_back(Webhook{sql::column_int64(r, 0), sql::column_text(r, 1), sql::column_text(r, 2), sql::column_text(r, 3),
-                          split(sql::column_text(r, 4)), sql::column_text(r, 5), sql::column_text(r, 6), sql::column_text(r, 7)});
+                          split_commas(sql::column_text(r, 4)), sql::column_text(r, 5), sql::column_text(r, 6), sql::column_text(r, 7)});
   }
   return out;
 }
@@ -134,7 +125,7 @@ bool verify_webhook_signature(const std::string& secret, const std::string& head
                               int64_t tolerance_seconds) {
   std::string t;
   std::vector<std::string> v1s;
-  for (const std::string& part : split(header)) {
+  for (const std::string& part : split_commas(header)) {
     if (part.rfind("t=", 0) == 0) t = part.substr(2);
     else if (part.rfind("v1=", 0) == 0) v1s.push_back(part.substr(3));
   }

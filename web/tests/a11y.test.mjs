@@ -20,14 +20,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startServer, launchBrowser, screenshotPath, exampleForms, playScenarioInUi, watchPageErrors, webDir, fillAnswer } from './harness.mjs';
+import { startServer, launchBrowser, screenshotPath, exampleForms, playScenarioInUi, watchPageErrors, webDir, fillAnswer, newAxeContext, axeRun } from './harness.mjs';
 
-const AXE = path.join(webDir, 'node_modules/axe-core/axe.min.js');
-// Same origin as the page: allowed by the CSP's script-src 'self'. Never reaches the
-// server (the route answers it), and the service worker leaves unknown paths alone.
-const AXE_PATH = '/__axe/axe.min.js';
 const FIXTURE_FORMS = path.join(webDir, 'tests/fixtures/forms');
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const LANGS = ['sv', 'en', 'nb'];
 
 let server;
@@ -45,22 +40,8 @@ after(async () => {
 });
 
 // A context whose pages get axe from their own origin.
-async function newContext(options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1024, height: 800 }, ...options });
-  await context.route(`**${AXE_PATH}`, (route) => route.fulfill({ path: AXE, contentType: 'text/javascript; charset=utf-8' }));
-  return context;
-}
-
-async function axeRun(page) {
-  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ url: AXE_PATH });
-  return page.evaluate(async (tags) => {
-    const result = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations', 'passes'] });
-    return {
-      passes: result.passes.length,
-      violations: result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
-        nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`) })),
-    };
-  }, TAGS);
+function newContext(options = {}) {
+  return newAxeContext(browser, { viewport: { width: 1024, height: 800 }, ...options });
 }
 
 async function switchLanguage(page, lang) {

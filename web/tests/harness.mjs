@@ -230,3 +230,31 @@ export async function playScenarioInUi(page, scenario, onStep = async () => {}) 
     }
   }
 }
+
+// ---- axe-core (WCAG 2.1 A and AA) -----------------------------------------------------
+
+const AXE = path.join(webDir, 'node_modules/axe-core/axe.min.js');
+// Same origin as the page: allowed by the CSP's script-src 'self'. Never reaches the
+// server (the route answers it), and the service worker leaves unknown paths alone.
+const AXE_PATH = '/__axe/axe.min.js';
+export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+// A browser context whose pages can load axe from their own origin.
+export async function newAxeContext(browser, options = {}) {
+  const context = await browser.newContext(options);
+  await context.route(`**${AXE_PATH}`, (route) => route.fulfill({ path: AXE, contentType: 'text/javascript; charset=utf-8' }));
+  return context;
+}
+
+// axe on the page as it is now → { passes, violations: [{ id, impact, help, nodes }] }.
+export async function axeRun(page) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ url: AXE_PATH });
+  return page.evaluate(async (tags) => {
+    const result = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations', 'passes'] });
+    return {
+      passes: result.passes.length,
+      violations: result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`) })),
+    };
+  }, WCAG_TAGS);
+}

@@ -14,12 +14,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startServer, launchBrowser, screenshotPath, watchPageErrors, webDir, formsDir, serverBinary } from './harness.mjs';
+import { startServer, launchBrowser, screenshotPath, watchPageErrors, formsDir, serverBinary, newAxeContext, axeRun } from './harness.mjs';
 
 const BIN = serverBinary;
-const AXE = path.join(webDir, 'node_modules/axe-core/axe.min.js');
-const AXE_PATH = '/__axe/axe.min.js';
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const PASSWORD = 'a long enough password for tests';
 const CSV_HEADER = 'reference,form,version,received_at,status,assignee,applicant_name,applicant_number';
 
@@ -65,23 +62,10 @@ after(async () => {
   await server?.stop();
 });
 
-async function newContext() {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true });
-  await context.route(`**${AXE_PATH}`, (route) => route.fulfill({ path: AXE, contentType: 'text/javascript; charset=utf-8' }));
-  return context;
+function newContext() {
+  return newAxeContext(browser, { viewport: { width: 1100, height: 900 }, acceptDownloads: true });
 }
 
-async function axeRun(page) {
-  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ url: AXE_PATH });
-  return page.evaluate(async (tags) => {
-    const result = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations', 'passes'] });
-    return {
-      passes: result.passes.length,
-      violations: result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
-        nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`) })),
-    };
-  }, TAGS);
-}
 
 // axe in Swedish and English, a screenshot in each, and no sideways scrolling at 320 px.
 // reach(page, lang) brings the page to the state in that language; by default the page's
