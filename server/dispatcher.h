@@ -72,6 +72,7 @@ class Dispatcher {
   DispatcherOptions options_;
   std::mutex pass_mutex_;  // one pass at a time; guards store_
   Store store_;
+  int64_t idle_cursor_moved_at_ = 0;  // now() when the cursors last skipped ahead with no webhook
   std::mutex wake_mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
