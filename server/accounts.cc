@@ -18,7 +18,6 @@ namespace blankett {
 
 namespace {
 
-Result<sql::Statement> prepare(Store& store, std::string_view sql) { return store.statements->prepare(sql); }
 
 Error user_error(const char* code, const char* pointer, std::string message) {
   return Error{code, pointer, 0, 0, std::move(message)};

@@ -15,7 +15,6 @@ namespace {
 
 using nlohmann::json;
 
-Result<sql::Statement> prepare(Store& store, std::string_view sql) { return store.statements->prepare(sql); }
 
 constexpr const char* kColumns = "seq, at, actor, action, target, detail, previous_sha256, entry_sha256";
 

@@ -14,7 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-Result<sql::Statement> prepare(Store& store, std::string_view sql) { return store.statements->prepare(sql); }
 
 Error publish_error(const char* code, std::string message) { return Error{code, "", 0, 0, std::move(message)}; }
 

@@ -13,7 +13,6 @@ namespace blankett {
 
 namespace {
 
-Result<sql::Statement> prepare(Store& store, std::string_view sql) { return store.statements->prepare(sql); }
 
 bool sodium_ready() {
   static const bool ready = sodium_init() >= 0;

@@ -11,9 +11,6 @@ namespace blankett {
 
 namespace {
 
-// Statements come from the connection's cache: the writer runs the same few statements
-// for every submission, and compiling them each time was most of its CPU.
-Result<sql::Statement> prepare(Store& store, std::string_view sql) { return store.statements->prepare(sql); }
 
 
 // Reads the single value a pragma returns, as text.
@@ -136,6 +133,8 @@ Result<Store> open_store(const std::string& path, const StoreOptions& options) {
   store.statements = std::make_unique<sql::StatementCache>(store.db.get());
   return store;
 }
+
+Result<sql::Statement> prepare(Store& store, std::string_view sql) { return store.statements->prepare(sql); }
 
 // --- Form versions -----------------------------------------------------------------------
 

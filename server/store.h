@@ -42,6 +42,9 @@ struct StoreOptions {
 // (":memory:", some network file systems).
 Result<Store> open_store(const std::string& path, const StoreOptions& options = {});
 
+// A statement of the store's connection from its cache (compiled once per connection).
+Result<sql::Statement> prepare(Store& store, std::string_view sql);
+
 // --- Form versions -----------------------------------------------------------------------
 
 struct FormVersion {
