@@ -202,7 +202,9 @@ void users_page(const httplib::Request& req, httplib::Response& res, Store& stor
   if (!users) return send_trouble(req, res, who);
   std::string h = error_summary_html(lang, form.errors) + notice_html(req);
   h += std::string("<h1>") + tr(lang, "Användare", "Users") + "</h1>";
-  h += std::string("<p><a href=\"/admin/groups\">") + tr(lang, "Formulärgrupper", "Form groups") + "</a></p>";
+  h += std::string("<ul class=\"admin-links\"><li><a href=\"/admin/groups\">") + tr(lang, "Formulärgrupper", "Form groups") +
+       "</a></li><li><a href=\"/admin/tokens\">" + tr(lang, "API-nycklar", "API tokens") + "</a></li><li><a href=\"/admin/outbox\">" +
+       tr(lang, "Utkorg: e-post och webhooks", "Outbox: e-mail and webhooks") + "</a></li></ul>";
   h += std::string("<div class=\"table-wrap\" tabindex=\"0\"><table><caption>") + tr(lang, "Alla användare", "All users") + "</caption><thead><tr>" +
        "<th scope=\"col\">" + tr(lang, "Användarnamn", "Username") + "</th><th scope=\"col\">" + tr(lang, "Namn", "Name") +
        "</th><th scope=\"col\">" + tr(lang, "Roller", "Roles") + "</th><th scope=\"col\">" + tr(lang, "Formulär", "Forms") +

@@ -23,6 +23,9 @@ struct AppContext {
   LoginThrottle& throttle;
   SessionPolicy sessions;
   bool tls = false;           // served over TLS: cookies get Secure
+  // ServeOptions::public_url, or http(s)://<bind>:<port> once bound; no trailing "/".
+  // Set before the server listens, read-only afterwards.
+  std::string public_url;
 };
 
 }  // namespace blankett

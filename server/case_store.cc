@@ -49,6 +49,7 @@ Error case_error(const char* code, std::string message) { return Error{code, "",
 
 const char* case_status_name(CaseStatus s) {
   switch (s) {
+    case CaseStatus::awaiting_signatures: return "awaiting_signatures";
     case CaseStatus::new_case: return "new";
     case CaseStatus::in_progress: return "in_progress";
     case CaseStatus::awaiting_completion: return "awaiting_completion";
@@ -59,8 +60,7 @@ const char* case_status_name(CaseStatus s) {
 }
 
 std::optional<CaseStatus> parse_case_status(std::string_view name) {
-  for (CaseStatus s : {CaseStatus::new_case, CaseStatus::in_progress, CaseStatus::awaiting_completion,
-                       CaseStatus::decided, CaseStatus::closed}) {
+  for (CaseStatus s : kAllCaseStatuses) {
     if (name == case_status_name(s)) return s;
   }
   return std::nullopt;
@@ -68,10 +68,13 @@ std::optional<CaseStatus> parse_case_status(std::string_view name) {
 
 // A case moves forward; it goes back only where work resumes: a completion arrived
 // (awaiting_completion → in_progress) or a decision is reopened (decided → in_progress).
-// A closed case stays closed: its retention clock has started.
+// A closed case stays closed: its retention clock has started. A case awaiting
+// signatures becomes new only by its last signature (signature_store.h); a caseworker
+// may only close it (the applicant withdrew, say).
 bool case_transition_allowed(CaseStatus from, CaseStatus to) {
   using S = CaseStatus;
   switch (from) {
+    case S::awaiting_signatures: return to == S::closed;
     case S::new_case: return to == S::in_progress;
     case S::in_progress: return to == S::awaiting_completion || to == S::decided;
     case S::awaiting_completion: return to == S::in_progress || to == S::decided;
@@ -241,8 +244,8 @@ namespace {
 
 constexpr const char* kCaseColumns =
     "c.seq, c.reference, c.form_id, c.received_at, c.status, COALESCE(c.assignee, 0), COALESCE(u.display_name, ''), "
-    "c.applicant_name, c.applicant_number, c.updated_at";
-constexpr int kCanonicalColumn = 10;  // after kCaseColumns, when selected
+    "c.applicant_name, c.applicant_number, c.updated_at, c.applicant_email, COALESCE(c.signing_deadline, ''), c.flag";
+constexpr int kCanonicalColumn = 13;  // after kCaseColumns, when selected
 
 CaseSummary read_case(const sql::Statement& s) {
   CaseSummary c;
@@ -256,6 +259,9 @@ CaseSummary read_case(const sql::Statement& s) {
   c.applicant_name = sql::column_text(s, 7);
   c.applicant_number = sql::column_text(s, 8);
   c.updated_at = sql::column_text(s, 9);
+  c.applicant_email = sql::column_text(s, 10);
+  c.signing_deadline = sql::column_text(s, 11);
+  c.flag = sql::column_text(s, 12);
   return c;
 }
 

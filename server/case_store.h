@@ -17,9 +17,15 @@
 
 namespace blankett {
 
-// new → in_progress → awaiting_completion → decided → closed (and back from
-// awaiting_completion to in_progress; decided may be reopened to in_progress).
-enum class CaseStatus { new_case, in_progress, awaiting_completion, decided, closed };
+// awaiting_signatures → new → in_progress → awaiting_completion → decided → closed (and
+// back from awaiting_completion to in_progress; decided may be reopened to in_progress).
+// A case waits for signatures when its form requires further signers
+// (signature_store.h); only the last signature moves it to new, or a caseworker closes
+// it.
+enum class CaseStatus { awaiting_signatures, new_case, in_progress, awaiting_completion, decided, closed };
+inline constexpr CaseStatus kAllCaseStatuses[] = {CaseStatus::awaiting_signatures, CaseStatus::new_case,
+                                                  CaseStatus::in_progress,         CaseStatus::awaiting_completion,
+                                                  CaseStatus::decided,             CaseStatus::closed};
 const char* case_status_name(CaseStatus s);  // "new", "in_progress", ...
 std::optional<CaseStatus> parse_case_status(std::string_view name);
 // Whether a caseworker may move a case from `from` to `to`.
@@ -36,6 +42,9 @@ struct CaseSummary {
   std::string applicant_name;
   std::string applicant_number;   // "YYYYMMDD-NNNN" or ""
   std::string updated_at;
+  std::string applicant_email;    // where completion requests go, "" if the form names none
+  std::string signing_deadline;   // "YYYY-MM-DD" or "": signatures due by the end of that day (UTC)
+  std::string flag;               // "" or "signature_deadline_passed"
 };
 
 struct CaseFilter {

@@ -64,7 +64,11 @@ class CaseStoreTest : public ::testing::Test {
     row.receipt = R"({"sequence":)" + std::to_string(row.seq) + "}";
     row.receipt_sha256 = sha256_of(row.receipt);
     row.previous_receipt_sha256 = head.receipt_sha256;
-    Result<bool> done = insert_submission(*store_, row, {}, CaseIntake{c.name, c.number, c.draft_started_at});
+    CaseIntake intake;
+    intake.applicant_name = c.name;
+    intake.applicant_number = c.number;
+    intake.draft_started_at = c.draft_started_at;
+    Result<bool> done = insert_submission(*store_, row, {}, intake);
     EXPECT_TRUE(done.ok()) << (done.ok() ? "" : to_string(done.errors().front()));
     return row.seq;
   }

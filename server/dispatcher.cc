@@ -8,6 +8,7 @@
 
 #include "clock.h"
 #include "notifications.h"
+#include "signature_store.h"
 #include "webhooks.h"
 
 namespace blankett {
@@ -121,6 +122,9 @@ Result<DispatchStats> Dispatcher::run_once() {
   Result<int> events = collect_events();
   if (!events) return events.errors();
   stats.events = events.value();
+  // Before the webhooks: nothing here queues one, but a flagged case should be visible
+  // as soon as possible.
+  sweep_signatures(stats);
   send_webhooks(stats);
   send_notifications(stats);
   return stats;
@@ -227,6 +231,28 @@ Result<int> Dispatcher::collect_events() {
     }
     Result<bool> committed = txn.value().commit();
     if (!committed) return committed.errors();
+  }
+}
+
+// Deadlines are whole days and links last 30 days, so once a minute is on time; the
+// pages decide on the times themselves, so a late sweep never lets anyone sign late. The
+// sweep only reads unless something is due: an idle server's dispatcher never takes the
+// write lock from the submission writer (see collect_events).
+void Dispatcher::sweep_signatures(DispatchStats& stats) {
+  const int64_t t = now();
+  if (signatures_swept_ && t - signatures_swept_at_ < 60 && t >= signatures_swept_at_) return;
+  signatures_swept_ = true;
+  signatures_swept_at_ = t;
+  Result<SignatureSweep> sweep = sweep_signature_requests(store_, t * 1000);
+  if (!sweep) {
+    log("signature sweep failed: " + sweep.errors().front().code);
+    return;
+  }
+  stats.signature_links_expired = sweep.value().links_expired;
+  stats.signature_deadlines_passed = sweep.value().deadlines_passed;
+  if (sweep.value().links_expired + sweep.value().deadlines_passed > 0) {
+    log("signatures: " + std::to_string(sweep.value().links_expired) + " links expired, " +
+        std::to_string(sweep.value().deadlines_passed) + " deadlines passed");
   }
 }
 

@@ -3,7 +3,9 @@
 //      into webhook deliveries, by reading past its cursors in dispatch_cursors, so the
 //      submission path itself writes nothing extra;
 //  (b) sends due webhook deliveries (HTTP POST, signed; 2xx = delivered);
-//  (c) sends due notifications over SMTP when SMTP is configured (else they wait).
+//  (c) sends due notifications over SMTP when SMTP is configured (else they wait);
+//  (d) at most once a minute, expires signature requests whose link or whose case's
+//      signing deadline has passed, and flags those cases (signature_store.h).
 // Failed attempts are retried with exponential backoff (10 s, 20 s, 40 s, … at most
 // 1 h) and given up ("failed") after max_attempts; every attempt is recorded on its row.
 // Log lines (stderr) carry ids and error codes only, never addresses or content.
@@ -42,6 +44,8 @@ struct DispatchStats {
   int webhooks_failed = 0;  // attempts that failed (retried or given up)
   int mails_sent = 0;
   int mails_failed = 0;
+  int signature_links_expired = 0;     // requests whose link expired in this pass
+  int signature_deadlines_passed = 0;  // cases flagged "signature_deadline_passed" in this pass
 };
 
 class Dispatcher {
@@ -67,12 +71,15 @@ class Dispatcher {
   Result<int> collect_events();
   void send_webhooks(DispatchStats& stats);
   void send_notifications(DispatchStats& stats);
+  void sweep_signatures(DispatchStats& stats);
   void log(const std::string& line) const;
 
   DispatcherOptions options_;
   std::mutex pass_mutex_;  // one pass at a time; guards store_
   Store store_;
   int64_t idle_cursor_moved_at_ = 0;  // now() when the cursors last skipped ahead with no webhook
+  bool signatures_swept_ = false;     // whether sweep_signatures ran at all yet
+  int64_t signatures_swept_at_ = 0;   // now() of its last run
   std::mutex wake_mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

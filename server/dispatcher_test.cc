@@ -118,7 +118,10 @@ class DispatcherTest : public ::testing::Test {
     row.receipt = R"({"sequence":)" + std::to_string(row.seq) + "}";
     row.receipt_sha256 = sha256_of(row.receipt);
     row.previous_receipt_sha256 = head.receipt_sha256;
-    Result<bool> done = insert_submission(store_, row, {}, CaseIntake{"Anna Andersson", "19800101-1234", ""});
+    CaseIntake intake;
+    intake.applicant_name = "Anna Andersson";
+    intake.applicant_number = "19800101-1234";
+    Result<bool> done = insert_submission(store_, row, {}, intake);
     EXPECT_TRUE(done.ok()) << (done.ok() ? "" : to_string(done.errors().front()));
     return row.seq;
   }

@@ -5,12 +5,16 @@
 
 #include <httplib.h>
 
+#include "admin_outbox_page.h"
 #include "admin_pages.h"
 #include "api_response.h"
 #include "app_context.h"
 #include "html_page.h"
 #include "inbox_pages.h"
+#include "completion_pages.h"
+#include "identity.h"
 #include "integration_api.h"
+#include "signing_pages.h"
 #include "publishing_pages.h"
 #include "web_auth.h"
 #include "blankett/form.h"
@@ -172,7 +176,9 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
 
   http.Post(R"(/api/forms/([a-z][a-z0-9-]{0,62})/submissions)",
             timed("/api/forms/{id}/submissions", [&s](const httplib::Request& req, httplib::Response& res) {
-              SubmissionContext ctx{*s.catalog, *s.writer, s.keys, s.metrics, s.options.today, s.options.data_dir + "/blankett.db"};
+              SubmissionContext ctx{*s.catalog, *s.writer,      s.keys,
+                                    s.metrics,  s.options.today, s.options.data_dir + "/blankett.db",
+                                    s.app->public_url};
               SubmissionRequest sr{req.matches[1].str(), req.get_header_value("Content-Type"), req.get_header_value("Idempotency-Key"),
                                    req.get_header_value("Accept-Language"), req.body, {}};
               if (req.is_multipart_form_data()) {
@@ -203,12 +209,17 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
   }));
 
   s.app.reset(new AppContext{s.options, s.options.data_dir + "/blankett.db", *s.catalog, s.keys, s.metrics, s.throttle,
-                             SessionPolicy{}, !options.tls_cert.empty()});
+                             SessionPolicy{}, !options.tls_cert.empty(), s.options.public_url});
+  while (!s.app->public_url.empty() && s.app->public_url.back() == '/') s.app->public_url.pop_back();
   register_auth_routes(http, *s.app);
   register_inbox_routes(http, *s.app);
   register_admin_routes(http, *s.app);
+  register_admin_outbox_routes(http, *s.app);
   register_publishing_routes(http, *s.app);
   register_integration_routes(http, *s.app);
+  register_identity_routes(http, *s.app);
+  register_signing_routes(http, *s.app);
+  register_completion_routes(http, *s.app);
 
   if (options.dev) register_dev_routes(http, DevRoutesOptions{options.forms_dir, options.preview_dir});
 
@@ -265,7 +276,11 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
 }
 
 int BlankettServer::bind() {
-  return bind_listen_socket(*state_->http, state_->options.bind, state_->options.port);
+  const int port = bind_listen_socket(*state_->http, state_->options.bind, state_->options.port);
+  if (port >= 0 && state_->options.public_url.empty()) {
+    state_->app->public_url = std::string(tls() ? "https" : "http") + "://" + state_->options.bind + ":" + std::to_string(port);
+  }
+  return port;
 }
 
 bool BlankettServer::listen() { return state_->http->listen_after_bind(); }

@@ -6,6 +6,7 @@
 
 #include "blankett/error.h"
 #include "clock.h"
+#include "identity_options.h"
 #include "smtp_client.h"
 
 namespace httplib {
@@ -35,6 +36,15 @@ struct ServeOptions {
   // often the dispatcher looks for work (dispatcher.h).
   SmtpOptions smtp;
   int dispatch_interval_ms = 1000;
+  // The address citizens reach this server at, for links in e-mails and the OpenID
+  // Connect redirect URI: "https://e-tjanst.kommun.se". "" = http(s)://<bind>:<port>,
+  // fine on a developer's machine only. Never taken from a request's Host header, which
+  // a client controls.
+  std::string public_url;
+  // Production mode (serve --production): refuses --dev and the development identity
+  // provider.
+  bool production = false;
+  IdentityOptions identity;
 };
 
 class BlankettServer {

@@ -10,6 +10,8 @@
 #include "blankett/submission.h"
 #include "blankett/view.h"
 #include "inbox_internal.h"
+
+#include "completion_store.h"
 #include "receipt.h"
 
 namespace blankett {
@@ -46,11 +48,12 @@ ReceiptCheck check_receipt(const KeyRing& keys, const json& receipt, std::string
 }
 
 Result<CaseDocument> load_case_document(AppContext& app, Store& store, const CaseSummary& c, const std::string& lang) {
-  Result<std::optional<StoredSubmission>> found = get_submission(store, c.seq);
+  // The latest version: a completion reply replaces the answers (versions_section_html
+  // shows each version and what changed).
+  Result<StoredSubmission> found = latest_case_submission(store, c.seq);
   if (!found.ok()) return found.errors();
-  if (!found.value()) return Errors{Error{"case.no_submission", "", 0, 0, "the case has no submission"}};
   CaseDocument doc;
-  doc.submission = std::move(*found.value());
+  doc.submission = std::move(found).value();
   doc.document = json::parse(doc.submission.canonical, nullptr, false);
   if (doc.document.is_discarded()) doc.document = nullptr;
   doc.receipt = json::parse(doc.submission.receipt, nullptr, false);
@@ -76,7 +79,7 @@ Result<CaseDocument> load_case_document(AppContext& app, Store& store, const Cas
       doc.reevaluation_differs = canonical_submission(state).bytes != doc.submission.canonical;
     }
   }
-  Result<std::vector<SubmissionAttachment>> attachments = list_submission_attachments(store, c.seq);
+  Result<std::vector<SubmissionAttachment>> attachments = list_submission_attachments(store, doc.submission.seq);
   if (!attachments.ok()) return attachments.errors();
   doc.attachments = std::move(attachments).value();
   return doc;

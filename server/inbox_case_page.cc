@@ -9,6 +9,8 @@
 #include "accounts.h"
 #include "inbox_internal.h"
 
+#include "completion_store.h"
+
 namespace blankett {
 
 namespace {
@@ -16,9 +18,6 @@ namespace {
 using nlohmann::json;
 
 constexpr size_t kMaxNoteChars = 10000;
-
-const CaseStatus kAllStatuses[] = {CaseStatus::new_case, CaseStatus::in_progress, CaseStatus::awaiting_completion,
-                                   CaseStatus::decided, CaseStatus::closed};
 
 // What a re-rendered page shows besides the case: the problems of the form that was sent
 // and what the caseworker typed (a note is never lost to an error).
@@ -73,7 +72,9 @@ std::string history_html(const InboxUser& u, const std::vector<CaseEvent>& event
   std::map<int64_t, std::string> names;
   std::string h = "<ol class=\"history\" id=\"history\">";
   for (const CaseEvent& e : events) {
-    const std::string who = e.user_name.empty() ? user_name(*u.store, e.user_id, &names) : e.user_name;
+    // Events without a user come from the platform itself (a signature, a completion).
+    const std::string who = e.user_id == 0 ? std::string(tr(l, "E-tjänsten", "The e-service"))
+                            : e.user_name.empty() ? user_name(*u.store, e.user_id, &names) : e.user_name;
     h += "<li class=\"history__item\"><p class=\"history__meta\">" + time_html(e.at) + " · " + html_escape(who) + "</p>";
     const json& d = e.detail;
     if (e.kind == "status" && d.is_object()) {
@@ -90,6 +91,8 @@ std::string history_html(const InboxUser& u, const std::vector<CaseEvent>& event
     } else if (e.kind == "note" && d.is_object()) {
       h += std::string("<p>") + tr(l, "Skrev en anteckning:", "Added a note:") + "</p><blockquote class=\"note\"><p>" +
            html_escape(d.contains("text") && d["text"].is_string() ? d["text"].get<std::string>() : std::string()) + "</p></blockquote>";
+    } else if (std::string extra = signing_event_html(e, l) + completion_event_html(e, l); !extra.empty()) {
+      h += extra;
     } else {
       h += "<p>" + html_escape(e.kind) + "</p>";
     }
@@ -112,7 +115,7 @@ std::string status_form_html(const InboxUser& u, const CaseSummary& c, const Pag
   const std::string& l = u.lang;
   const std::string action = "/inbox/cases/" + url_encode(c.reference) + "/status";
   std::vector<CaseStatus> allowed;
-  for (CaseStatus s : kAllStatuses) {
+  for (CaseStatus s : kAllCaseStatuses) {
     if (case_transition_allowed(c.status, s)) allowed.push_back(s);
   }
   std::string h = std::string("<section class=\"case-action\" aria-labelledby=\"status-heading\"><h3 id=\"status-heading\">") +
@@ -187,6 +190,10 @@ std::string done_html(const std::string& done, const std::string& lang) {
   if (done == "status") text = tr(lang, "Statusen är ändrad.", "The status has been changed.");
   if (done == "assign") text = tr(lang, "Tilldelningen är sparad.", "The assignment has been saved.");
   if (done == "note") text = tr(lang, "Anteckningen är sparad.", "The note has been saved.");
+  if (done == "reminder") text = tr(lang, "Påminnelsen är skickad.", "The reminder has been sent.");
+  if (done == "deadline") text = tr(lang, "Tidsfristen är sparad.", "The deadline has been saved.");
+  if (done == "completion") text = tr(lang, "Begäran om komplettering är skickad.", "The completion request has been sent.");
+  if (done == "completion_cancelled") text = tr(lang, "Begäran om komplettering är återkallad.", "The completion request has been cancelled.");
   if (text == nullptr) return "";
   return std::string("<div class=\"notification notification--success\" role=\"status\"><p>") + text + "</p></div>";
 }
@@ -214,8 +221,7 @@ void render_case(AppContext& app, const httplib::Request& req, httplib::Response
     body += std::string("<div class=\"facts__item\"><dt>") + label + "</dt><dd" + (id ? std::string(" id=\"") + id + "\"" : "") + ">" +
             value_html + "</dd></div>";
   };
-  fact(tr(l, "Status", "Status"), "<span class=\"tag tag--" + std::string(case_status_name(c.status)) + "\">" +
-                                      html_escape(status_label(c.status, l)) + "</span>", "case-status");
+  fact(tr(l, "Status", "Status"), status_tags_html(c, l), "case-status");
   fact(tr(l, "Handläggare", "Assigned to"), c.assignee == 0 ? std::string(tr(l, "Ingen", "Nobody")) : html_escape(c.assignee_name),
        "case-assignee");
   fact(tr(l, "Mottaget", "Received"), time_html(c.received_at));
@@ -232,6 +238,9 @@ void render_case(AppContext& app, const httplib::Request& req, httplib::Response
   body += std::string("<h2>") + tr(l, "Kvitto", "Receipt") + "</h2>" + receipt_html(doc, l);
   body += std::string("<h2 id=\"handling\" tabindex=\"-1\">") + tr(l, "Handläggning", "Handling") + "</h2><div class=\"case-actions\">";
   body += status_form_html(u, c, st) + assign_form_html(u, c, workers.value()) + note_form_html(u, c, st) + "</div>";
+  body += signers_section_html(app, u, c, st.problems);
+  body += completion_section_html(app, u, c, doc, st.problems);
+  body += versions_section_html(app, u, c, doc);
   body += std::string("<h2>") + tr(l, "Historik", "History") + "</h2>" + history_html(u, events.value());
 
   if (!st.problems.empty()) title = std::string(tr(l, "Fel: ", "Error: ")) + title;
@@ -248,27 +257,23 @@ void case_page(AppContext& app, const httplib::Request& req, httplib::Response& 
   render_case(app, req, res, *u, *c, PageState{});
 }
 
-// The common start of every POST: a caseworker, a valid CSRF token, a case they may see.
-struct PostContext {
-  InboxUser user;
-  CaseSummary c;
-};
-std::optional<PostContext> start_post(AppContext& app, const httplib::Request& req, httplib::Response& res) {
+}  // namespace
+
+std::optional<CasePost> start_case_post(AppContext& app, const httplib::Request& req, httplib::Response& res) {
   std::optional<InboxUser> u = inbox_user(req, res, app);
   if (!u) return std::nullopt;
   if (!check_csrf(req, res, u->who)) return std::nullopt;
   std::optional<CaseSummary> c = visible_case(req, res, *u, req.matches[1].str());
   if (!c) return std::nullopt;
-  return PostContext{std::move(*u), std::move(*c)};
+  return CasePost{std::move(*u), std::move(*c)};
 }
 
 void back_to_case(httplib::Response& res, const CaseSummary& c, const char* done) {
   res.set_redirect("/inbox/cases/" + url_encode(c.reference) + "?done=" + done, 303);
 }
 
-// Re-reads the case (it may have changed) and shows it with one problem.
-void show_problem(AppContext& app, const httplib::Request& req, httplib::Response& res, PostContext& p, int status,
-                  const std::string& field_id, const std::string& message, const std::string& note_text = "") {
+void show_case_problem(AppContext& app, const httplib::Request& req, httplib::Response& res, CasePost& p, int status,
+                       const std::string& field_id, const std::string& message, const std::string& note_text) {
   Result<std::optional<CaseSummary>> fresh = get_case(*p.user.store, p.c.reference);
   if (!fresh.ok() || !fresh.value()) return send_store_unavailable(req, res, p.user);
   PageState st;
@@ -278,22 +283,24 @@ void show_problem(AppContext& app, const httplib::Request& req, httplib::Respons
   render_case(app, req, res, p.user, *fresh.value(), st);
 }
 
+namespace {
+
 void post_status(AppContext& app, const httplib::Request& req, httplib::Response& res) {
-  std::optional<PostContext> p = start_post(app, req, res);
+  std::optional<CasePost> p = start_case_post(app, req, res);
   if (!p) return;
   const std::string& l = p->user.lang;
   const std::optional<CaseStatus> to = parse_case_status(form_value(req, "status"));
-  if (!to) return show_problem(app, req, res, *p, 400, "status-choice", tr(l, "Välj den nya statusen", "Choose the new status"));
+  if (!to) return show_case_problem(app, req, res, *p, 400, "status-choice", tr(l, "Välj den nya statusen", "Choose the new status"));
   Result<CaseSummary> changed = change_case_status(*p->user.store, p->c.seq, *to, p->user.who.user.id, form_value(req, "updated_at"));
   if (changed.ok()) return back_to_case(res, p->c, "status");
   const std::string& code = changed.errors().front().code;
   if (code == "case.stale") {
-    return show_problem(app, req, res, *p, 409, "status-choice",
+    return show_case_problem(app, req, res, *p, 409, "status-choice",
                         tr(l, "Någon annan ändrade ärendet medan du tittade på det. Sidan visar nu hur det ser ut; kontrollera och försök igen.",
                            "Someone else changed the case while you were looking at it. The page now shows it as it is; check it and try again."));
   }
   if (code == "case.bad_transition") {
-    return show_problem(app, req, res, *p, 409, "status-choice",
+    return show_case_problem(app, req, res, *p, 409, "status-choice",
                         tr(l, "Ärendet kan inte få den statusen från sin nuvarande status. Välj en av de statusar som visas.",
                            "The case cannot get that status from its current status. Choose one of the statuses shown."));
   }
@@ -302,7 +309,7 @@ void post_status(AppContext& app, const httplib::Request& req, httplib::Response
 }
 
 void post_assign(AppContext& app, const httplib::Request& req, httplib::Response& res) {
-  std::optional<PostContext> p = start_post(app, req, res);
+  std::optional<CasePost> p = start_case_post(app, req, res);
   if (!p) return;
   const std::string& l = p->user.lang;
   const std::string text = form_value(req, "assignee");
@@ -315,7 +322,7 @@ void post_assign(AppContext& app, const httplib::Request& req, httplib::Response
     for (const Caseworker& w : workers.value()) allowed = allowed || w.id == assignee;
   }
   if (!allowed) {
-    return show_problem(app, req, res, *p, 400, "assign-to",
+    return show_case_problem(app, req, res, *p, 400, "assign-to",
                         tr(l, "Välj en handläggare som handlägger den här blanketten", "Choose a caseworker who handles this form"));
   }
   Result<CaseSummary> changed = assign_case(*p->user.store, p->c.seq, assignee, p->user.who.user.id);
@@ -331,22 +338,22 @@ size_t utf8_chars(const std::string& s) {
 }
 
 void post_note(AppContext& app, const httplib::Request& req, httplib::Response& res) {
-  std::optional<PostContext> p = start_post(app, req, res);
+  std::optional<CasePost> p = start_case_post(app, req, res);
   if (!p) return;
   const std::string& l = p->user.lang;
   const std::string text = form_value(req, "note");
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
-    return show_problem(app, req, res, *p, 400, "note-text", tr(l, "Skriv anteckningen", "Write the note"), text);
+    return show_case_problem(app, req, res, *p, 400, "note-text", tr(l, "Skriv anteckningen", "Write the note"), text);
   }
   if (utf8_chars(text) > kMaxNoteChars) {
-    return show_problem(app, req, res, *p, 400, "note-text",
+    return show_case_problem(app, req, res, *p, 400, "note-text",
                         tr(l, "Anteckningen får vara högst 10 000 tecken", "The note can be at most 10,000 characters"), text);
   }
   Result<bool> added = add_case_note(*p->user.store, p->c.seq, text, p->user.who.user.id);
   if (added.ok()) return back_to_case(res, p->c, "note");
   const std::string& code = added.errors().front().code;
   if (code == "case.bad_note") {
-    return show_problem(app, req, res, *p, 400, "note-text",
+    return show_case_problem(app, req, res, *p, 400, "note-text",
                         tr(l, "Anteckningen får inte vara tom och högst 10 000 tecken", "The note must not be empty and at most 10,000 characters"), text);
   }
   if (code == "case.not_found") return send_not_found(req, res, p->user);
@@ -370,14 +377,12 @@ void attachment_download(AppContext& app, const httplib::Request& req, httplib::
   std::optional<CaseSummary> c = visible_case(req, res, *u, req.matches[1].str());
   if (!c) return;
   const std::string sha256 = req.matches[2].str();
-  Result<std::vector<SubmissionAttachment>> links = list_submission_attachments(*u->store, c->seq);
-  if (!links.ok()) return send_store_unavailable(req, res, *u);
-  // Only a file of this case: a hash alone must not open another case's attachment.
-  const SubmissionAttachment* link = nullptr;
-  for (const SubmissionAttachment& a : links.value()) {
-    if (a.sha256 == sha256) link = &a;
-  }
-  if (link == nullptr) return send_not_found(req, res, *u);
+  // Only a file of this case (any of its versions): a hash alone must not open another
+  // case's attachment.
+  Result<std::optional<SubmissionAttachment>> found = find_case_attachment(*u->store, c->seq, sha256);
+  if (!found.ok()) return send_store_unavailable(req, res, *u);
+  if (!found.value()) return send_not_found(req, res, *u);
+  const SubmissionAttachment* link = &*found.value();
   Result<std::optional<Attachment>> file = get_attachment(*u->store, sha256);
   if (!file.ok()) return send_store_unavailable(req, res, *u);
   if (!file.value()) return send_not_found(req, res, *u);

@@ -116,6 +116,7 @@ bool inbox_audit(const InboxUser& u, const std::string& action, const std::strin
 
 std::string status_label(CaseStatus status, const std::string& lang) {
   switch (status) {
+    case CaseStatus::awaiting_signatures: return tr(lang, "Väntar på underskrifter", "Awaiting signatures");
     case CaseStatus::new_case: return tr(lang, "Ny", "New");
     case CaseStatus::in_progress: return tr(lang, "Pågående", "In progress");
     case CaseStatus::awaiting_completion: return tr(lang, "Väntar på komplettering", "Awaiting completion");
@@ -123,6 +124,16 @@ std::string status_label(CaseStatus status, const std::string& lang) {
     case CaseStatus::closed: return tr(lang, "Avslutad", "Closed");
   }
   return case_status_name(status);
+}
+
+std::string status_tags_html(const CaseSummary& c, const std::string& lang) {
+  std::string h = "<span class=\"tag tag--" + std::string(case_status_name(c.status)) + "\">" +
+                  html_escape(status_label(c.status, lang)) + "</span>";
+  if (c.flag == "signature_deadline_passed") {
+    h += std::string(" <span class=\"tag tag--flag\">") + tr(lang, "Tidsfristen för underskrifter har gått ut",
+                                                               "The signing deadline has passed") + "</span>";
+  }
+  return h;
 }
 
 std::string form_title(AppContext& app, const std::string& form_id, const std::string& lang) {

@@ -72,6 +72,9 @@ bool inbox_audit(const InboxUser& u, const std::string& action, const std::strin
 // ---------------------------------------------------------------------------------------
 
 std::string status_label(CaseStatus status, const std::string& lang);
+// The status as a tag, and a second tag when the case is flagged (a signing deadline
+// passed). Escaped.
+std::string status_tags_html(const CaseSummary& c, const std::string& lang);
 // The title of the form's current version in `lang` (else its first language), or the id
 // when the form is no longer served.
 std::string form_title(AppContext& app, const std::string& form_id, const std::string& lang);
@@ -157,5 +160,43 @@ void register_inbox_list_routes(httplib::Server& http, AppContext& app);    // i
 void register_inbox_case_routes(httplib::Server& http, AppContext& app);    // inbox_case_page.cc
 void register_inbox_export_routes(httplib::Server& http, AppContext& app);  // inbox_export.cc
 void register_inbox_stats_routes(httplib::Server& http, AppContext& app);   // inbox_stats_page.cc
+
+// ---------------------------------------------------------------------------------------
+// [SECTION] The case page's actions (inbox_case_page.cc)
+// ---------------------------------------------------------------------------------------
+
+// The common start of every POST about a case: a caseworker, a valid CSRF token, a case
+// they may see (the case from the path's first match). Otherwise answered and nullopt.
+struct CasePost {
+  InboxUser user;
+  CaseSummary c;
+};
+std::optional<CasePost> start_case_post(AppContext& app, const httplib::Request& req, httplib::Response& res);
+// 303 back to the case page with a confirmation: `done` is one of "status", "assign",
+// "note", "reminder", "deadline", "completion".
+void back_to_case(httplib::Response& res, const CaseSummary& c, const char* done);
+// Re-reads the case (it may have changed) and shows its page with one problem in the
+// error summary, linked to the input `field_id`, with HTTP `status`.
+void show_case_problem(AppContext& app, const httplib::Request& req, httplib::Response& res, CasePost& p, int status,
+                       const std::string& field_id, const std::string& message, const std::string& note_text = "");
+
+// ---------------------------------------------------------------------------------------
+// [SECTION] Signers and completion requests on the case page (issue 6)
+// ---------------------------------------------------------------------------------------
+
+// The "Signatures" section: per signer pending / signed (when) / expired, the reminder
+// and deadline forms; "" when the case has no further signers
+// (inbox_signers_section.cc). `problems` are the page's errors, for the inputs it owns.
+std::string signers_section_html(AppContext& app, const InboxUser& u, const CaseSummary& c,
+                                 const std::vector<FieldError>& problems);
+// The "Request completion" form and the case's requests (inbox_completion_section.cc).
+std::string completion_section_html(AppContext& app, const InboxUser& u, const CaseSummary& c, const CaseDocument& doc,
+                                    const std::vector<FieldError>& problems);
+// The versions of the case's submission and the differences between them; "" while
+// there is only the first (inbox_completion_section.cc).
+std::string versions_section_html(AppContext& app, const InboxUser& u, const CaseSummary& c, const CaseDocument& doc);
+// A history entry for the events these sections record ("" for other kinds).
+std::string signing_event_html(const CaseEvent& e, const std::string& lang);
+std::string completion_event_html(const CaseEvent& e, const std::string& lang);
 
 }  // namespace blankett

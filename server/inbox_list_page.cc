@@ -57,8 +57,7 @@ std::string filter_form_html(AppContext& app, const InboxUser& u, const ParsedFi
   h += std::string("<div class=\"field") + (e.message_html.empty() ? "" : " field--error") + "\"><label for=\"filter-status\">" +
        tr(l, "Status", "Status") + "</label>" + e.message_html + "<select id=\"filter-status\" name=\"status\"" + e.attributes + ">";
   h += option("", tr(l, "Alla", "Any"), in.status.empty());
-  for (CaseStatus s : {CaseStatus::new_case, CaseStatus::in_progress, CaseStatus::awaiting_completion, CaseStatus::decided,
-                       CaseStatus::closed}) {
+  for (CaseStatus s : kAllCaseStatuses) {
     h += option(case_status_name(s), status_label(s, l), in.status == case_status_name(s));
   }
   h += "</select></div>";
@@ -107,8 +106,7 @@ std::string cases_table_html(AppContext& app, const InboxUser& u, const CasePage
     h += "<tr><th scope=\"row\"><a href=\"/inbox/cases/" + url_encode(c.reference) + "\">" + html_escape(c.reference) + "</a></th>";
     h += "<td>" + html_escape(title->second) + "</td>";
     h += "<td>" + time_html(c.received_at) + "</td>";
-    h += "<td><span class=\"tag tag--" + std::string(case_status_name(c.status)) + "\">" + html_escape(status_label(c.status, l)) +
-         "</span></td>";
+    h += "<td>" + status_tags_html(c, l) + "</td>";
     h += "<td>" + (c.assignee == 0 ? std::string("–") : html_escape(c.assignee_name)) + "</td>";
     h += "<td>" + (c.applicant_name.empty() ? std::string("–") : html_escape(c.applicant_name)) + "</td></tr>";
   }

@@ -122,9 +122,13 @@ class InboxServerTest : public TestServer {
     EXPECT_TRUE(r.passed);
     return r.final_answers;
   }
+  // Sole custody: the case is "new" at once (joint custody waits for the second
+  // guardian's signature: signing_pages_test.cc).
   json skolskjuts_answers() {
     json a = scenario_answers("skolskjuts", "happy-path-joint-custody-with-support.json");
     a["needs_support"] = false;
+    a["custody"] = "sole";
+    for (const char* key : {"guardian2_name", "guardian2_pnr", "guardian2_email", "guardian2_phone"}) a.erase(key);
     return a;
   }
   json kulturskola_answers() {

@@ -289,6 +289,115 @@ CREATE TABLE dispatch_cursors (
 );
 )sql";
 
+// Version 4: several signers, completion requests and identification (docs/signers.md,
+// docs/completion-requests.md, docs/identity.md). SQLite cannot change a CHECK, so the
+// cases table is rebuilt with the new status "awaiting_signatures" and its new columns;
+// foreign keys pointing at cases are checked at COMMIT (defer_foreign_keys), when the
+// rebuilt table has every row again. Tokens (signing, completion) are stored only as
+// their SHA-256, like session tokens.
+constexpr const char* kSchemaV4 = R"sql(
+CREATE TABLE cases_v4 (
+  seq              INTEGER PRIMARY KEY REFERENCES submissions (seq),
+  form_id          TEXT NOT NULL,
+  reference        TEXT UNIQUE NOT NULL,
+  received_at      TEXT NOT NULL,
+  status           TEXT NOT NULL DEFAULT 'new'
+                   CHECK (status IN ('awaiting_signatures', 'new', 'in_progress', 'awaiting_completion', 'decided', 'closed')),
+  assignee         INTEGER REFERENCES users (id),
+  applicant_name   TEXT NOT NULL DEFAULT '',
+  applicant_number TEXT NOT NULL DEFAULT '',
+  draft_started_at TEXT,
+  updated_at       TEXT NOT NULL,
+  applicant_email  TEXT NOT NULL DEFAULT '',  -- where completion requests are sent
+  signing_deadline TEXT,                      -- "YYYY-MM-DD": signatures due by the end of this day (UTC)
+  flag             TEXT NOT NULL DEFAULT ''   -- "" or "signature_deadline_passed"
+);
+INSERT INTO cases_v4 (seq, form_id, reference, received_at, status, assignee, applicant_name, applicant_number,
+                      draft_started_at, updated_at)
+  SELECT seq, form_id, reference, received_at, status, assignee, applicant_name, applicant_number,
+         draft_started_at, updated_at FROM cases;
+DROP TABLE cases;
+ALTER TABLE cases_v4 RENAME TO cases;
+CREATE INDEX cases_by_form ON cases (form_id, seq);
+CREATE INDEX cases_by_form_status ON cases (form_id, status, seq);
+CREATE INDEX cases_by_assignee ON cases (assignee, seq);
+CREATE INDEX cases_by_form_received ON cases (form_id, received_at);
+-- The further signers a case waits for (the form's "signers" whose condition held).
+CREATE TABLE signature_requests (
+  id               INTEGER PRIMARY KEY,
+  seq              INTEGER NOT NULL REFERENCES cases (seq),
+  signer_id        TEXT NOT NULL,             -- the form's signers[].id
+  title            TEXT NOT NULL,             -- JSON: the signer's title as in the form
+  expected_number  TEXT NOT NULL DEFAULT '',  -- the personal number the signer must prove
+  email            TEXT NOT NULL,             -- where the link goes
+  token_sha256     TEXT UNIQUE NOT NULL,      -- of the current link's token (a reminder replaces it)
+  created_at       TEXT NOT NULL,
+  expires_at       TEXT NOT NULL,             -- the link's expiry, RFC 3339 UTC
+  state            TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'signed', 'expired')),
+  signed_at        TEXT,
+  provider         TEXT,                      -- identity provider: "dev", "oidc"
+  subject          TEXT,                      -- the provider's subject for the signer
+  signer_number    TEXT,                      -- the personal number the signer proved
+  receipt          TEXT,                      -- the signer's signed receipt (JSON)
+  reminders        INTEGER NOT NULL DEFAULT 0,
+  last_reminder_at TEXT,
+  lang             TEXT NOT NULL DEFAULT 'sv',  -- the submitter's language ("sv", "en", "nb"): reminders use it
+  UNIQUE (seq, signer_id)
+);
+CREATE INDEX signature_requests_by_state ON signature_requests (state, expires_at);
+-- A caseworker's request that the applicant complete some answers or attachments.
+CREATE TABLE completion_requests (
+  id           INTEGER PRIMARY KEY,
+  seq          INTEGER NOT NULL REFERENCES cases (seq),
+  token_sha256 TEXT UNIQUE NOT NULL,
+  fields       TEXT NOT NULL,                 -- JSON array of answer paths ("guardian2_email", "documents")
+  message      TEXT NOT NULL,                 -- shown on the page only, never e-mailed
+  created_by   INTEGER NOT NULL REFERENCES users (id),
+  created_at   TEXT NOT NULL,
+  expires_at   TEXT NOT NULL,
+  state        TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'answered', 'cancelled', 'expired')),
+  answered_seq INTEGER REFERENCES submissions (seq),
+  answered_at  TEXT
+);
+CREATE INDEX completion_requests_by_case ON completion_requests (seq, id);
+-- Later versions of a case's submission (the case's own seq is version 1). Each is a
+-- submission of its own in the receipt chain.
+CREATE TABLE case_versions (
+  case_seq              INTEGER NOT NULL REFERENCES cases (seq),
+  version               INTEGER NOT NULL CHECK (version >= 2),
+  seq                   INTEGER UNIQUE NOT NULL REFERENCES submissions (seq),
+  completion_request_id INTEGER REFERENCES completion_requests (id),
+  PRIMARY KEY (case_seq, version)
+) WITHOUT ROWID;
+CREATE TRIGGER case_versions_no_update BEFORE UPDATE ON case_versions
+BEGIN SELECT RAISE(ABORT, 'case versions are append-only'); END;
+CREATE TRIGGER case_versions_no_delete BEFORE DELETE ON case_versions
+BEGIN SELECT RAISE(ABORT, 'case versions are append-only'); END;
+-- Identification of a signer or a completing applicant with an identity provider
+-- (docs/identity.md). state_sha256 is the OIDC state (or the development provider's
+-- flow id); browser_sha256 the cookie binding the flow to the browser that began it.
+CREATE TABLE identity_flows (
+  id              INTEGER PRIMARY KEY,
+  state_sha256    TEXT UNIQUE NOT NULL,
+  browser_sha256  TEXT UNIQUE NOT NULL,
+  purpose         TEXT NOT NULL CHECK (purpose IN ('sign', 'complete')),
+  target          TEXT NOT NULL,              -- SHA-256 of the signing or completion token
+  return_to       TEXT NOT NULL,              -- a path on this server
+  provider        TEXT NOT NULL,              -- "dev", "oidc"
+  nonce           TEXT NOT NULL,
+  code_verifier   TEXT NOT NULL,
+  csrf_token      TEXT NOT NULL,
+  created_at      INTEGER NOT NULL,           -- unix seconds
+  expires_at      INTEGER NOT NULL,
+  subject         TEXT,
+  personal_number TEXT,
+  name            TEXT,
+  identified_at   INTEGER,
+  ended_at        INTEGER
+);
+CREATE INDEX identity_flows_by_expiry ON identity_flows (expires_at);
+)sql";
+
 Error too_new(int found) {
   return Error{"storage.schema_too_new", "", 0, 0,
                "the database has schema version " + std::to_string(found) + " but this program knows only up to " +
@@ -314,6 +423,17 @@ Result<int> apply(sqlite3* db, const Migration& m) {
   }
   Result<bool> applied = sql::exec(db, m.sql);
   if (!applied) return applied.errors();
+  if (m.rebuilds_tables) {
+    Result<sql::Statement> check = sql::prepare(db, "PRAGMA foreign_key_check");
+    if (!check) return check.errors();
+    Result<bool> violation = sql::step(check.value());
+    if (!violation) return violation.errors();
+    if (violation.value()) {
+      return Errors{Error{"storage.migration_broke_references", "", 0, 0,
+                          "migration " + std::to_string(m.version) + " left a row of " +
+                              sql::column_text(check.value(), 0) + " pointing at nothing"}};
+    }
+  }
   Result<sql::Statement> insert = sql::prepare(
       db, "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))");
   if (!insert) return insert.errors();
@@ -332,6 +452,7 @@ const std::vector<Migration>& schema_migrations() {
       {1, "forms, submission chain, attachments", kSchemaV1},
       {2, "users, sessions, tokens, cases, publications, audit log", kSchemaV2},
       {3, "notification outbox, webhooks, dispatch cursors", kSchemaV3},
+      {4, "signers, completion requests, case versions, identification", kSchemaV4, true},
   };
   return all;
 }
@@ -361,7 +482,16 @@ Result<int> migrate(sqlite3* db) {
   int reached = current.value();
   for (const Migration& m : schema_migrations()) {
     if (m.version <= reached) continue;
+    // PRAGMA foreign_keys is a no-op inside a transaction, so it is switched around it.
+    if (m.rebuilds_tables) {
+      Result<bool> off = sql::exec(db, "PRAGMA foreign_keys = OFF");
+      if (!off) return off.errors();
+    }
     Result<int> applied = apply(db, m);
+    if (m.rebuilds_tables) {
+      Result<bool> on = sql::exec(db, "PRAGMA foreign_keys = ON");
+      if (!on) return on.errors();
+    }
     if (!applied) return applied.errors();
     reached = applied.value();
   }

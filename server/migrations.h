@@ -14,6 +14,10 @@ struct Migration {
   int version;       // 1, 2, 3, ... without gaps
   const char* name;  // what it does, for people reading schema_migrations
   const char* sql;   // fixed SQL, one or more statements
+  // Rebuilds a table other tables reference (SQLite's way to change a CHECK): applied
+  // with foreign keys off, as SQLite's documentation prescribes, and checked with
+  // PRAGMA foreign_key_check before it commits.
+  bool rebuilds_tables = false;
 };
 
 // Every migration the code knows, in version order.

@@ -119,4 +119,15 @@ Result<bool> mark_notification_failed(Store& store, int64_t id, const std::strin
   return sql::run(s.value());
 }
 
+Result<bool> retry_notification(Store& store, int64_t id) {
+  Result<sql::Statement> s = sql::prepare(store.db.get(),
+      "UPDATE notifications SET state = 'pending', attempts = 0, next_attempt_at = 0 WHERE id = ?1 AND state = 'failed'");
+  if (!s) return s.errors();
+  sql::bind_int64(s.value(), 1, id);
+  Result<bool> done = sql::run(s.value());
+  if (!done) return done.errors();
+  if (sqlite3_changes(store.db.get()) == 0) return Errors{bad("notification.not_found", "no failed message with that id")};
+  return true;
+}
+
 }  // namespace blankett

@@ -45,6 +45,9 @@ Result<std::vector<Notification>> due_notifications(Store& store, int64_t now, i
 // Records one attempt: sent, or failed with `error` and the next try at `next_attempt_at`
 // (or for good: state "failed" when `give_up`).
 Result<bool> mark_notification_sent(Store& store, int64_t id, const std::string& sent_at);
+// A failed message back to pending, due now, attempts reset (an administrator fixed the
+// address or the mail server). Error "notification.not_found" (or not failed).
+Result<bool> retry_notification(Store& store, int64_t id);
 Result<bool> mark_notification_failed(Store& store, int64_t id, const std::string& error, int64_t next_attempt_at,
                                       bool give_up);
 

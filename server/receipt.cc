@@ -64,7 +64,7 @@ Errors shape_errors(const json& receipt, bool with_signature) {
     return errors;
   }
   for (const auto& item : receipt.items()) {
-    bool known = item.key() == "format" || item.key() == "sequence";
+    bool known = item.key() == "format" || item.key() == "sequence" || item.key() == "amends";
     for (const char* k : kStringKeys) known = known || item.key() == k;
     if (!known || (item.key() == "signature" && !with_signature)) {
       errors.push_back(bad_format(item.key(), "\"" + item.key() + "\" is not part of a " + kReceiptFormat + " receipt"));
@@ -102,6 +102,11 @@ Errors shape_errors(const json& receipt, bool with_signature) {
       errors.push_back(bad_format(k, "\"" + k + "\" must not be empty"));
     }
   }
+  // Optional, but never empty: a receipt either amends another or does not have the key.
+  it = receipt.find("amends");
+  if (it != receipt.end() && (!it->is_string() || !is_sha256_hex(it->get<std::string>()))) {
+    errors.push_back(bad_format("amends", "\"amends\" must be 64 lowercase hex digits (the receipt_sha256 of the amended receipt)"));
+  }
   it = receipt.find("sequence");
   if (it == receipt.end()) {
     errors.push_back(bad_format("sequence", "\"sequence\" is missing"));
@@ -112,15 +117,17 @@ Errors shape_errors(const json& receipt, bool with_signature) {
 }
 
 json unsigned_receipt(const ReceiptFields& f, const std::string& key_id) {
-  return {{"format", kReceiptFormat},
-          {"reference", f.reference},
-          {"form_id", f.form_id},
-          {"form_version", f.form_version},
-          {"submission_sha256", f.submission_sha256},
-          {"received_at", f.received_at},
-          {"key_id", key_id},
-          {"previous_receipt_sha256", f.previous_receipt_sha256},
-          {"sequence", f.sequence}};
+  json receipt = {{"format", kReceiptFormat},
+                  {"reference", f.reference},
+                  {"form_id", f.form_id},
+                  {"form_version", f.form_version},
+                  {"submission_sha256", f.submission_sha256},
+                  {"received_at", f.received_at},
+                  {"key_id", key_id},
+                  {"previous_receipt_sha256", f.previous_receipt_sha256},
+                  {"sequence", f.sequence}};
+  if (!f.amends.empty()) receipt["amends"] = f.amends;
+  return receipt;
 }
 
 std::string canonical(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::strict); }
@@ -168,6 +175,7 @@ Result<ReceiptFields> read_receipt(const json& receipt) {
   f.key_id = receipt["key_id"].get<std::string>();
   f.previous_receipt_sha256 = receipt["previous_receipt_sha256"].get<std::string>();
   f.sequence = receipt["sequence"].get<long long>();
+  if (receipt.contains("amends")) f.amends = receipt["amends"].get<std::string>();
   return f;
 }
 

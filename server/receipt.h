@@ -27,13 +27,18 @@ struct ReceiptFields {
   std::string key_id;                   // ignored by sign_receipt, filled by read_receipt
   std::string previous_receipt_sha256;  // receipt_sha256 of the previous receipt, or 64 zeros
   long long sequence = 0;               // position in the chain, from 1
+  // Optional: "" for a receipt of a first submission; for a later version of an
+  // application (a completion, docs/completion-requests.md) the receipt_sha256 (64
+  // lowercase hex) of the receipt of the version it amends. Signed like every field.
+  std::string amends;
 };
 
 // "SKOL-2026-000123": prefix, year, sequence with at least 6 digits (more when needed).
 // REQUIRES: sequence >= 0.
 std::string reference_for(const std::string& prefix, int year, long long sequence);
 
-// The signed receipt: {"format": "blankett-receipt/1", the fields, "signature"}, where
+// The signed receipt: {"format": "blankett-receipt/1", the fields ("amends" only when
+// not empty), "signature"}, where
 // "key_id" is always the key that signs, ring.active() (fields.key_id is ignored, so a
 // receipt cannot name a key other than its signer), and "signature" is base64url (no
 // padding) of the Ed25519 signature of receipt_signed_bytes().
@@ -51,7 +56,7 @@ std::string receipt_signed_bytes(const nlohmann::json& receipt);
 std::string receipt_sha256(const nlohmann::json& receipt);
 
 // The fields of a receipt whose shape is right: exactly the keys above plus "format" and
-// "signature", each of its type and form. Otherwise every problem, each
+// "signature" ("amends" only when the receipt has it), each of its type and form. Otherwise every problem, each
 // receipt.bad_format with a pointer to the key ("/sequence"; "" for a non-object).
 // Does not check the signature.
 Result<ReceiptFields> read_receipt(const nlohmann::json& receipt);

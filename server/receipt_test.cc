@@ -247,6 +247,48 @@ TEST_F(ReceiptTest, ChainHashingIsDeterministic) {
   EXPECT_NE(receipt_sha256(altered), second["previous_receipt_sha256"].get<std::string>());
 }
 
+// A later version of an application (a completion) names the receipt it amends; the key
+// is signed like every other, and a receipt without it keeps exactly the ten keys.
+TEST_F(ReceiptTest, AmendsIsAnOptionalSignedHash) {
+  const json first = sign_receipt(example_fields(), ring);
+  EXPECT_FALSE(first.contains("amends"));
+  EXPECT_EQ(read_receipt(first).value().amends, "");
+
+  ReceiptFields f = example_fields();
+  f.reference = "SKOL-2026-000123-2";
+  f.sequence = 130;
+  f.amends = receipt_sha256(first);
+  const json amended = sign_receipt(f, ring);
+  EXPECT_EQ(amended.size(), 11u);
+  EXPECT_EQ(amended["amends"], receipt_sha256(first));
+  ASSERT_TRUE(verify_receipt(amended, ring.public_keys()).ok());
+  EXPECT_EQ(read_receipt(amended).value().amends, receipt_sha256(first));
+
+  // Changed, removed or added afterwards: the signature no longer matches.
+  json changed = amended;
+  std::string hash = amended["amends"];
+  hash[10] = flipped(hash[10]);
+  changed["amends"] = hash;
+  EXPECT_EQ(code_of(verify_receipt(changed, ring.public_keys())), "receipt.bad_signature");
+  json removed = amended;
+  removed.erase("amends");
+  EXPECT_EQ(code_of(verify_receipt(removed, ring.public_keys())), "receipt.bad_signature");
+  json added = first;
+  added["amends"] = receipt_sha256(first);
+  EXPECT_EQ(code_of(verify_receipt(added, ring.public_keys())), "receipt.bad_signature");
+
+  // Present means a hash: not empty, not upper case, not a number.
+  for (const json& bad : {json(""), json(hash.substr(0, 63) + "A"), json(7), json(nullptr)}) {
+    json shape = amended;
+    shape["amends"] = bad;
+    const Result<bool> v = verify_receipt(shape, ring.public_keys());
+    ASSERT_EQ(code_of(v), "receipt.bad_format") << bad.dump();
+    EXPECT_EQ(v.errors().front().pointer, "/amends");
+  }
+  f.amends = "not a hash";
+  EXPECT_THROW(sign_receipt(f, ring), std::invalid_argument);
+}
+
 TEST_F(ReceiptTest, RotationKeepsOldReceiptsVerifiable) {
   const json before = sign_receipt(example_fields(), ring);
   const std::vector<PublicKey> old_keys = ring.public_keys();

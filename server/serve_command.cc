@@ -4,9 +4,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include "http_server.h"
+#include "identity.h"
 
 namespace blankett {
 
@@ -27,8 +29,17 @@ const char kUsage[] =
     "                       --smtp-from ADDRESS [--smtp-user NAME]]\n"
     "  --smtp-*  where notification e-mails go (docs/notifications.md); the password is\n"
     "         read from the environment variable BLANKETT_SMTP_PASSWORD.\n"
+    "                      [--public-url https://e-tjanst.kommun.se] [--production]\n"
+    "                      [--identity dev|oidc [--oidc-issuer URL --oidc-client-id ID\n"
+    "                       [--oidc-personal-number-claim NAME]]]\n"
     "  --dev  developer mode: the browser preview at /preview/{form-id}, which reads and\n"
-    "         writes files under --forms. Never in production.\n";
+    "         writes files under --forms. Never in production.\n"
+    "  --public-url  where citizens reach the server: links in e-mails and the OpenID\n"
+    "         Connect redirect URI (default http://BIND:PORT).\n"
+    "  --production  refuses --dev and --identity dev.\n"
+    "  --identity  how signers and completing applicants identify (docs/identity.md):\n"
+    "         dev (type a personal identity number; development only) or oidc (the\n"
+    "         client secret is read from BLANKETT_OIDC_CLIENT_SECRET).\n";
 
 }  // namespace
 
@@ -38,6 +49,10 @@ int serve_command(int argc, char** argv) {
     const std::string arg = argv[i];
     if (arg == "--dev") {
       options.dev = true;
+      continue;
+    }
+    if (arg == "--production") {
+      options.production = true;
       continue;
     }
     if (i + 1 >= argc) {
@@ -59,6 +74,11 @@ int serve_command(int argc, char** argv) {
       else if (arg == "--smtp-port") options.smtp.port = std::stoi(value);
       else if (arg == "--smtp-from") options.smtp.from = value;
       else if (arg == "--smtp-user") options.smtp.username = value;
+      else if (arg == "--public-url") options.public_url = value;
+      else if (arg == "--identity") options.identity.provider = value;
+      else if (arg == "--oidc-issuer") options.identity.oidc.issuer = value;
+      else if (arg == "--oidc-client-id") options.identity.oidc.client_id = value;
+      else if (arg == "--oidc-personal-number-claim") options.identity.oidc.personal_number_claim = value;
       else if (arg == "--smtp-starttls") {
         if (value != "off" && value != "required") {
           std::cerr << "blankett serve: --smtp-starttls is off or required, not '" << value << "'\n";
@@ -78,6 +98,11 @@ int serve_command(int argc, char** argv) {
   if (const char* password = std::getenv("BLANKETT_SMTP_PASSWORD")) options.smtp.password = password;
   if (!options.smtp.host.empty() && options.smtp.from.empty()) {
     std::cerr << "blankett serve: --smtp-host needs --smtp-from\n";
+    return 2;
+  }
+  if (const char* secret = std::getenv("BLANKETT_OIDC_CLIENT_SECRET")) options.identity.oidc.client_secret = secret;
+  if (std::optional<std::string> problem = identity_options_problem(options)) {
+    std::cerr << "blankett serve: " << *problem << "\n";
     return 2;
   }
   if (!options.smtp.username.empty() && options.smtp.starttls != StartTls::required) {

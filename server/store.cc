@@ -5,7 +5,9 @@
 
 #include "blankett/submission.h"
 #include "case_store.h"
+#include "completion_store.h"
 #include "migrations.h"
+#include "signature_store.h"
 
 namespace blankett {
 
@@ -264,6 +266,31 @@ Result<int64_t> for_each_submission(Store& store, int64_t from_seq,
   }
 }
 
+namespace {
+
+// The submission's file answers, by content hash.
+Result<bool> link_attachments(Store& store, const StoredSubmission& row, const std::vector<SubmissionAttachment>& attachments) {
+  sqlite3* db = store.db.get();
+  if (attachments.empty()) return true;
+  Result<sql::Statement> link = prepare(
+      store, "INSERT INTO submission_attachments (seq, field_path, sha256, name) VALUES (?1, ?2, ?3, ?4)");
+  if (!link) return link.errors();
+  for (const SubmissionAttachment& a : attachments) {
+    sql::reset(link.value());
+    sql::bind_int64(link.value(), 1, row.seq);
+    sql::bind_text(link.value(), 2, a.field_path);
+    sql::bind_text(link.value(), 3, a.sha256);
+    sql::bind_text(link.value(), 4, a.name);
+    if (!sql::run(link.value())) {
+      return Errors{insert_error(db, "cannot link attachment " + a.sha256, "storage.unknown_attachment",
+                                 "attachment " + a.sha256 + " (" + a.field_path + ") was never stored")};
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 Result<bool> insert_submission(Store& store, const StoredSubmission& row,
                                const std::vector<SubmissionAttachment>& attachments, const CaseIntake& intake) {
   sqlite3* db = store.db.get();
@@ -287,10 +314,16 @@ Result<bool> insert_submission(Store& store, const StoredSubmission& row,
     return Errors{insert_error(db, "cannot store submission " + row.reference, "storage.unknown_form_version",
                                "form '" + row.form_id + "' has no published version " + row.version)};
   }
-  // The case, in the same transaction: every stored submission has one.
+  if (intake.amends.case_seq != 0) {
+    Result<bool> version = insert_case_version(store, row, intake.amends);
+    if (!version) return version.errors();
+    return link_attachments(store, row, attachments);
+  }
+  // The case, in the same transaction: every stored submission that is not a later
+  // version of one has one.
   Result<sql::Statement> with_case = prepare(
-      store, "INSERT INTO cases (seq, form_id, reference, received_at, applicant_name, applicant_number, draft_started_at, updated_at) "
-             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?4)");
+      store, "INSERT INTO cases (seq, form_id, reference, received_at, applicant_name, applicant_number, draft_started_at, "
+             "updated_at, applicant_email, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?4, ?8, ?9)");
   if (!with_case) return with_case.errors();
   sql::Statement& c = with_case.value();
   sql::bind_int64(c, 1, row.seq);
@@ -301,6 +334,8 @@ Result<bool> insert_submission(Store& store, const StoredSubmission& row,
   sql::bind_text(c, 6, intake.applicant_number);
   if (intake.draft_started_at.empty()) sql::bind_null(c, 7);
   else sql::bind_text(c, 7, intake.draft_started_at);
+  sql::bind_text(c, 8, intake.applicant_email);
+  sql::bind_text(c, 9, intake.signers.empty() ? "new" : "awaiting_signatures");
   if (!sql::run(c)) return Errors{insert_error(db, "cannot open the case of " + row.reference, "storage.constraint", "the case could not be created")};
   const std::vector<std::string> terms = case_search_terms(row.reference, intake.applicant_name, intake.applicant_number);
   if (!terms.empty()) {
@@ -313,22 +348,11 @@ Result<bool> insert_submission(Store& store, const StoredSubmission& row,
       if (!sql::run(term.value())) return Errors{sql::sqlite_error(db, "cannot index the case of " + row.reference)};
     }
   }
-  if (attachments.empty()) return true;
-  Result<sql::Statement> link = prepare(
-      store, "INSERT INTO submission_attachments (seq, field_path, sha256, name) VALUES (?1, ?2, ?3, ?4)");
-  if (!link) return link.errors();
-  for (const SubmissionAttachment& a : attachments) {
-    sql::reset(link.value());
-    sql::bind_int64(link.value(), 1, row.seq);
-    sql::bind_text(link.value(), 2, a.field_path);
-    sql::bind_text(link.value(), 3, a.sha256);
-    sql::bind_text(link.value(), 4, a.name);
-    if (!sql::run(link.value())) {
-      return Errors{insert_error(db, "cannot link attachment " + a.sha256, "storage.unknown_attachment",
-                                 "attachment " + a.sha256 + " (" + a.field_path + ") was never stored")};
-    }
+  if (!intake.signers.empty()) {
+    Result<bool> signers = insert_signature_requests(store, row.seq, intake.signers);
+    if (!signers) return signers.errors();
   }
-  return true;
+  return link_attachments(store, row, attachments);
 }
 
 // --- Attachments -------------------------------------------------------------------------

@@ -109,14 +109,38 @@ Result<int64_t> for_each_submission(Store& store, int64_t from_seq,
 
 // What a new case starts with besides its submission (case_store.h): who it is about,
 // from the form's "applicant" answers, and when the client first saved a draft.
+// A further signer the new case waits for (the form's "signers", signature_store.h).
+struct NewSignatureRequest {
+  std::string signer_id;        // the form's signers[].id
+  std::string title_json;       // the signer's title as in the form, as JSON text
+  std::string expected_number;  // the personal number the signer must prove, or ""
+  std::string email;            // where the link goes
+  std::string token_sha256;     // of the link's token; the token itself is only in `link`
+  std::string expires_at;       // the link's expiry, RFC 3339 UTC
+  // The e-mail with the link, queued in the outbox in the same transaction.
+  std::string mail_subject;
+  std::string mail_body;
+  std::string link;
+};
+// This submission is a later version of an existing case (a completion, completion_store.h)
+// rather than a new case.
+struct CaseAmendment {
+  int64_t case_seq = 0;               // 0: not an amendment
+  int64_t completion_request_id = 0;  // the request it answers
+};
 struct CaseIntake {
   std::string applicant_name;    // "" when the form names no applicant
   std::string applicant_number;  // "YYYYMMDD-NNNN" or ""
   std::string draft_started_at;  // UTC RFC 3339 or "" when the client did not say
+  std::string applicant_email;   // where completion requests go, or ""
+  std::vector<NewSignatureRequest> signers;  // non-empty: the case starts awaiting_signatures
+  CaseAmendment amends;                      // case_seq != 0: a version of that case, no new case
 };
 
 // Appends one submission, its attachment links and its case (status "new", with its
-// search terms). For SubmissionWriter, inside its
+// search terms; "awaiting_signatures" with its signature requests and their e-mails when
+// intake.signers is not empty), or, for an amendment, its case version
+// (insert_case_version). For SubmissionWriter, inside its
 // transaction: it does not pick seq or check idempotency itself, though the schema's
 // trigger refuses a row that does not continue the chain. Errors:
 // "storage.unknown_form_version", "storage.unknown_attachment",

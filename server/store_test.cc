@@ -104,6 +104,52 @@ TEST(Store, MigrationsAppliedOnceAndReopenIsIdempotent) {
   for (size_t i = 0; i < schema_migrations().size(); ++i) EXPECT_EQ(schema_migrations()[i].version, static_cast<int>(i + 1));
 }
 
+// Version 4 rebuilds the cases table (a CHECK cannot be altered): a database at version 3
+// with cases, their search terms, history and an assignee must keep every row and every
+// reference, and accept the new status afterwards.
+TEST(Store, MigrationToV4KeepsCasesAndTheirReferences) {
+  TempDir dir;
+  const std::string path = dir.file("blankett.db");
+  {
+    sql::Db db = sql::open_db(path).value();
+    ASSERT_TRUE(sql::exec(db.get(), "PRAGMA foreign_keys = ON").ok());
+    ASSERT_TRUE(sql::exec(db.get(), "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT)").ok());
+    for (const Migration& m : schema_migrations()) {
+      if (m.version > 3) break;
+      ASSERT_TRUE(sql::exec(db.get(), m.sql).ok()) << m.version;
+      const std::string row = "INSERT INTO schema_migrations VALUES (" + std::to_string(m.version) + ", 'then')";
+      ASSERT_TRUE(sql::exec(db.get(), row.c_str()).ok()) << m.version;
+    }
+    const char* rows = R"sql(
+      INSERT INTO form_versions VALUES ('f', 'v', x'7b7d', '2026-01-01T00:00:00.000Z');
+      INSERT INTO submissions VALUES (1, 'F-2026-000001', 'f', 'v', 'key-0001', x'7b7d', 'h', '2026-01-02T00:00:00.000Z', '{}', 'r1',
+        '0000000000000000000000000000000000000000000000000000000000000000');
+      INSERT INTO users VALUES (7, 'anna', 'Anna', 'x', 0, '2026-01-01T00:00:00.000Z');
+      INSERT INTO cases (seq, form_id, reference, received_at, status, assignee, applicant_name, applicant_number, updated_at)
+        VALUES (1, 'f', 'F-2026-000001', '2026-01-02T00:00:00.000Z', 'in_progress', 7, 'Eva Ek', '20100101-1234', '2026-01-03T00:00:00.000Z');
+      INSERT INTO case_terms VALUES ('eva', 1);
+      INSERT INTO case_events (seq, at, user_id, kind, detail) VALUES (1, '2026-01-03T00:00:00.000Z', 7, 'status', '{}');
+    )sql";
+    ASSERT_TRUE(sql::exec(db.get(), rows).ok());
+  }
+  Store store = must_open(path);
+  EXPECT_EQ(current_schema_version(store.db.get()).value(), latest_schema_version());
+  EXPECT_EQ(query_text(store.db.get(), "SELECT status || ' ' || assignee || ' ' || applicant_name || ' ' || applicant_number FROM cases"),
+            "in_progress 7 Eva Ek 20100101-1234");
+  EXPECT_EQ(query_text(store.db.get(), "SELECT applicant_email || '|' || flag || '|' || COALESCE(signing_deadline, 'none') FROM cases"),
+            "||none");
+  EXPECT_EQ(query_text(store.db.get(), "SELECT COUNT(*) FROM case_terms t JOIN cases c ON c.seq = t.seq"), "1");
+  EXPECT_EQ(query_text(store.db.get(), "SELECT COUNT(*) FROM case_events e JOIN cases c ON c.seq = e.seq"), "1");
+  EXPECT_EQ(query_text(store.db.get(), "SELECT COUNT(*) FROM pragma_foreign_key_check"), "0");
+  EXPECT_EQ(query_text(store.db.get(), "PRAGMA foreign_keys"), "1");  // switched back on after the rebuild
+  EXPECT_EQ(query_text(store.db.get(), "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cases' AND name LIKE 'cases_by_%'"),
+            "4");
+  EXPECT_TRUE(sql::exec(store.db.get(), "UPDATE cases SET status = 'awaiting_signatures'").ok());
+  EXPECT_FALSE(sql::exec(store.db.get(), "UPDATE cases SET status = 'lost'").ok());
+  // References into the rebuilt table are still enforced.
+  EXPECT_FALSE(sql::exec(store.db.get(), "INSERT INTO case_terms VALUES ('x', 99)").ok());
+}
+
 TEST(Store, TwoStoresOnOneFileBothOpen) {
   TempDir dir;
   const std::string path = dir.file("blankett.db");

@@ -2,6 +2,8 @@
 
 #include <optional>
 
+#include <httplib.h>
+
 #include "blankett/state.h"
 #include "blankett/submission.h"
 #include "blankett/json_input.h"
@@ -9,6 +11,7 @@
 #include "media_sniff.h"
 #include "receipt.h"
 #include "request_store.h"
+#include "signature_store.h"
 
 namespace blankett {
 
@@ -39,7 +42,7 @@ bool is_utc_timestamp(const std::string& t) {
 
 // The optional "client" object: what the citizen's app reports about the filling, for
 // the usage statistics. Only "draft_started_at" is known.
-std::optional<Error> read_client_info(const json& body, CaseIntake* intake) {
+std::optional<Error> read_client_info(const json& body, std::string* draft_started_at) {
   const auto client = body.find("client");
   if (client == body.end()) return std::nullopt;
   if (!client->is_object()) return Error{"request.wrong_type", "/client", 0, 0, "\"client\" is an object {\"draft_started_at\": time}"};
@@ -50,7 +53,7 @@ std::optional<Error> read_client_info(const json& body, CaseIntake* intake) {
     if (!item.value().is_string() || !is_utc_timestamp(item.value().get<std::string>())) {
       return Error{"request.wrong_type", "/client/draft_started_at", 0, 0, "a UTC time such as \"2026-08-15T10:12:03.123Z\""};
     }
-    intake->draft_started_at = item.value().get<std::string>();
+    *draft_started_at = item.value().get<std::string>();
   }
   return std::nullopt;
 }
@@ -68,11 +71,18 @@ void read_applicant(const FormState& state, const CompiledForm& form, CaseIntake
     const json v = state.value(state.find_field(a.personal_number_field), -1);
     if (v.is_string()) intake->applicant_number = v.get<std::string>();
   }
+  // Where completion requests go (docs/completion-requests.md); a hidden or empty field
+  // leaves the case without one.
+  if (!a.email_field.empty()) {
+    const json v = state.value(state.find_field(a.email_field), -1);
+    if (v.is_string()) intake->applicant_email = v.get<std::string>();
+  }
 }
 
 // A refusal by the form's rules counts in the usage statistics (case_store.h); a failure
 // to count must not change the answer the citizen gets.
 void count_rule_rejection(SubmissionContext& ctx, const std::string& form) {
+  if (!ctx.count_rejections) return;
   Result<Store*> store = request_store(ctx.database_path);
   if (store.ok()) (void)count_rejection(*store.value(), form, utc_now().substr(0, 10));
 }
@@ -93,10 +103,21 @@ bool valid_idempotency_key(const std::string& key) {
   return true;
 }
 
-ApiResponse handle_submission(SubmissionContext& ctx, const SubmissionRequest& req) {
+SubmissionRequest submission_request_of(const httplib::Request& req) {
+  SubmissionRequest sr{"", req.get_header_value("Content-Type"), req.get_header_value("Idempotency-Key"),
+                       req.get_header_value("Accept-Language"), req.body, {}};
+  if (req.is_multipart_form_data()) {
+    // The answers travel in the part "submission"; each attachment in a part "file".
+    sr.body = req.has_file("submission") ? req.get_file_value("submission").content : "";
+    for (const auto& [name, part] : req.files) {
+      if (name == "file") sr.files.push_back(Upload{part.filename, part.content});
+    }
+  }
+  return sr;
+}
+
+std::optional<ApiResponse> read_submission_body(SubmissionContext& ctx, const SubmissionRequest& req, SubmissionBody* out) {
   Metrics& m = ctx.metrics;
-  const FormPtr current = ctx.catalog.current(req.form_id);
-  if (!current) return reject(m, 404, Error{"form.not_found", "", 0, 0, "there is no published form '" + req.form_id + "'"});
   const bool multipart = req.content_type.rfind("multipart/form-data", 0) == 0;
   if (req.content_type.rfind("application/json", 0) != 0 && !multipart) {
     return reject(m, 415, Error{"request.unsupported_media_type", "", 0, 0,
@@ -118,97 +139,111 @@ ApiResponse handle_submission(SubmissionContext& ctx, const SubmissionRequest& r
                                   "unknown key '" + item.key() + "' (the body has \"version\", \"answers\" and optionally \"language\" and \"client\")"});
     }
   }
-  CaseIntake intake;
-  if (std::optional<Error> bad = read_client_info(body, &intake)) return reject(m, 400, *bad);
+  if (std::optional<Error> bad = read_client_info(body, &out->draft_started_at)) return reject(m, 400, *bad);
   if (!body.contains("version") || !body["version"].is_string()) {
     return reject(m, 400, Error{"request.missing_version", "/version", 0, 0,
                                 "\"version\" must name the form version the answers were given for (its hash)"});
   }
-  const std::string version = body["version"];
-  const FormPtr form = ctx.catalog.version(req.form_id, version);
-  if (!form) {
-    return reject(m, 404, Error{"form.version_not_found", "/version", 0, 0,
-                                "the form '" + req.form_id + "' has no published version " + version});
-  }
   if (!body.contains("answers") || !body["answers"].is_object()) {
     return reject(m, 400, Error{"request.missing_answers", "/answers", 0, 0, "\"answers\" must be an object {field: answer, …}"});
   }
-  const std::string lang = pick_language(body, req.accept_language);
+  out->version = body["version"];
+  out->answers = std::move(body["answers"]);
+  out->lang = pick_language(body, req.accept_language);
+  return std::nullopt;
+}
 
+std::optional<ApiResponse> evaluate_answers(SubmissionContext& ctx, const FormPtr& form, const json& answers,
+                                            const std::string& lang, std::optional<FormState>* out) {
+  Metrics& m = ctx.metrics;
   // The same engine as the browser, for the version the citizen used.
   Result<FormState> created = FormState::create(form, ctx.today());
   if (!created.ok()) return reject(m, 500, created.errors().front());
   FormState state = std::move(created).value();
-  Result<bool> applied = state.set_answers(body["answers"]);
+  Result<bool> applied = state.set_answers(answers);
   if (!applied.ok()) {
     Errors errors = applied.errors();
     for (Error& e : errors) e.pointer = "/answers" + e.pointer;
     m.submission_rejected(errors.front().code);
-    count_rule_rejection(ctx, req.form_id);
+    count_rule_rejection(ctx, form_id(*form));
     return errors_response(422, "submission.invalid", "some answers do not belong to this form", errors);
   }
   if (!state.valid()) {
     Errors errors = state.errors(lang);
     for (Error& e : errors) e.pointer = "/answers" + e.pointer;
     m.submission_rejected(errors.front().code);
-    count_rule_rejection(ctx, req.form_id);
+    count_rule_rejection(ctx, form_id(*form));
     return errors_response(422, "submission.invalid", "the answers do not pass the form's rules", errors);
   }
+  out->emplace(std::move(state));
+  return std::nullopt;
+}
 
-  // Attachments: every file the answers name (by SHA-256) must have been sent, with that
-  // size and, by its bytes, that type; every file sent must be named.
-  std::vector<SubmissionAttachment> links;
+std::optional<ApiResponse> match_attachments(SubmissionContext& ctx, const FormState& state, const std::vector<Upload>& files,
+                                             const std::vector<StoredFile>& stored, std::vector<SubmissionAttachment>* links) {
+  Metrics& m = ctx.metrics;
+  std::vector<std::string> hashes;
+  for (const Upload& u : files) hashes.push_back(sha256_of(u.content));
+  std::vector<bool> named(files.size(), false);
   std::vector<const Upload*> used;
-  {
-    std::vector<std::string> hashes;
-    for (const Upload& u : req.files) hashes.push_back(sha256_of(u.content));
-    std::vector<bool> named(req.files.size(), false);
-    Errors problems;
-    for (int f = 0; f < state.field_count(); ++f) {
-      if (state.field_type(f) != "attachment") continue;
-      const std::string path = state.field_path(f, 0);
-      const int group = path.find('/') == std::string::npos ? -1 : state.find_field(path.substr(0, path.find('/')));
-      const int rows = group < 0 ? 1 : state.row_count(group);
-      for (int r = group < 0 ? -1 : 0; r < (group < 0 ? 0 : rows); ++r) {
-        const json files = state.value(f, r);  // null when hidden or empty
-        if (!files.is_array()) continue;
-        for (size_t i = 0; i < files.size(); ++i) {
-          const json& meta = files[i];
-          const std::string at = "/answers/" + state.field_path(f, r) + "/" + std::to_string(i);
-          const std::string name = meta["name"];
-          size_t k = 0;
-          while (k < hashes.size() && hashes[k] != meta["sha256"]) ++k;
-          if (k == hashes.size()) {
+  Errors problems;
+  for (int f = 0; f < state.field_count(); ++f) {
+    if (state.field_type(f) != "attachment") continue;
+    const std::string path = state.field_path(f, 0);
+    const int group = path.find('/') == std::string::npos ? -1 : state.find_field(path.substr(0, path.find('/')));
+    const int rows = group < 0 ? 1 : state.row_count(group);
+    for (int r = group < 0 ? -1 : 0; r < (group < 0 ? 0 : rows); ++r) {
+      const json answer = state.value(f, r);  // null when hidden or empty
+      if (!answer.is_array()) continue;
+      for (size_t i = 0; i < answer.size(); ++i) {
+        const json& meta = answer[i];
+        const std::string at = "/answers/" + state.field_path(f, r) + "/" + std::to_string(i);
+        const std::string name = meta["name"];
+        const std::string link_path = state.field_path(f, r) + "/" + std::to_string(i);
+        size_t k = 0;
+        while (k < hashes.size() && hashes[k] != meta["sha256"]) ++k;
+        if (k == hashes.size()) {
+          // Not sent: it may be a file the server has already (the amended version's).
+          const StoredFile* earlier = nullptr;
+          for (const StoredFile& s : stored) {
+            if (s.sha256 == meta["sha256"]) earlier = &s;
+          }
+          if (earlier == nullptr) {
             problems.push_back(Error{"attachment.missing", at, 0, 0, "the file '" + name + "' was not sent with the submission"});
-            continue;
-          }
-          const Upload& upload = req.files[k];
-          if (meta["size"] != upload.content.size()) {
+          } else if (meta["size"] != earlier->size) {
             problems.push_back(Error{"attachment.size_mismatch", at, 0, 0, "the file '" + name + "' is not the size its answer says"});
-            continue;
-          }
-          const std::string actual = sniff_media_type(upload.content);
-          if (actual != meta["type"]) {
+          } else if (meta["type"] != earlier->media_type) {
             problems.push_back(Error{"attachment.type_mismatch", at, 0, 0,
-                                     "the file '" + name + "' is " + actual + " by its content, not " + meta["type"].get<std::string>()});
-            continue;
+                                     "the file '" + name + "' is " + earlier->media_type + " by its content, not " + meta["type"].get<std::string>()});
+          } else {
+            links->push_back(SubmissionAttachment{link_path, earlier->sha256, name});
           }
-          if (!named[k]) used.push_back(&upload);
-          named[k] = true;
-          links.push_back(SubmissionAttachment{state.field_path(f, r) + "/" + std::to_string(i), hashes[k], name});
+          continue;
         }
+        const Upload& upload = files[k];
+        if (meta["size"] != upload.content.size()) {
+          problems.push_back(Error{"attachment.size_mismatch", at, 0, 0, "the file '" + name + "' is not the size its answer says"});
+          continue;
+        }
+        const std::string actual = sniff_media_type(upload.content);
+        if (actual != meta["type"]) {
+          problems.push_back(Error{"attachment.type_mismatch", at, 0, 0,
+                                   "the file '" + name + "' is " + actual + " by its content, not " + meta["type"].get<std::string>()});
+          continue;
+        }
+        if (!named[k]) used.push_back(&upload);
+        named[k] = true;
+        links->push_back(SubmissionAttachment{link_path, hashes[k], name});
       }
     }
-    for (size_t k = 0; k < named.size(); ++k) {
-      if (!named[k]) {
-        problems.push_back(Error{"attachment.unused", "", 0, 0, "the file '" + req.files[k].filename + "' is not named by any answer"});
-      }
-    }
-    if (!problems.empty()) {
-      m.submission_rejected(problems.front().code);
-      count_rule_rejection(ctx, req.form_id);
-      return errors_response(422, "submission.invalid", "the attached files do not match the answers", problems);
-    }
+  }
+  for (size_t k = 0; k < named.size(); ++k) {
+    if (!named[k]) problems.push_back(Error{"attachment.unused", "", 0, 0, "the file '" + files[k].filename + "' is not named by any answer"});
+  }
+  if (!problems.empty()) {
+    m.submission_rejected(problems.front().code);
+    count_rule_rejection(ctx, form_id(*state.form()));
+    return errors_response(422, "submission.invalid", "the attached files do not match the answers", problems);
   }
   if (!used.empty()) {
     // Stored by content hash before the submission, so its links always have a target.
@@ -219,44 +254,46 @@ ApiResponse handle_submission(SubmissionContext& ctx, const SubmissionRequest& r
       if (!put.ok()) return errors_response(503, "submission.not_stored", "the files could not be stored; please try again", put.errors());
     }
   }
+  return std::nullopt;
+}
 
-  // Hidden fields' answers are gone from the canonical submission: only what counts is kept.
-  const CanonicalSubmission canonical = canonical_submission(state);
-  PendingSubmission pending;
-  pending.form_id = form_id(*form);
-  pending.version = form_version(*form);
-  pending.idempotency_key = req.idempotency_key;
-  pending.canonical = canonical.bytes;
-  pending.submission_sha256 = canonical.sha256;
-  pending.attachments = std::move(links);
-  read_applicant(state, *form, &intake);
-  pending.intake = std::move(intake);
-  const std::string prefix = form_reference_prefix(*form);
-  const KeyRing& keys = ctx.keys;
-  pending.make_receipt = [&keys, prefix, f = pending.form_id, v = pending.version, h = pending.submission_sha256](const ChainPosition& p) -> Result<json> {
+MakeReceipt receipt_maker(const KeyRing& keys, const CompiledForm& form, const std::string& submission_sha256,
+                          const std::string& reference, const std::string& amends) {
+  const std::string prefix = form_reference_prefix(form);
+  return [&keys, prefix, f = form_id(form), v = form_version(form), h = submission_sha256, reference,
+          amends](const ChainPosition& p) -> Result<json> {
     ReceiptFields fields;
-    fields.reference = reference_for(prefix, year_of(p.received_at), p.seq);
+    fields.reference = reference.empty() ? reference_for(prefix, year_of(p.received_at), p.seq) : reference;
     fields.form_id = f;
     fields.form_version = v;
     fields.submission_sha256 = h;
     fields.received_at = p.received_at;
     fields.previous_receipt_sha256 = p.previous_receipt_sha256;
     fields.sequence = p.seq;
+    fields.amends = amends;
     return sign_receipt(fields, keys);
   };
+}
+
+ApiResponse write_submission(SubmissionContext& ctx, PendingSubmission pending, const std::string& extra_json) {
+  Metrics& m = ctx.metrics;
+  const std::string form = pending.form_id;
+  const std::string canonical = pending.canonical;
+  const bool amendment = pending.intake.amends.case_seq != 0;
   const WriteResult written = ctx.writer.submit(std::move(pending)).get();
   switch (written.status) {
     case WriteStatus::created:
     case WriteStatus::existing: {
-      if (written.status == WriteStatus::created) m.submission_accepted(form_id(*form));
+      const bool created = written.status == WriteStatus::created;
+      if (created) m.submission_accepted(form);
       // {"receipt", "status", "submission"}: both documents are canonical JSON already
       // (the receipt as stored, the submission as hashed), so they are spliced, not re-serialised.
-      const bool created = written.status == WriteStatus::created;
       ApiResponse ok{created ? 201 : 200, nullptr, "/api/submissions/" + written.reference};
-      ok.json_text.reserve(written.receipt.size() + canonical.bytes.size() + 64);
+      ok.json_text.reserve(written.receipt.size() + canonical.size() + extra_json.size() + 64);
       ok.json_text.append("{\"receipt\":").append(written.receipt);
       ok.json_text.append(created ? ",\"status\":\"created\"" : ",\"status\":\"existing\"");
-      ok.json_text.append(",\"submission\":").append(canonical.bytes).append("}");
+      ok.json_text.append(",\"submission\":").append(canonical);
+      ok.json_text.append(extra_json).append("}");
       return ok;
     }
     case WriteStatus::conflict:
@@ -266,10 +303,57 @@ ApiResponse handle_submission(SubmissionContext& ctx, const SubmissionRequest& r
     default: {
       const Error e = written.errors.empty() ? Error{"storage.failed", "", 0, 0, "the submission could not be stored"} : written.errors.front();
       m.submission_rejected(e.code);
+      // A completion whose request was answered, cancelled or expired while this reply
+      // was on its way (completion_store.h): only this reply fails, and a retry would too.
+      if (e.code.rfind("completion.", 0) == 0) return error_response(409, e);
+      // A completion's reference names its version ("…-2"): taken means another reply to
+      // the same request was stored first.
+      if (amendment && e.code == "storage.duplicate_reference") {
+        return error_response(409, Error{"completion.not_open", "", 0, 0, "the completion request was answered by another reply"});
+      }
       // Nothing was stored: the client may retry with the same key.
       return errors_response(503, "submission.not_stored", "the submission was not stored; please try again", written.errors);
     }
   }
+}
+
+ApiResponse handle_submission(SubmissionContext& ctx, const SubmissionRequest& req) {
+  Metrics& m = ctx.metrics;
+  const FormPtr current = ctx.catalog.current(req.form_id);
+  if (!current) return reject(m, 404, Error{"form.not_found", "", 0, 0, "there is no published form '" + req.form_id + "'"});
+  SubmissionBody body;
+  if (std::optional<ApiResponse> refused = read_submission_body(ctx, req, &body)) return *refused;
+  const FormPtr form = ctx.catalog.version(req.form_id, body.version);
+  if (!form) {
+    return reject(m, 404, Error{"form.version_not_found", "/version", 0, 0,
+                                "the form '" + req.form_id + "' has no published version " + body.version});
+  }
+  std::optional<FormState> evaluated;
+  if (std::optional<ApiResponse> refused = evaluate_answers(ctx, form, body.answers, body.lang, &evaluated)) return *refused;
+  const FormState& state = *evaluated;
+  PendingSubmission pending;
+  if (std::optional<ApiResponse> refused = match_attachments(ctx, state, req.files, {}, &pending.attachments)) return *refused;
+
+  // Hidden fields' answers are gone from the canonical submission: only what counts is kept.
+  const CanonicalSubmission canonical = canonical_submission(state);
+  pending.form_id = form_id(*form);
+  pending.version = form_version(*form);
+  pending.idempotency_key = req.idempotency_key;
+  pending.canonical = canonical.bytes;
+  pending.submission_sha256 = canonical.sha256;
+  pending.intake.draft_started_at = body.draft_started_at;
+  read_applicant(state, *form, &pending.intake);
+  // Further signers (the form's "signers"): the case waits for them, and each gets a link.
+  Result<std::vector<NewSignatureRequest>> signers = plan_signature_requests(state, ctx.public_url, body.lang);
+  if (!signers) return reject(m, 422, signers.errors().front());
+  pending.intake.signers = std::move(signers).value();
+  json awaiting = json::array();
+  for (const NewSignatureRequest& r : pending.intake.signers) {
+    awaiting.push_back({{"id", r.signer_id}, {"title", json::parse(r.title_json, nullptr, false)}});
+  }
+  pending.make_receipt = receipt_maker(ctx.keys, *form, canonical.sha256);
+  // Who else must sign before the case is handled (docs/signers.md); [] for most forms.
+  return write_submission(ctx, std::move(pending), ",\"awaiting_signatures\":" + awaiting.dump());
 }
 
 }  // namespace blankett

@@ -1,5 +1,7 @@
 // The `blankett verify` command (verify_command.h): argument handling, reading the files,
-// and reporting; the checking itself is verify_receipt (receipt.h).
+// and reporting; the checking itself is verify_receipt (receipt.h) or, for a signer's
+// receipt ("format": "blankett-signature/1"), verify_signature_receipt
+// (signature_receipt.h).
 #include "verify_command.h"
 
 #include <optional>
@@ -7,6 +9,7 @@
 #include "blankett/submission.h"
 #include "files.h"
 #include "receipt.h"
+#include "signature_receipt.h"
 #include "signing_keys.h"
 
 namespace blankett {
@@ -15,7 +18,8 @@ namespace {
 
 using nlohmann::json;
 
-constexpr char kUsage[] = "usage: blankett verify <receipt.json> --key <key.pub | keys.json> [--submission <file>]\n";
+constexpr char kUsage[] =
+    "usage: blankett verify <receipt.json | signature.json> --key <key.pub | keys.json> [--submission <file>]\n";
 
 struct Options {
   std::string receipt;
@@ -75,6 +79,34 @@ std::optional<json> parse_json(const std::string& text, std::string* problem) {
   }
 }
 
+// Whether the --submission file is what the receipt was issued for; else prints why.
+bool submission_matches(const std::string& submission, const std::string& expected, const std::string& reference,
+                        const Options& options, std::ostream& out) {
+  const std::string actual = sha256_of(submission);
+  if (actual == expected) return true;
+  print(out, options.submission,
+        Error{"receipt.submission_mismatch", "/submission_sha256", 0, 0,
+              "the file's SHA-256 is " + actual + " but receipt " + reference + " was issued for " + expected +
+                  " (the receipt's signature itself is valid)"});
+  return false;
+}
+
+// A signer's receipt: who signed which submission (by hash) of which case, when.
+int verify_signature(const json& receipt, const std::vector<PublicKey>& keys, const Options& options,
+                     const std::optional<std::string>& submission, std::ostream& out) {
+  const Result<bool> verified = verify_signature_receipt(receipt, keys);
+  if (!verified.ok()) {
+    for (const Error& e : verified.errors()) print(out, options.receipt, e);
+    return 1;
+  }
+  const SignatureReceiptFields fields = read_signature_receipt(receipt).value();
+  if (submission && !submission_matches(*submission, fields.submission_sha256, fields.reference, options, out)) return 1;
+  out << "signature of " << fields.signer << " on " << fields.reference << " verifies: signed by " << fields.key_id << " at "
+      << fields.signed_at << "\n";
+  if (submission) out << "submission " << options.submission << " matches: sha256 " << fields.submission_sha256 << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int verify_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -124,22 +156,16 @@ int verify_command(const std::vector<std::string>& args, std::ostream& out, std:
     print(out, options.receipt, Error{"receipt.bad_format", "", 0, 0, "not valid JSON: " + problem});
     return 1;
   }
+  if (receipt->is_object() && receipt->value("format", json()) == kSignatureReceiptFormat) {
+    return verify_signature(*receipt, keys, options, submission, out);
+  }
   const Result<bool> verified = verify_receipt(*receipt, keys);
   if (!verified.ok()) {
     for (const Error& e : verified.errors()) print(out, options.receipt, e);
     return 1;
   }
   const ReceiptFields fields = read_receipt(*receipt).value();
-  if (submission) {
-    const std::string actual = sha256_of(*submission);
-    if (actual != fields.submission_sha256) {
-      print(out, options.submission,
-            Error{"receipt.submission_mismatch", "/submission_sha256", 0, 0,
-                  "the file's SHA-256 is " + actual + " but receipt " + fields.reference + " was issued for " +
-                      fields.submission_sha256 + " (the receipt's signature itself is valid)"});
-      return 1;
-    }
-  }
+  if (submission && !submission_matches(*submission, fields.submission_sha256, fields.reference, options, out)) return 1;
   out << "receipt " << fields.reference << " verifies: signed by " << fields.key_id << " at " << fields.received_at << "\n";
   if (submission) out << "submission " << options.submission << " matches: sha256 " << fields.submission_sha256 << "\n";
   return 0;

@@ -13,6 +13,7 @@
 
 #include "blankett/submission.h"
 #include "receipt.h"
+#include "signature_receipt.h"
 #include "signing_keys.h"
 
 namespace blankett {
@@ -185,6 +186,70 @@ TEST_F(VerifyCommandTest, UsageErrorsExit2) {
     EXPECT_TRUE(has(r.err, "usage: blankett verify")) << r.err;
     EXPECT_EQ(r.out, "");
   }
+}
+
+
+// A signer's receipt (blankett-signature/1) is recognised by its format and checked the
+// same way, with the same codes.
+class VerifySignatureCommandTest : public VerifyCommandTest {
+ protected:
+  void SetUp() override {
+    VerifyCommandTest::SetUp();
+    SignatureReceiptFields f;
+    f.reference = "SKOL-2026-000123";
+    f.form_id = "skolskjuts";
+    f.form_version = sha256_of("form");
+    f.signer = "guardian2";
+    f.signer_identity = {"dev", "dev:19850704-9982", "19850704-9982"};
+    f.signed_at = "2026-08-16T08:00:00.250Z";
+    f.submission_sha256 = sha256_of(submission_bytes);
+    f.receipt_sha256 = receipt_sha256(receipt);
+    signature = sign_signature_receipt(f, ring);
+    spit(path("signature.json"), signature.dump(2) + "\n");
+  }
+  std::string signature_line() const {
+    return "signature of guardian2 on SKOL-2026-000123 verifies: signed by " + ring.active().key_id + " at 2026-08-16T08:00:00.250Z\n";
+  }
+  json signature;
+};
+
+TEST_F(VerifySignatureCommandTest, VerifiesASignersReceiptAndItsSubmission) {
+  const Outcome r = run({path("signature.json"), "--key", pub_file(), "--submission", path("submission.json")});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(r.out, signature_line() + "submission " + path("submission.json") + " matches: sha256 " + sha256_of(submission_bytes) + "\n");
+
+  spit(path("other.json"), submission_bytes + " ");
+  const Outcome bad = run({path("signature.json"), "--key", pub_file(), "--submission", path("other.json")});
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_TRUE(has(bad.out, path("other.json") + ": receipt.submission_mismatch: ")) << bad.out;
+}
+
+TEST_F(VerifySignatureCommandTest, ChangedSignerIdentityOrExtraKeyFails) {
+  json changed = signature;
+  changed["signer_identity"]["personal_number"] = "19811218-9876";  // someone else
+  spit(path("changed.json"), changed.dump());
+  const Outcome r = run({path("changed.json"), "--key", pub_file()});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(has(r.out, path("changed.json") + ": receipt.bad_signature: ")) << r.out;
+  EXPECT_TRUE(has(r.out, "[/signature]")) << r.out;
+
+  json extra = signature;
+  extra["signer_identity"]["name"] = "Johan";
+  spit(path("extra.json"), extra.dump());
+  const Outcome e = run({path("extra.json"), "--key", pub_file()});
+  EXPECT_EQ(e.code, 1);
+  EXPECT_TRUE(has(e.out, "receipt.bad_format")) << e.out;
+  EXPECT_TRUE(has(e.out, "[/signer_identity/name]")) << e.out;
+}
+
+TEST_F(VerifySignatureCommandTest, SignatureOfAnotherKeyFails) {
+  TempDir other;
+  Result<KeyRing> other_ring = load_or_create_keys(other.path, "2026-08-01T00:00:00Z");
+  ASSERT_TRUE(other_ring.ok());
+  spit(path("other-keys.json"), other_ring.value().public_keys_json().dump());
+  const Outcome r = run({path("signature.json"), "--key", path("other-keys.json")});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(has(r.out, path("signature.json") + ": receipt.unknown_key")) << r.out;
 }
 
 }  // namespace

@@ -67,23 +67,6 @@ void each_urlencoded(const std::string& body, const std::string& name, Visit vis
   }
 }
 
-std::string cookie_value(const httplib::Request& req, const std::string& name) {
-  for (size_t i = 0; i < req.get_header_value_count("Cookie"); ++i) {
-    const std::string header = req.get_header_value("Cookie", i);
-    size_t pos = 0;
-    while (pos < header.size()) {
-      size_t end = header.find(';', pos);
-      if (end == std::string::npos) end = header.size();
-      std::string_view part(header.data() + pos, end - pos);
-      while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-      const size_t eq = part.find('=');
-      if (eq != std::string_view::npos && part.substr(0, eq) == name) return std::string(part.substr(eq + 1));
-      pos = end + 1;
-    }
-  }
-  return "";
-}
-
 // True when the entry was stored.
 bool audit(Store& store, const std::string& actor, const std::string& action, const std::string& target) {
   AuditEntry e;
@@ -183,7 +166,7 @@ std::string field_error_attrs(const std::vector<FieldError>& errors, const std::
 // --- [SECTION] Who is signed in ------------------------------------------------------------
 
 std::optional<SignedIn> signed_in(const httplib::Request& req, AppContext& app) {
-  const std::string token = cookie_value(req, kSessionCookie);
+  const std::string token = request_cookie(req, kSessionCookie);
   if (token.empty()) return std::nullopt;
   Result<Store*> store = request_store(app.database_path);
   if (!store) return std::nullopt;
@@ -343,7 +326,7 @@ void post_login(const httplib::Request& req, httplib::Response& res, AppContext&
   const User& u = *user.value();
 
   // A session cookie the browser already had (perhaps planted) is not carried over.
-  if (const std::string old = cookie_value(req, kSessionCookie); !old.empty()) end_session(store, old);
+  if (const std::string old = request_cookie(req, kSessionCookie); !old.empty()) end_session(store, old);
   Result<Session> session = create_session(store, u.id, utc_now(), app.sessions);
   if (!session) return send_server_error(req, res);
   // A sign-in that cannot be audited does not happen.
@@ -380,7 +363,7 @@ void register_auth_routes(httplib::Server& http, AppContext& app) {
     if (!check_csrf(req, res, *who)) return;
     Result<Store*> store = request_store(app.database_path);
     if (!store) return send_server_error(req, res);
-    end_session(*store.value(), cookie_value(req, kSessionCookie));
+    end_session(*store.value(), request_cookie(req, kSessionCookie));
     audit(*store.value(), "user:" + std::to_string(who->user.id), "logout", "user:" + std::to_string(who->user.id));
     // Max-Age=0 removes the cookie from the browser; the row is already gone.
     res.set_header("Set-Cookie", std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0" +
@@ -388,6 +371,23 @@ void register_auth_routes(httplib::Server& http, AppContext& app) {
     res.set_header("Cache-Control", "no-store");
     res.set_redirect("/login?signed_out=1", 303);
   });
+}
+
+std::string request_cookie(const httplib::Request& req, const std::string& name) {
+  for (size_t i = 0; i < req.get_header_value_count("Cookie"); ++i) {
+    const std::string header = req.get_header_value("Cookie", i);
+    size_t pos = 0;
+    while (pos < header.size()) {
+      size_t end = header.find(';', pos);
+      if (end == std::string::npos) end = header.size();
+      std::string_view part(header.data() + pos, end - pos);
+      while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+      const size_t eq = part.find('=');
+      if (eq != std::string_view::npos && part.substr(0, eq) == name) return std::string(part.substr(eq + 1));
+      pos = end + 1;
+    }
+  }
+  return "";
 }
 
 }  // namespace blankett

@@ -77,4 +77,7 @@ std::string field_error_attrs(const std::vector<FieldError>& errors, const std::
 // POST /logout (CSRF checked). Logins, failures and logouts go to the audit log.
 void register_auth_routes(httplib::Server& http, AppContext& app);
 
+// The value of the cookie `name` in the request's Cookie headers, or "".
+std::string request_cookie(const httplib::Request& req, const std::string& name);
+
 }  // namespace blankett

@@ -5,6 +5,7 @@
 #include <array>
 #include <cassert>
 #include <set>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "blankett/form.h"
@@ -26,6 +27,8 @@ using nlohmann::json;
 constexpr size_t kMaxFields = 20000;
 constexpr size_t kMaxOptions = 10000;
 constexpr size_t kMaxExpressionBytes = 10000;
+// Each signer is a person e-mailed and waited for: a handful is plenty.
+constexpr size_t kMaxSigners = 10;
 
 // Keywords only: function names stay free as ids ("age" is a natural field), since a
 // call is always written with parentheses.
@@ -96,8 +99,9 @@ bool key_of_some_type(const std::string& key) {
   return false;
 }
 
-const std::vector<std::string> kFormKeys = {"$schema", "format", "id", "title", "description", "languages", "reference_prefix", "applicant", "steps"};
-const std::vector<std::string> kApplicantKeys = {"name", "personal_number"};
+const std::vector<std::string> kFormKeys = {"$schema", "format", "id", "title", "description", "languages", "reference_prefix", "applicant", "signers", "steps"};
+const std::vector<std::string> kApplicantKeys = {"name", "personal_number", "email"};
+const std::vector<std::string> kSignerKeys = {"id", "title", "when", "personal_number", "email"};
 const std::vector<std::string> kStepKeys = {"id", "title", "description", "visible_if", "fields"};
 const std::vector<std::string> kOptionKeys = {"value", "label"};
 const std::vector<std::string> kMessageKeys = {"required", "format"};
@@ -118,6 +122,9 @@ enum Key { kRequired, kFormat };
 }
 namespace constraint_key {
 enum Key { kRule, kMessage };
+}
+namespace signer_key {
+enum Key { kId, kTitle, kWhen, kPersonalNumber, kEmail };
 }
 
 // Every key any field may have: kCommonFieldKeys, then the keys of type_keys() of all
@@ -646,36 +653,112 @@ struct Loader {
     }
   }
 
+  // The id of the top-level field of one of `types` that `id` (at pointer `at`) names,
+  // or "" after reporting why not: `code` is the problem's code for a field of the wrong
+  // kind ("form.bad_applicant", "form.bad_signer"), `one_person` why a repeat group's
+  // field cannot be it.
+  std::string top_level_field(const json& id, const std::string& at, std::initializer_list<FieldType> types,
+                              const char* wanted, const char* code, const char* one_person) {
+    if (!expect_type(id, at, id.is_string(), "a field id")) return std::string();
+    const auto it = form->field_by_id.find(id.get<std::string>());
+    if (it == form->field_by_id.end()) {
+      error("form.unknown_field", at, "there is no field '" + id.get<std::string>() + "'");
+      return std::string();
+    }
+    const Field& f = form->fields[static_cast<size_t>(it->second)];
+    if (f.group >= 0) {
+      error(code, at, "'" + f.id + "' is inside a repeat group; " + one_person);
+      return std::string();
+    }
+    if (std::find(types.begin(), types.end(), f.type) == types.end()) {
+      error(code, at, "'" + f.id + "' must be " + wanted);
+      return std::string();
+    }
+    return f.id;
+  }
+
   // "applicant": which answers name the person a submission is about, for the
-  // caseworker's inbox and its search. Read after the steps: it names their fields.
+  // caseworker's inbox and its search, and where messages to them go. Read after the
+  // steps: it names their fields.
   void read_applicant(const json* v) {
     if (v == nullptr) return;
     const std::string ptr = "/applicant";
-    if (!expect_type(*v, ptr, v->is_object(), "an object {\"name\": [field ids], \"personal_number\": field id}")) return;
+    if (!expect_type(*v, ptr, v->is_object(), "an object {\"name\": [field ids], \"personal_number\": field id, \"email\": field id}")) return;
     check_keys(*v, ptr, {&kApplicantKeys});
-    auto top_level_field = [&](const json& id, const std::string& at, std::initializer_list<FieldType> types, const char* wanted) {
-      if (!expect_type(id, at, id.is_string(), "a field id")) return std::string();
-      const auto it = form->field_by_id.find(id.get<std::string>());
-      if (it == form->field_by_id.end()) {
-        error("form.unknown_field", at, "there is no field '" + id.get<std::string>() + "'");
-        return std::string();
-      }
-      const Field& f = form->fields[static_cast<size_t>(it->second)];
-      if (f.group >= 0) error("form.bad_applicant", at, "'" + f.id + "' is inside a repeat group; the applicant is one person");
-      else if (std::find(types.begin(), types.end(), f.type) == types.end()) error("form.bad_applicant", at, "'" + f.id + "' must be " + wanted);
-      return f.id;
-    };
+    const char* kOnePerson = "the applicant is one person";
     if (const json* name = get(*v, "name")) {
       if (expect_type(*name, ptr + "/name", name->is_array() && !name->empty() && name->size() <= 4, "an array of 1–4 field ids")) {
         for (size_t i = 0; i < name->size(); ++i) {
-          std::string id = top_level_field((*name)[i], ptr + "/name/" + std::to_string(i), {FieldType::kText}, "a text field");
+          std::string id = top_level_field((*name)[i], ptr + "/name/" + std::to_string(i), {FieldType::kText}, "a text field",
+                                           "form.bad_applicant", kOnePerson);
           if (!id.empty()) form->applicant.name_fields.push_back(std::move(id));
         }
       }
     }
     if (const json* pnr = get(*v, "personal_number")) {
-      form->applicant.personal_number_field =
-          top_level_field(*pnr, ptr + "/personal_number", {FieldType::kPersonnummer}, "a personnummer field");
+      form->applicant.personal_number_field = top_level_field(*pnr, ptr + "/personal_number", {FieldType::kPersonnummer},
+                                                              "a personnummer field", "form.bad_applicant", kOnePerson);
+    }
+    if (const json* email = get(*v, "email")) {
+      form->applicant.email_field =
+          top_level_field(*email, ptr + "/email", {FieldType::kEmail}, "an email field", "form.bad_applicant", kOnePerson);
+    }
+  }
+
+  // "signers": the further people who must sign a submission, each identified by a
+  // personnummer answer and reached by an e-mail answer. Read after the steps (it names
+  // their fields) and before the expressions are checked (`when` is one of them).
+  void read_signers(const json* v) {
+    namespace sk = signer_key;
+    if (v == nullptr) return;
+    if (!expect_type(*v, "/signers", v->is_array(), "an array of signers {\"id\", \"title\", \"personal_number\", \"email\"}")) return;
+    if (v->size() > kMaxSigners) {
+      error("form.out_of_range", "/signers", "a form has at most " + std::to_string(kMaxSigners) + " signers");
+      return;
+    }
+    const char* kOnePerson = "a signer is one person";
+    std::unordered_map<std::string, std::string> signer_of_field;  // personnummer field → signer id
+    for (size_t i = 0; i < v->size(); ++i) {
+      const json& obj = (*v)[i];
+      Signer s;
+      s.pointer = "/signers/" + std::to_string(i);
+      const std::string& ptr = s.pointer;
+      if (!expect_type(obj, ptr, obj.is_object(), "a signer object {\"id\", \"title\", \"personal_number\", \"email\"}")) continue;
+      const KnownKeys keys(obj, kSignerKeys);
+      if (keys.has_unknown()) check_keys(obj, ptr, {&kSignerKeys});
+      s.id = read_string(keys[sk::kId], "id", ptr, true);
+      if (keys[sk::kId] != nullptr && keys[sk::kId]->is_string()) {
+        if (!valid_identifier(s.id)) {
+          error("form.bad_id", ptr + "/id", "'" + s.id + "' is not a valid id: use a–z, 0–9 and '_', starting with a letter (at most 63)");
+        } else if (std::any_of(form->signers.begin(), form->signers.end(), [&](const Signer& o) { return o.id == s.id; })) {
+          error("form.duplicate_signer", ptr + "/id", "signer '" + s.id + "' is declared twice");
+        }
+      }
+      read_text(keys[sk::kTitle], "title", ptr, true);  // checks the text; kept as written
+      if (keys[sk::kTitle] != nullptr) s.title = *keys[sk::kTitle];
+      s.when = read_expression(keys[sk::kWhen], "when", ptr, -1, Type::kBool);
+      if (keys[sk::kPersonalNumber] == nullptr) {
+        error("form.missing_key", ptr, "'personal_number' is required: the field with the personal identity number the signer must prove");
+      } else {
+        const std::string id = top_level_field(*keys[sk::kPersonalNumber], ptr + "/personal_number", {FieldType::kPersonnummer},
+                                               "a personnummer field", "form.bad_signer", kOnePerson);
+        if (!id.empty()) {
+          const auto [it, fresh] = signer_of_field.emplace(id, s.id);
+          if (!fresh) {
+            error("form.bad_signer", ptr + "/personal_number", "'" + id + "' already identifies signer '" + it->second + "'; each signer is another person");
+          } else {
+            s.personal_number_field = form->field_by_id.at(id);
+          }
+        }
+      }
+      if (keys[sk::kEmail] == nullptr) {
+        error("form.missing_key", ptr, "'email' is required: the field with the address the signing link is sent to");
+      } else {
+        const std::string id = top_level_field(*keys[sk::kEmail], ptr + "/email", {FieldType::kEmail}, "an email field",
+                                               "form.bad_signer", kOnePerson);
+        if (!id.empty()) s.email_field = form->field_by_id.at(id);
+      }
+      form->signers.push_back(std::move(s));
     }
   }
 
@@ -761,6 +844,7 @@ Result<FormPtr> compile_owned(json def, std::string canonical) {
     for (size_t i = 0; i < steps->size(); ++i) ld.read_step((*steps)[i], "/steps/" + std::to_string(i), static_cast<int>(i));
   }
   ld.read_applicant(ld.get(def, "applicant"));
+  ld.read_signers(ld.get(def, "signers"));
   ld.check_defaults();
   ld.check_expressions();
   // Even with other problems: a cycle among the expressions that did check is worth

@@ -105,12 +105,24 @@ struct Step {
   int order = 0;            // position in evaluation_order
 };
 
+// A further signer ("signers" in the definition): another person who must sign a
+// submission when `when` holds, identified by the answers of two top-level fields.
+struct Signer {
+  std::string id;              // unique among the form's signers
+  std::string pointer;         // "/signers/N"
+  nlohmann::json title;        // as written: a string or {lang: text}
+  int when = -1;               // boolean expression index; -1: always required
+  int personal_number_field = -1;  // a top-level personnummer field
+  int email_field = -1;            // a top-level email field
+};
+
 struct CompiledForm {
   std::string id;
   LocalizedText title, description;
   std::vector<Lang> languages;  // first is the default
   std::string reference_prefix;
   FormApplicant applicant;
+  std::vector<Signer> signers;  // in definition order
   std::vector<Step> steps;
   std::vector<Field> fields;  // every field, group children included
   std::vector<int> groups;    // field indexes of groups

@@ -2,6 +2,7 @@
 // as a UI would drive it.
 #include "blankett/scenario.h"
 
+#include "blankett/signers.h"
 #include "blankett/state.h"
 #include "blankett/submission.h"
 #include "blankett/view.h"
@@ -149,6 +150,11 @@ struct Runner {
       } else if (key == "submission_sha256") {
         const std::string actual = canonical_submission(*state).sha256;
         if (v != actual) fail(where, "expected submission SHA-256 " + v.dump() + " but got \"" + actual + "\"");
+      } else if (key == "signers") {
+        json actual = json::array();
+        for (const RequiredSigner& s : required_signers(*state)) actual.push_back(s.id);
+        if (!v.is_array()) fail(where, "must be a list of signer ids, e.g. [\"guardian2\"] (or [] for none)");
+        else if (v != actual) fail(where, "expected signers " + v.dump() + " but got " + actual.dump());
       } else if (key == "progress") {
         const Progress p = state->progress();
         const json actual = {{"position", p.position}, {"count", p.count}};

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <string>
+#include <utility>
 
 #include "form_model.h"
 #include "json_text.h"
@@ -57,6 +58,44 @@ int input_fields(const CompiledForm& form, const std::vector<int>& fields) {
   return n;
 }
 
+// An expression's text without white space: two conditions written alike compare equal.
+std::string condition_text(const CompiledForm& form, int expr) {
+  std::string out;
+  if (expr < 0) return out;
+  for (char c : form.expressions[static_cast<size_t>(expr)].source) {
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') out += c;
+  }
+  return out;
+}
+
+// Whether `field` is visibly required whenever the signer's `when` holds, as far as can
+// be told without solving conditions: it is required (always, or under the very same
+// condition), and neither it nor its step is shown under any other condition. A form
+// that words an equivalent condition differently gets the warning too; it is advice.
+bool required_whenever(const CompiledForm& form, int field, int when) {
+  const Field& fd = form.fields[static_cast<size_t>(field)];
+  const std::string condition = condition_text(form, when);
+  const auto always_or_same = [&](int expr) { return expr < 0 || condition_text(form, expr) == condition; };
+  const bool required = fd.required || (fd.required_if >= 0 && always_or_same(fd.required_if));
+  return required && always_or_same(fd.visible_if) && always_or_same(form.steps[static_cast<size_t>(fd.step)].visible_if);
+}
+
+void check_signer_fields(const CompiledForm& form, Errors* out) {
+  for (const Signer& s : form.signers) {
+    const std::pair<int, const char*> fields[] = {{s.personal_number_field, "personal_number"}, {s.email_field, "email"}};
+    for (const auto& [field, key] : fields) {
+      if (field < 0 || required_whenever(form, field, s.when)) continue;
+      const std::string& id = form.fields[static_cast<size_t>(field)].id;
+      const std::string condition = s.when < 0 ? std::string("always")
+                                               : "when " + form.expressions[static_cast<size_t>(s.when)].source;
+      out->push_back(warning("lint.signer_field_optional", s.pointer + "/" + key,
+                             "the signer '" + s.id + "' is required " + condition + ", but '" + id +
+                                 "' may then be hidden or empty: make it \"required\": true and show it under the same "
+                                 "condition, so that every submission says who must sign and where the link goes"));
+    }
+  }
+}
+
 }  // namespace
 
 Errors usability_warnings(const CompiledForm& form, std::string_view definition_text) {
@@ -94,6 +133,7 @@ Errors usability_warnings(const CompiledForm& form, std::string_view definition_
       check_message(form, fd.constraints[i].message, fd.pointer + "/constraints/" + std::to_string(i) + "/message", &out);
     }
   }
+  check_signer_fields(form, &out);
   if (!definition_text.empty()) fill_lines(definition_text, &out);
   std::stable_sort(out.begin(), out.end(), [](const Error& a, const Error& b) { return a.line < b.line; });
   return out;

@@ -9,6 +9,8 @@
 //   [SECTION] OUTBOX       queued → pending / sent → receipt / rejected
 //   [SECTION] RECEIPT      the verified receipt and its downloads
 //
+// /complete/{token} (a completion request) uses the same shell and is js/completion.js.
+//
 // Data flows one way: an event gives the engine an answer; the engine returns what
 // changed; render.js updates those nodes. Every rule, message and value comes from the
 // engine (web/engine/engine.mjs); this file routes events, stores drafts and talks to
@@ -186,6 +188,12 @@ function rerender() {
 //-----------------------------------------------------------------------------
 
 async function start() {
+  // /complete/{token}: a caseworker's completion request, answered on one page, with
+  // nothing kept on the device (js/completion.js).
+  if (location.pathname.startsWith('/complete/')) {
+    const { startCompletion } = await import('./completion.js');
+    return startCompletion();
+  }
   const m = location.pathname.match(/^\/f\/([a-z][a-z0-9-]{0,62})\/?$/);
   const p = location.pathname.match(/^\/p\/([A-Za-z0-9_-]{16,128})\/?$/);
   App.formId = m ? m[1] : null;
@@ -824,6 +832,27 @@ function onRejected(entry, status, body) {
 // [SECTION] RECEIPT
 //-----------------------------------------------------------------------------
 
+// A signer's title from the server ({sv, en, nb} or a plain string) in the page's language.
+function signerTitle(title) {
+  if (typeof title === 'string') return title;
+  if (!title || typeof title !== 'object') return '';
+  return title[App.lang] || title[App.languages[0]] || Object.values(title).find((v) => typeof v === 'string') || '';
+}
+
+// "Waiting for the signature of …": the form needs further signers (the server decided
+// who, from the form's "signers"; 201 body "awaiting_signatures"). Each has been sent a
+// link by e-mail; the case is handled once everyone has signed.
+function awaitingSignaturesNotice(awaiting) {
+  const titles = (Array.isArray(awaiting) ? awaiting : []).map((s) => signerTitle(s && s.title) || (s && s.id) || '').filter(Boolean);
+  if (!titles.length) return '';
+  const names = titles.length === 1 ? titles[0]
+    : `${titles.slice(0, -1).join(', ')}${t(App.lang, 'listAnd')}${titles[titles.length - 1]}`;
+  return h('div', { class: 'notification-banner', role: 'region', 'aria-labelledby': 'awaiting-signatures-title', id: 'awaiting-signatures' },
+    h('h2', { class: 'heading-m notification-banner__title', id: 'awaiting-signatures-title' }, t(App.lang, 'awaitingSignaturesTitle')),
+    h('p', { class: 'notification-banner__text', id: 'awaiting-signatures-text' },
+      t(App.lang, titles.length === 1 ? 'awaitingSignatureOne' : 'awaitingSignatureMany', { names })));
+}
+
 function renderReceipt() {
   App.screen = 'receipt';
   const { result, body, summaryForm } = App.sent;
@@ -841,6 +870,7 @@ function renderReceipt() {
     h('div', { class: 'panel panel--confirmation' },
       h('h1', { class: 'panel__title', tabindex: '-1', id: 'receipt-heading' }, t(App.lang, 'receiptTitle')),
       h('div', { class: 'panel__body' }, t(App.lang, 'receiptReference'), h('br'), h('strong', { id: 'receipt-reference' }, reference))),
+    awaitingSignaturesNotice(body.awaiting_signatures),
     h('p', { class: 'body' }, `${t(App.lang, 'receiptReceived')}: `,
       h('time', { datetime: receipt.received_at, id: 'receipt-time' }, formatDateTime(App.lang, receipt.received_at))),
     verified,

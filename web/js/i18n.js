@@ -94,6 +94,30 @@ const STRINGS = {
     filterNone: 'Inga alternativ matchar',
     filterAll: 'Alla {total} alternativ visas',
     sentEarlier: 'Du skickade den här ansökan {time} med referensnummer {reference}.',
+    awaitingSignaturesTitle: 'Fler behöver skriva under',
+    awaitingSignatureOne: 'Ansökan väntar på underskrift av {names}, som har fått en länk via e-post. Ansökan handläggs när alla har skrivit under.',
+    awaitingSignatureMany: 'Ansökan väntar på underskrifter av {names}, som var och en har fått en länk via e-post. Ansökan handläggs när alla har skrivit under.',
+    listAnd: ' och ',
+    completionTitle: 'Komplettera din ansökan {reference}',
+    completionMessageTitle: 'Meddelande från handläggaren',
+    completionIntro: 'Ändra svaren nedan och tryck på Skicka. Svaret skickas när du trycker på Skicka; ingenting sparas på den här enheten innan dess.',
+    completionExpires: 'Länken gäller till {time}.',
+    completionFieldsTitle: 'Det här ska kompletteras',
+    completionAttachmentOnServer: 'Filen {name} finns redan hos kommunen.',
+    completionOffline: 'Svaret kunde inte skickas: du verkar inte vara uppkopplad, eller så svarar inte tjänsten. Ingenting har skickats. Kontrollera anslutningen och tryck på Skicka igen.',
+    completionReceiptTitle: 'Kompletteringen är skickad',
+    completionWhatSent: 'Så här ser ansökan ut nu',
+    completionReceiptNotVerified: 'Kvittot kunde inte kontrolleras ({problem}). Kontakta kommunen och ange referensnumret.',
+    completionNotFoundTitle: 'Länken fungerar inte',
+    completionNotFound: 'Kontrollera att du har kopierat hela länken från e-postmeddelandet. Kontakta kommunen om den fortfarande inte fungerar.',
+    completionGoneTitle: 'Länken gäller inte längre',
+    completionGone: 'Kompletteringen är redan skickad, länken har gått ut eller begäran är återkallad. Kontakta kommunen om du behöver komplettera din ansökan.',
+    completionIdentifyTitle: 'Identifiera dig för att fortsätta',
+    completionIdentify: 'Ansökan innehåller personuppgifter. Identifiera dig, så att vi vet att det är du som har sökt.',
+    completionIdentifyAgain: 'Din identifiering gäller inte längre. Identifiera dig igen och gör om dina ändringar.',
+    completionIdentifyLink: 'Identifiera dig',
+    completionForbiddenTitle: 'Du kan inte komplettera den här ansökan',
+    completionForbidden: 'Du har identifierat dig som en annan person än den som sökte. Bara den som sökte kan komplettera ansökan.',
   },
   en: {
     skipLink: 'Skip to main content',
@@ -177,6 +201,30 @@ const STRINGS = {
     filterNone: 'No options match',
     filterAll: 'All {total} options are shown',
     sentEarlier: 'You sent this application on {time} with reference number {reference}.',
+    awaitingSignaturesTitle: 'More signatures are needed',
+    awaitingSignatureOne: 'The application is waiting for the signature of {names}, who has been sent a link by e-mail. The application is handled once everyone has signed.',
+    awaitingSignatureMany: 'The application is waiting for the signatures of {names}, who have each been sent a link by e-mail. The application is handled once everyone has signed.',
+    listAnd: ' and ',
+    completionTitle: 'Complete your application {reference}',
+    completionMessageTitle: 'Message from the case officer',
+    completionIntro: 'Change the answers below and press Send. Your reply is sent when you press Send; nothing is kept on this device before that.',
+    completionExpires: 'The link is valid until {time}.',
+    completionFieldsTitle: 'What to complete',
+    completionAttachmentOnServer: 'The municipality already has the file {name}.',
+    completionOffline: 'Your reply could not be sent: you seem to be offline, or the service is not answering. Nothing was sent. Check your connection and press Send again.',
+    completionReceiptTitle: 'Your reply has been sent',
+    completionWhatSent: 'Your application as it is now',
+    completionReceiptNotVerified: 'The receipt could not be verified ({problem}). Contact the municipality and give the reference number.',
+    completionNotFoundTitle: 'The link does not work',
+    completionNotFound: 'Check that you copied the whole link from the e-mail. Contact the municipality if it still does not work.',
+    completionGoneTitle: 'The link is no longer valid',
+    completionGone: 'The reply has already been sent, the link has expired, or the request was withdrawn. Contact the municipality if you need to complete your application.',
+    completionIdentifyTitle: 'Identify yourself to continue',
+    completionIdentify: 'The application holds personal details. Identify yourself, so that we know it is you who applied.',
+    completionIdentifyAgain: 'Your identification is no longer valid. Identify yourself again and make your changes again.',
+    completionIdentifyLink: 'Identify yourself',
+    completionForbiddenTitle: 'You cannot complete this application',
+    completionForbidden: 'You identified as someone other than the applicant. Only the applicant can complete the application.',
   },
   nb: {
     skipLink: 'Gå til hovedinnholdet',
@@ -260,6 +308,30 @@ const STRINGS = {
     filterNone: 'Ingen alternativer passer',
     filterAll: 'Alle {total} alternativene vises',
     sentEarlier: 'Du sendte denne søknaden {time} med referansenummer {reference}.',
+    awaitingSignaturesTitle: 'Flere må signere',
+    awaitingSignatureOne: 'Søknaden venter på signatur fra {names}, som har fått en lenke på e-post. Søknaden behandles når alle har signert.',
+    awaitingSignatureMany: 'Søknaden venter på signaturer fra {names}, som hver har fått en lenke på e-post. Søknaden behandles når alle har signert.',
+    listAnd: ' og ',
+    completionTitle: 'Komplettér søknaden din {reference}',
+    completionMessageTitle: 'Melding fra saksbehandleren',
+    completionIntro: 'Endre svarene nedenfor og trykk på Send. Svaret sendes når du trykker på Send; ingenting lagres på denne enheten før det.',
+    completionExpires: 'Lenken gjelder til {time}.',
+    completionFieldsTitle: 'Dette skal kompletteres',
+    completionAttachmentOnServer: 'Kommunen har allerede filen {name}.',
+    completionOffline: 'Svaret kunne ikke sendes: du ser ut til å være frakoblet, eller tjenesten svarer ikke. Ingenting er sendt. Kontroller tilkoblingen og trykk på Send igjen.',
+    completionReceiptTitle: 'Svaret ditt er sendt',
+    completionWhatSent: 'Slik ser søknaden ut nå',
+    completionReceiptNotVerified: 'Kvitteringen kunne ikke kontrolleres ({problem}). Kontakt kommunen og oppgi referansenummeret.',
+    completionNotFoundTitle: 'Lenken virker ikke',
+    completionNotFound: 'Kontroller at du har kopiert hele lenken fra e-posten. Kontakt kommunen hvis den fortsatt ikke virker.',
+    completionGoneTitle: 'Lenken gjelder ikke lenger',
+    completionGone: 'Svaret er allerede sendt, lenken er utløpt, eller forespørselen er trukket tilbake. Kontakt kommunen hvis du trenger å komplettere søknaden.',
+    completionIdentifyTitle: 'Identifiser deg for å fortsette',
+    completionIdentify: 'Søknaden inneholder personopplysninger. Identifiser deg, slik at vi vet at det er du som har søkt.',
+    completionIdentifyAgain: 'Identifiseringen din gjelder ikke lenger. Identifiser deg på nytt og gjør endringene dine igjen.',
+    completionIdentifyLink: 'Identifiser deg',
+    completionForbiddenTitle: 'Du kan ikke komplettere denne søknaden',
+    completionForbidden: 'Du har identifisert deg som en annen person enn den som søkte. Bare den som søkte, kan komplettere søknaden.',
   },
 };
 
@@ -277,20 +349,34 @@ export function languageName(lang) {
   return NAMES[lang] || lang;
 }
 
+// The server's pages (signing, identification, completion links) remember their
+// language in this cookie (server/html_page.cc: sv or en); a citizen who comes back from
+// them to the app keeps the language they chose there.
+const LANG_COOKIE = 'blankett_lang';
+
+function cookieLanguage() {
+  const m = (typeof document !== 'undefined' ? document.cookie : '').match(/(?:^|;\s*)blankett_lang=(sv|en)(?:;|$)/);
+  return m ? m[1] : null;
+}
+
 // The language to start in: ?lang= if it is one we have (and, for a form, one the form
-// is written in), else the first of `allowed`.
+// is written in), else the server pages' language cookie, else the first of `allowed`.
 export function initialLanguage(allowed = LANGUAGES) {
   const asked = new URLSearchParams(location.search).get('lang');
   if (asked && allowed.includes(asked) && LANGUAGES.includes(asked)) return asked;
+  const remembered = cookieLanguage();
+  if (remembered && allowed.includes(remembered)) return remembered;
   return allowed.find((l) => LANGUAGES.includes(l)) || 'sv';
 }
 
 // Keeps ?lang= in the address (without a new history entry), so a reload or a shared
-// link opens in the same language.
+// link opens in the same language; Swedish and English also go into the server pages'
+// cookie, so they follow.
 export function rememberLanguage(lang) {
   const url = new URL(location.href);
   url.searchParams.set('lang', lang);
   history.replaceState(history.state, '', url);
+  if (lang === 'sv' || lang === 'en') document.cookie = `${LANG_COOKIE}=${lang}; Path=/; SameSite=Strict; Max-Age=31536000`;
 }
 
 // Date and time in the citizen's language, e.g. "23 november 2026 kl. 18:02".

@@ -7,9 +7,11 @@ import { saveReceipt, deleteDraft } from './storage.js';
 import { removeFromOutbox } from './outbox.js';
 
 // The ten keys of a blankett-receipt/1, no more and no fewer (a receipt is evidence:
-// nothing in it may be unexplained).
+// nothing in it may be unexplained), and "amends" on the receipt of a completed
+// application's new version (the receipt_sha256 of the version it replaces).
 const RECEIPT_KEYS = ['form_id', 'form_version', 'format', 'key_id', 'previous_receipt_sha256', 'received_at',
   'reference', 'sequence', 'signature', 'submission_sha256'].sort();
+const AMENDING_RECEIPT_KEYS = [...RECEIPT_KEYS, 'amends'].sort();
 const HEX64 = /^[0-9a-f]{64}$/;
 
 function base64urlToBytes(text) {
@@ -38,9 +40,10 @@ export async function sha256Hex(text) {
 function shapeProblem(receipt) {
   if (!receipt || typeof receipt !== 'object' || Array.isArray(receipt)) return 'not a receipt';
   const keys = Object.keys(receipt).sort();
-  if (keys.join(',') !== RECEIPT_KEYS.join(',')) return 'the receipt does not have exactly the receipt keys';
+  const expected = 'amends' in receipt ? AMENDING_RECEIPT_KEYS : RECEIPT_KEYS;
+  if (keys.join(',') !== expected.join(',')) return 'the receipt does not have exactly the receipt keys';
   if (receipt.format !== 'blankett-receipt/1') return 'unknown receipt format';
-  for (const k of ['form_version', 'submission_sha256', 'previous_receipt_sha256']) {
+  for (const k of ['form_version', 'submission_sha256', 'previous_receipt_sha256', ...('amends' in receipt ? ['amends'] : [])]) {
     if (!HEX64.test(receipt[k])) return `${k} is not a SHA-256`;
   }
   if (!Number.isSafeInteger(receipt.sequence) || receipt.sequence < 1) return 'sequence is not a whole number from 1';
@@ -79,6 +82,20 @@ export async function verifyReceipt(receipt) {
   }
 }
 
+// Checks a server's answer to a submission ({receipt, status, submission}): the
+// receipt's signature, and that it covers the submission returned. Keeps nothing (the
+// completion page uses it as it is; settleSent adds the keeping).
+// → { ok, keyId, problem }. Never throws.
+export async function verifySentBody(body) {
+  const receipt = body && body.receipt;
+  const check = await verifyReceipt(receipt);
+  if (!check.ok) return check;
+  if (!body.submission || (await sha256Hex(canonicalJson(body.submission))) !== receipt.submission_sha256) {
+    return { ok: false, keyId: check.keyId, problem: 'the receipt does not cover the submission returned' };
+  }
+  return check;
+}
+
 // Settles an outbox entry the server accepted (body = {receipt, status, submission}):
 // verifies the receipt, checks that it covers the returned submission, then saves the
 // receipt record and deletes the draft and the outbox entry, in that order, so that
@@ -88,11 +105,8 @@ export async function verifyReceipt(receipt) {
 // device (then the outbox entry is kept too, so a later visit tries again).
 export async function settleSent(entry, body) {
   const receipt = body && body.receipt;
-  const check = await verifyReceipt(receipt);
+  const check = await verifySentBody(body);
   if (!check.ok) return { ok: false, keyId: check.keyId, problem: check.problem };
-  if (!body.submission || (await sha256Hex(canonicalJson(body.submission))) !== receipt.submission_sha256) {
-    return { ok: false, keyId: check.keyId, problem: 'the receipt does not cover the submission returned' };
-  }
   const record = { receipt, submission: body.submission, verified: true, savedAt: new Date().toISOString() };
   // saveReceipt and deleteDraft report failures ({saved|deleted: false, problem}); they
   // do not throw.

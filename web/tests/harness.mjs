@@ -11,9 +11,9 @@
 //
 // The server binary is the one already built (build/server/blankett); the harness never
 // builds anything. Set BLANKETT_BIN to use another binary.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, existsSync, readFileSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -257,4 +257,157 @@ export async function axeRun(page) {
         nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`) })),
     };
   }, WCAG_TAGS);
+}
+
+// ---- A real SMTP server on loopback (Debian's python3-aiosmtpd) -------------------------
+
+// The handler server/smtp_test_server.h uses: every accepted message is written to
+// <dir>/msgN.eml, envelope lines first (X-Envelope-From, X-Envelope-To).
+const SMTP_CAPTURE_HANDLER = `
+import os
+
+class Capture:
+    def __init__(self, outdir):
+        self.outdir = outdir
+        self.count = 0
+
+    @classmethod
+    def from_cli(cls, parser, *args):
+        return cls(args[0])
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        envelope.rcpt_tos.append(address)
+        return '250 OK'
+
+    async def handle_DATA(self, server, session, envelope):
+        self.count += 1
+        tmp = os.path.join(self.outdir, 'msg%d.tmp' % self.count)
+        with open(tmp, 'wb') as f:
+            f.write(('X-Envelope-From: %s\\r\\nX-Envelope-To: %s\\r\\n' % (envelope.mail_from, ','.join(envelope.rcpt_tos))).encode())
+            f.write(envelope.original_content or envelope.content)
+        os.rename(tmp, os.path.join(self.outdir, 'msg%d.eml' % self.count))
+        return '250 Message accepted'
+`;
+
+// "=?UTF-8?B?…?=" (RFC 2047, as server/smtp_client.cc writes a subject that is not ASCII).
+function decodeHeaderWords(value) {
+  return value.replace(/=\?utf-8\?b\?([A-Za-z0-9+/=]+)\?=/gi, (m, b64) => Buffer.from(b64, 'base64').toString('utf8'));
+}
+
+// One captured message → { file, to: [addresses], from, headers: {lower-case name: value},
+// subject, body } (the body is text/plain, 8bit UTF-8; line ends made "\n").
+export function parseMail(file, bytes) {
+  const text = bytes.toString('utf8').replace(/\r\n/g, '\n');
+  const split = text.indexOf('\n\n');
+  const head = split < 0 ? text : text.slice(0, split);
+  const body = split < 0 ? '' : text.slice(split + 2);
+  const headers = {};
+  for (const line of head.replace(/\n[ \t]+/g, ' ').split('\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return {
+    file,
+    to: (headers['x-envelope-to'] || '').split(',').filter(Boolean),
+    from: headers['x-envelope-from'] || '',
+    headers,
+    subject: decodeHeaderWords(headers.subject || ''),
+    body,
+  };
+}
+
+// Starts aiosmtpd on a free loopback port → { host, port, args (for blankett serve),
+// messages(), waitForMail(predicate, timeoutMs), stop() }. messages() are parsed with
+// parseMail, oldest first.
+export async function startSmtpServer({ from = 'noreply@kommun.test' } = {}) {
+  const python = '/usr/bin/python3'; // Debian's, which has python3-aiosmtpd (scripts/setup)
+  const dir = mkdtempSync(path.join(tmpdir(), 'blankett-web-smtp-'));
+  const mailDir = path.join(dir, 'mail');
+  mkdirSync(mailDir);
+  writeFileSync(path.join(dir, 'blankett_smtp_capture.py'), SMTP_CAPTURE_HANDLER);
+  const port = await freePort();
+  const child = spawn(python, ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${port}`, '-c', 'blankett_smtp_capture.Capture', mailDir],
+    { env: { PYTHONPATH: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => { output += d; });
+  child.stderr.on('data', (d) => { output += d; });
+  let exited = null;
+  const exitPromise = new Promise((resolve) => child.on('exit', (code, signal) => { exited = { code, signal }; resolve(exited); }));
+  const deadline = Date.now() + 10000;
+  for (;;) {
+    if (exited) throw new Error(`aiosmtpd exited (${JSON.stringify(exited)}); is python3-aiosmtpd installed?\n${output}`);
+    if (await portAccepts(port)) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`aiosmtpd did not listen on 127.0.0.1:${port} in 10 s:\n${output}`);
+    }
+    await sleep(50);
+  }
+  const messages = () => readdirSync(mailDir)
+    .filter((f) => /^msg\d+\.eml$/.test(f))
+    .sort((a, b) => Number(a.slice(3, -4)) - Number(b.slice(3, -4)))
+    .map((f) => parseMail(f, readFileSync(path.join(mailDir, f))));
+  return {
+    host: '127.0.0.1',
+    port,
+    args: ['--smtp-host', '127.0.0.1', '--smtp-port', String(port), '--smtp-from', from],
+    messages,
+    // The first message (oldest first) for which predicate(mail) holds; waits for it.
+    async waitForMail(predicate, timeoutMs = 15000) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const found = messages().find(predicate);
+        if (found) return found;
+        if (Date.now() > until) {
+          throw new Error(`no matching e-mail in ${timeoutMs} ms; received: ${JSON.stringify(messages().map((m) => ({ to: m.to, subject: m.subject })))}`);
+        }
+        await sleep(100);
+      }
+    },
+    async stop() {
+      if (!exited) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => { if (!exited) child.kill('SIGKILL'); }, 5000);
+        await exitPromise;
+        clearTimeout(timer);
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function portAccepts(port) {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+// ---- Staff and identification ---------------------------------------------------------
+
+export const TEST_PASSWORD = 'a long enough password for tests';
+
+// `blankett user add` against a running server's data folder (as an administrator
+// would). opts: { role, scope, password, displayName }.
+export function addUser(dataDir, username, { role = 'caseworker', scope = null, password = TEST_PASSWORD, displayName = null } = {}) {
+  const args = ['user', 'add', username, '--name', displayName || `${username} Testsson`, '--role', role];
+  if (scope) args.push('--scope', scope);
+  args.push('--password-stdin', '--data', dataDir);
+  const made = spawnSync(serverBinary, args, { input: `${password}\n`, encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`blankett user add ${username} failed: ${made.stderr}`);
+}
+
+// Signs a member of staff in on /login and waits for the page it leads to.
+export async function signIn(page, baseUrl, username, password = TEST_PASSWORD) {
+  await page.goto(`${baseUrl}/login`);
+  await page.fill('#username', username);
+  await page.fill('#password', password);
+  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+}
+
+// The links to this server in an e-mail's text.
+export function linksIn(text, baseUrl) {
+  const escaped = baseUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return [...text.matchAll(new RegExp(`${escaped}/[^\\s<>"]+`, 'g'))].map((m) => m[0]);
 }

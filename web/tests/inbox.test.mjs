@@ -34,6 +34,10 @@ function skolskjutsAnswers() {
   delete answers.wheelchair;
   delete answers.support_description;
   delete answers.medical_certificate;
+  // Sole custody: the case is New at once (joint custody waits for guardian 2's
+  // signature: signers.test.mjs).
+  answers.custody = 'sole';
+  for (const key of ['guardian2_name', 'guardian2_pnr', 'guardian2_email', 'guardian2_phone']) delete answers[key];
   return answers;
 }
 

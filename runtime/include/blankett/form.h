@@ -37,6 +37,8 @@ std::string form_reference_prefix(const CompiledForm& form);
 struct FormApplicant {
   std::vector<std::string> name_fields;    // top-level text fields, joined with spaces
   std::string personal_number_field;       // a top-level personnummer field, or ""
+  std::string email_field;                 // a top-level email field, or "": where messages
+                                           // about the application go (completion requests)
 };
 const FormApplicant& form_applicant(const CompiledForm& form);
 // The definition as loaded (canonical: sorted keys).

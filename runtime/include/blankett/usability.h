@@ -20,6 +20,9 @@ constexpr int kMinWordsInAMessage = 4;
 //   lint.unhelpful_message   an error message too short or too generic to say how to fix the answer
 //   lint.long_step           a step with more than kMaxFieldsPerStep fields
 //   lint.long_choice_list    a choice list with more than kMaxOptionsWithoutSearch options and no "search"
+//   lint.signer_field_optional  a signer's personal_number or email field is not plainly
+//                            required (and shown) whenever the signer is: it must be required, or
+//                            required_if the signer's `when`, and shown always or under that `when`
 // and a JSON Pointer; lines and columns are filled from `definition_text` when given.
 Errors usability_warnings(const CompiledForm& form, std::string_view definition_text = {});
 
