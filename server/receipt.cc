@@ -179,10 +179,8 @@ Result<ReceiptFields> read_receipt(const json& receipt) {
   return f;
 }
 
-Result<bool> verify_receipt(const json& receipt, const std::vector<PublicKey>& keys) {
-  Result<ReceiptFields> fields = read_receipt(receipt);
-  if (!fields.ok()) return fields.errors();
-  const std::string& key_id = fields.value().key_id;
+Result<bool> check_receipt_signature(const json& receipt, const std::string& key_id, const std::vector<PublicKey>& keys,
+                                     const std::string& what) {
   const PublicKey* key = nullptr;
   std::string known;
   for (const PublicKey& k : keys) {
@@ -191,23 +189,29 @@ Result<bool> verify_receipt(const json& receipt, const std::vector<PublicKey>& k
   }
   if (key == nullptr) {
     return Errors{Error{"receipt.unknown_key", "/key_id", 0, 0,
-                        "the receipt is signed by " + key_id + ", which is not among the given keys (" +
+                        "the " + what + " is signed by " + key_id + ", which is not among the given keys (" +
                             (known.empty() ? "none" : known) + ")"}};
   }
   std::string bytes;
   try {
     bytes = receipt_signed_bytes(receipt);
   } catch (const json::type_error&) {
-    return Errors{bad_format("", "the receipt holds text that is not UTF-8")};
+    return Errors{bad_format("", "the " + what + " holds text that is not UTF-8")};
   }
   Signature sig{};
   base64url_decode(receipt["signature"].get_ref<const std::string&>(), sig.data(), sig.size());
   if (!signature_valid(key->public_key, bytes, sig)) {
     return Errors{Error{"receipt.bad_signature", "/signature", 0, 0,
-                        "the signature does not match the receipt's content under key " + key_id +
-                            ": the receipt was altered, or signed by another key"}};
+                        "the signature does not match the " + what + "'s content under key " + key_id + ": the " + what +
+                            " was altered, or signed by another key"}};
   }
   return true;
+}
+
+Result<bool> verify_receipt(const json& receipt, const std::vector<PublicKey>& keys) {
+  Result<ReceiptFields> fields = read_receipt(receipt);
+  if (!fields.ok()) return fields.errors();
+  return check_receipt_signature(receipt, fields.value().key_id, keys, "receipt");
 }
 
 }  // namespace blankett

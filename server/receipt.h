@@ -67,4 +67,11 @@ Result<ReceiptFields> read_receipt(const nlohmann::json& receipt);
 // the receipt's content under that key; pointer /signature).
 Result<bool> verify_receipt(const nlohmann::json& receipt, const std::vector<PublicKey>& keys);
 
+// The signature check both receipt formats share (verify_receipt and
+// verify_signature_receipt call it after reading the fields): `key_id` among `keys`, then
+// Ed25519 over receipt_signed_bytes. `what` names the document in messages ("receipt").
+// REQUIRES: receipt["signature"] is a string.
+Result<bool> check_receipt_signature(const nlohmann::json& receipt, const std::string& key_id,
+                                     const std::vector<PublicKey>& keys, const std::string& what);
+
 }  // namespace blankett

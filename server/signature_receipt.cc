@@ -163,32 +163,7 @@ Result<SignatureReceiptFields> read_signature_receipt(const json& receipt) {
 Result<bool> verify_signature_receipt(const json& receipt, const std::vector<PublicKey>& keys) {
   Result<SignatureReceiptFields> fields = read_signature_receipt(receipt);
   if (!fields.ok()) return fields.errors();
-  const std::string& key_id = fields.value().key_id;
-  const PublicKey* key = nullptr;
-  std::string known;
-  for (const PublicKey& k : keys) {
-    if (k.key_id == key_id) key = &k;
-    known += (known.empty() ? "" : ", ") + k.key_id;
-  }
-  if (key == nullptr) {
-    return Errors{Error{"receipt.unknown_key", "/key_id", 0, 0,
-                        "the signature receipt is signed by " + key_id + ", which is not among the given keys (" +
-                            (known.empty() ? "none" : known) + ")"}};
-  }
-  std::string bytes;
-  try {
-    bytes = receipt_signed_bytes(receipt);
-  } catch (const json::type_error&) {
-    return Errors{bad_format("", "the signature receipt holds text that is not UTF-8")};
-  }
-  Signature sig{};
-  base64url_decode(receipt["signature"].get_ref<const std::string&>(), sig.data(), sig.size());
-  if (!signature_valid(key->public_key, bytes, sig)) {
-    return Errors{Error{"receipt.bad_signature", "/signature", 0, 0,
-                        "the signature does not match the signature receipt's content under key " + key_id +
-                            ": it was altered, or signed by another key"}};
-  }
-  return true;
+  return check_receipt_signature(receipt, fields.value().key_id, keys, "signature receipt");
 }
 
 }  // namespace blankett
