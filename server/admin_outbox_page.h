@@ -7,10 +7,7 @@
 // docs/webhooks.md.
 #pragma once
 #include "app_context.h"
-
-namespace httplib {
-class Server;
-}
+#include "httplib_fwd.h"
 
 namespace blankett {
 

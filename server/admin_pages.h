@@ -12,10 +12,7 @@
 // Docs: docs/accounts.md.
 #pragma once
 #include "app_context.h"
-
-namespace httplib {
-class Server;
-}
+#include "httplib_fwd.h"
 
 namespace blankett {
 

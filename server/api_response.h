@@ -8,10 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "blankett/error.h"
-
-namespace httplib {
-struct Response;
-}
+#include "httplib_fwd.h"
 
 namespace blankett {
 

@@ -11,10 +11,7 @@
 
 #include "blankett/error.h"
 #include "store.h"
-
-namespace httplib {
-struct Request;
-}
+#include "httplib_fwd.h"
 
 namespace blankett {
 

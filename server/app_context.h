@@ -12,6 +12,8 @@
 
 namespace blankett {
 
+class SubmissionWriter;
+
 struct ServeOptions;
 
 struct AppContext {
@@ -26,6 +28,9 @@ struct AppContext {
   // ServeOptions::public_url, or http(s)://<bind>:<port> once bound; no trailing "/".
   // Set before the server listens, read-only afterwards.
   std::string public_url;
+  // The server's one submission writer (the chain has one appender); null in tests that
+  // store no submissions.
+  SubmissionWriter* writer = nullptr;
 };
 
 }  // namespace blankett

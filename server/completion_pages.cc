@@ -89,29 +89,6 @@ size_t utf8_length(const std::string& text) {
 
 bool blank(const std::string& text) { return text.find_first_not_of(" \t\r\n") == std::string::npos; }
 
-// The completion replies' writer of the submission chain, opened on first use and
-// closed with the routes (when the server is destroyed). The chain stays one chain with
-// two writers: each appends under SQLite's write lock (BEGIN IMMEDIATE) and reads the
-// head inside it. TODO(lead): use the server's own SubmissionWriter once AppContext
-// carries it (one line in reply_writer's callers).
-class ReplyWriter {
- public:
-  explicit ReplyWriter(std::string database_path) : path_(std::move(database_path)) {}
-  SubmissionWriter* get() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (!writer_) {
-      Result<Store> store = open_store(path_);
-      if (!store.ok()) return nullptr;
-      writer_ = std::make_unique<SubmissionWriter>(std::move(store).value());
-    }
-    return writer_.get();
-  }
-
- private:
-  std::string path_;
-  std::mutex mutex_;
-  std::unique_ptr<SubmissionWriter> writer_;
-};
 
 // ---------------------------------------------------------------------------------------
 // [SECTION] the caseworker's requests
@@ -519,7 +496,7 @@ std::vector<std::string> answerable_fields(SubmissionContext& ctx, const FormPtr
   return allowed;
 }
 
-void api_reply(AppContext& app, ReplyWriter& writer, const httplib::Request& req, httplib::Response& res) {
+void api_reply(AppContext& app, const httplib::Request& req, httplib::Response& res) {
   const std::optional<CompletionLink> link = look_up(app, req.matches[1].str());
   if (std::optional<ApiResponse> refused = closed_link_error(link, true)) return send_json(res, *refused);
   const IdentityCheck who = check_identity(app, req, *link);
@@ -532,7 +509,7 @@ void api_reply(AppContext& app, ReplyWriter& writer, const httplib::Request& req
     return send_json(res, api_error(403, "completion.csrf", "send the identity_csrf token of GET /api/completions/{token} "
                                                               "(header X-Identity-CSRF or field identity_csrf)"));
   }
-  SubmissionWriter* w = writer.get();
+  SubmissionWriter* w = app.writer;
   if (w == nullptr) return send_json(res, api_error(503, "submission.not_stored", "the reply cannot be stored now; please try again"));
   SubmissionContext ctx{app.catalog, *w, app.keys, app.metrics, app.options.today, app.database_path, app.public_url, false};
   const SubmissionRequest sr = submission_request_of(req);
@@ -620,9 +597,8 @@ void register_completion_routes(httplib::Server& http, AppContext& app) {
             [&app](const httplib::Request& req, httplib::Response& res) { identify(app, req, res); });
   http.Get(std::string("/api/completions/") + kCompletionToken,
            [&app](const httplib::Request& req, httplib::Response& res) { api_get(app, req, res); });
-  auto writer = std::make_shared<ReplyWriter>(app.database_path);
   http.Post(std::string("/api/completions/") + kCompletionToken,
-            [&app, writer](const httplib::Request& req, httplib::Response& res) { api_reply(app, *writer, req, res); });
+            [&app](const httplib::Request& req, httplib::Response& res) { api_reply(app, req, res); });
 }
 
 }  // namespace blankett

@@ -19,10 +19,7 @@
 #include "app_context.h"
 #include "blankett/state.h"
 #include "store.h"
-
-namespace httplib {
-class Server;
-}
+#include "httplib_fwd.h"
 
 namespace blankett {
 

@@ -5,10 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace httplib {
-struct Request;
-struct Response;
-}  // namespace httplib
+#include "httplib_fwd.h"
 
 namespace blankett {
 

@@ -8,10 +8,7 @@
 #include "clock.h"
 #include "identity_options.h"
 #include "smtp_client.h"
-
-namespace httplib {
-class Server;
-}
+#include "httplib_fwd.h"
 
 namespace blankett {
 

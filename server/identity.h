@@ -17,12 +17,7 @@
 #include "app_context.h"
 #include "blankett/error.h"
 #include "store.h"
-
-namespace httplib {
-class Server;
-struct Request;
-struct Response;
-}  // namespace httplib
+#include "httplib_fwd.h"
 
 namespace blankett {
 

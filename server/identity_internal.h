@@ -8,12 +8,7 @@
 
 #include "app_context.h"
 #include "identity_flows.h"
-
-namespace httplib {
-class Server;
-struct Request;
-struct Response;
-}  // namespace httplib
+#include "httplib_fwd.h"
 
 namespace blankett {
 

@@ -17,12 +17,7 @@
 #include "html_page.h"
 #include "store.h"
 #include "web_auth.h"
-
-namespace httplib {
-class Server;
-struct Request;
-struct Response;
-}  // namespace httplib
+#include "httplib_fwd.h"
 
 namespace blankett {
 

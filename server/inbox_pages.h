@@ -5,10 +5,7 @@
 // another form answers 404 everywhere. Docs: docs/inbox.md.
 #pragma once
 #include "app_context.h"
-
-namespace httplib {
-class Server;
-}
+#include "httplib_fwd.h"
 
 namespace blankett {
 

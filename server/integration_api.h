@@ -10,10 +10,7 @@
 // Docs: docs/integration.md.
 #pragma once
 #include "app_context.h"
-
-namespace httplib {
-class Server;
-}
+#include "httplib_fwd.h"
 
 namespace blankett {
 

@@ -7,9 +7,7 @@
 #pragma once
 #include <string>
 
-namespace httplib {
-class Server;
-}
+#include "httplib_fwd.h"
 
 namespace blankett {
 

@@ -16,10 +16,7 @@
 // Approvals and unpublishing take effect in the catalog at once.
 #pragma once
 #include "app_context.h"
-
-namespace httplib {
-class Server;
-}
+#include "httplib_fwd.h"
 
 namespace blankett {
 

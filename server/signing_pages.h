@@ -2,10 +2,7 @@
 // a receipt) and the caseworker's reminder and deadline actions on a case. docs/signers.md.
 #pragma once
 #include "app_context.h"
-
-namespace httplib {
-class Server;
-}
+#include "httplib_fwd.h"
 
 namespace blankett {
 

@@ -62,7 +62,7 @@ std::optional<StaticFile> find_static_file(const std::string& root, const std::s
   // HTML must be revalidated so a new release is seen at once; assets may be cached
   // briefly (the service worker of the citizen app manages offline copies itself).
   const std::string cache = mime.rfind("text/html", 0) == 0 ? "no-cache" : "public, max-age=300";
-  return StaticFile{std::move(*content), mime, cache};
+  return StaticFile{canonical.string(), std::move(*content), mime, cache};
 }
 
 }  // namespace blankett

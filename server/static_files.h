@@ -7,6 +7,7 @@
 namespace blankett {
 
 struct StaticFile {
+  std::string path;  // canonical path on disk: one per file, however the URL spelled it
   std::string content;
   std::string mime_type;
   std::string cache_control;

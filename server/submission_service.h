@@ -21,10 +21,7 @@
 #include "metrics.h"
 #include "signing_keys.h"
 #include "submission_writer.h"
-
-namespace httplib {
-struct Request;
-}
+#include "httplib_fwd.h"
 
 namespace blankett {
 

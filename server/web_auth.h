@@ -11,12 +11,7 @@
 #include "accounts.h"
 #include "app_context.h"
 #include "sessions.h"
-
-namespace httplib {
-class Server;
-struct Request;
-struct Response;
-}  // namespace httplib
+#include "httplib_fwd.h"
 
 namespace blankett {
 

@@ -104,6 +104,9 @@ EMSCRIPTEN_KEEPALIVE int blankett_back(Engine* e) { BLANKETT_GUARDED(-1, return 
 EMSCRIPTEN_KEEPALIVE int blankett_go_to(Engine* e, const char* step, size_t step_size) {
   BLANKETT_GUARDED(-1, return e->go_to(text(step, step_size)) ? 1 : 0;)
 }
+EMSCRIPTEN_KEEPALIVE int blankett_changes_for_current_step_only(Engine* e, int on) {
+  BLANKETT_GUARDED(-1, e->set_changes_for_current_step_only(on != 0); return 1;)
+}
 EMSCRIPTEN_KEEPALIVE int blankett_valid(Engine* e) { BLANKETT_GUARDED(-1, return e->valid() ? 1 : 0;) }
 EMSCRIPTEN_KEEPALIVE const char* blankett_draft(Engine* e) { BLANKETT_GUARDED(nullptr, return output(e->draft());) }
 EMSCRIPTEN_KEEPALIVE const char* blankett_restore(Engine* e, const char* draft, size_t draft_size) {

@@ -6,6 +6,7 @@
 //   const engine = await loadEngine();                 // once per page
 //   const form = engine.open(formJsonText, '2026-08-15');
 //   form.set('pupil_name', 'Alva');                     // -> { fields: [...changed views], steps, rows }
+//   form.changesForCurrentStepOnly();                   // later changes: only the current step's fields
 //   form.view('sv');                                    // current step's view model
 //   form.next(); form.back(); form.goTo('guardians');
 //   form.draft(); form.restore(draft); form.submission();
@@ -112,6 +113,11 @@ export class FormFilling {
   load(formText, today) { return unwrap(text(this.module, this.module._blankett_load, handle(this), formText, today)).form; }
   set(path, value, lang = '') {
     return unwrap(text(this.module, this.module._blankett_set_answer, handle(this), path, JSON.stringify(value ?? null), lang));
+  }
+  // From now on set/clear/addRow/removeRow report changed fields of the current step
+  // only (every changed step and "rows" still): for a UI that shows one step at a time.
+  changesForCurrentStepOnly(on = true) {
+    return flag(this.module, this.module._blankett_changes_for_current_step_only, handle(this), new Int(on ? 1 : 0));
   }
   clear(path, lang = '') { return unwrap(text(this.module, this.module._blankett_clear_answer, handle(this), path, lang)); }
   addRow(group, lang = '') { return unwrap(text(this.module, this.module._blankett_add_row, handle(this), group, lang)); }

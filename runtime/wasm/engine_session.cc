@@ -10,6 +10,7 @@
 #include "blankett/scenario.h"
 #include "blankett/submission.h"
 #include "blankett/view.h"
+#include "form_model.h"
 #include "json_text.h"
 
 namespace blankett {
@@ -78,19 +79,23 @@ std::string EngineSession::set_answer(std::string_view path, std::string_view va
   if (!parse_json_nlohmann(value_json, &value)) {
     return failure_json(Errors{Error{"answer.bad_json", "/" + std::string(path), 0, 0, "the answer is not valid JSON"}});
   }
-  return changes(state().set_answer(path, value), lang);
+  const int shown = state().current_step();
+  return changes(state().set_answer(path, value), lang, shown);
 }
 
 std::string EngineSession::clear_answer(std::string_view path, std::string_view lang) {
-  return changes(state().clear_answer(path), lang);
+  const int shown = state().current_step();
+  return changes(state().clear_answer(path), lang, shown);
 }
 
 std::string EngineSession::add_row(std::string_view group, std::string_view lang) {
-  return changes(state().add_row(group), lang);
+  const int shown = state().current_step();
+  return changes(state().add_row(group), lang, shown);
 }
 
 std::string EngineSession::remove_row(std::string_view group, int row, std::string_view lang) {
-  return changes(state().remove_row(group, row), lang);
+  const int shown = state().current_step();
+  return changes(state().remove_row(group, row), lang, shown);
 }
 
 std::string EngineSession::view(std::string_view lang) const { return view_step(state(), lang).dump(); }
@@ -134,11 +139,24 @@ std::string EngineSession::submission() const {
   return json{{"document", submission_document(c)}, {"bytes", c.bytes}, {"sha256", c.sha256}}.dump();
 }
 
+namespace {
+
+// The step a field is shown on (a group's children are on the group's step).
+int step_of(const CompiledForm& form, int field) {
+  while (form.fields[field].step < 0 && form.fields[field].group >= 0) field = form.fields[field].group;
+  return form.fields[field].step;
+}
+
+}  // namespace
+
 // What a UI must redraw: each changed field's fresh view, and changed steps.
-std::string EngineSession::changes(const Result<Changes>& r, std::string_view lang) const {
+// `shown`: the current step before the change (the one the UI shows).
+std::string EngineSession::changes(const Result<Changes>& r, std::string_view lang, int shown) const {
   if (!r.ok()) return failure_json(r.errors());
   json fields = json::array();
+  const CompiledForm& form = *state().form();
   for (const FieldChange& c : r.value().fields) {
+    if (current_step_only_ && step_of(form, c.field) != shown) continue;
     fields.push_back({{"path", state().field_path(c.field, c.row)}, {"what", c.what}, {"view", view_field(state(), c.field, c.row, lang)}});
   }
   json steps = json::array();

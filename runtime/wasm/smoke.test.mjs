@@ -35,6 +35,29 @@ test('loads a form and answers change the view', () => {
   form.dispose();
 });
 
+test('changesForCurrentStepOnly leaves out changed fields of other steps', () => {
+  const twoSteps = JSON.stringify({ format: 1, id: 'two', title: 'T', languages: ['en'], steps: [
+    { id: 'one', title: 'One', fields: [
+      { id: 'n', type: 'integer', label: 'N' },
+      { id: 'here', type: 'integer', label: 'Here', calculate: 'n + 1' },
+      { id: 'rows', type: 'group', label: 'Rows', fields: [{ id: 'r', type: 'integer', label: 'R', calculate: 'n * 2' }] }] },
+    { id: 'two', title: 'Two', fields: [{ id: 'there', type: 'integer', label: 'There', calculate: 'n + 2' }] }] });
+  const paths = (changes) => changes.fields.map((c) => c.path).sort();
+  const all = engine.open(twoSteps, '2026-08-15');
+  all.addRow('rows', 'en');
+  assert.deepEqual(paths(all.set('n', 1, 'en')), ['here', 'n', 'rows/0/r', 'there']);
+  const stepOnly = engine.open(twoSteps, '2026-08-15');
+  stepOnly.addRow('rows', 'en');
+  assert.equal(stepOnly.changesForCurrentStepOnly(), true);
+  assert.deepEqual(paths(stepOnly.set('n', 1, 'en')), ['here', 'n', 'rows/0/r']);  // a group's rows are on its step
+  assert.equal(stepOnly.next(), true);
+  assert.deepEqual(paths(stepOnly.set('n', 2, 'en')), ['there']);                  // now step two is shown
+  stepOnly.changesForCurrentStepOnly(false);
+  assert.deepEqual(paths(stepOnly.set('n', 3, 'en')), ['here', 'n', 'rows/0/r', 'there']);
+  all.dispose();
+  stepOnly.dispose();
+});
+
 test('bad answers are errors in the view, not exceptions', () => {
   const form = engine.open(skolskjuts, '2026-08-15');
   const pnr = form.view('en').fields.find((f) => f.type === 'personnummer');

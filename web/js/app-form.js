@@ -19,7 +19,7 @@ import { loadEngine } from '/engine/engine.mjs';
 import { openDeviceStorage, saveDraft, loadDraft, deleteDraft, listReceipts, draftToFile, draftFileName, draftFromFile } from './storage.js';
 import { queueSubmission, startOutbox, pendingSubmissions, removeFromOutbox } from './outbox.js';
 import { settleSent, jsonDownloadUrl, canonicalJson } from './receipt.js';
-import { t, initialLanguage, rememberLanguage, formatDateTime } from './i18n.js';
+import { t, initialLanguage, rememberLanguage, formatDateTime, prepareFormats } from './i18n.js';
 import { h, StepView, errorSummary, answerSummary, inputId, pathOfPointer, languageSwitch } from './render.js';
 
 //-----------------------------------------------------------------------------
@@ -203,18 +203,20 @@ async function start() {
   main().replaceChildren(h('p', { class: 'body' }, t(App.lang, 'loading')));
   if (!App.formId && !App.previewToken) return renderNotFound();
 
+  // The engine, the definition and the device's storage load at once. The first step
+  // needs only the first two: storage is awaited after the form is open.
+  // A preview keeps nothing on the device: no drafts, no outbox (it cannot be sent).
+  const definitionUrl = App.previewToken ? `/api/previews/${App.previewToken}` : `/api/forms/${App.formId}`;
+  const loading = Promise.all([loadEngine(), fetch(definitionUrl, { headers: { Accept: 'application/json' }, cache: 'no-store' })]);
+  const storageOpening = App.previewToken ? Promise.resolve({ available: false, persistent: false, problem: null })
+    : openDeviceStorage().catch((e) => ({ available: false, persistent: false, problem: String(e) }));
+  // Building the number and date formats costs ~100 ms on a cold page: done now, while
+  // the network works, instead of inside the first render.
+  prepareFormats(App.lang);
   let response;
   try {
-    // A preview keeps nothing on the device: no drafts, no outbox (it cannot be sent).
-    const definitionUrl = App.previewToken ? `/api/previews/${App.previewToken}` : `/api/forms/${App.formId}`;
-    const [engine, res, storage] = await Promise.all([
-      loadEngine(),
-      fetch(definitionUrl, { headers: { Accept: 'application/json' }, cache: 'no-store' }),
-      App.previewToken ? { available: false, persistent: false, problem: null }
-        : openDeviceStorage().catch((e) => ({ available: false, persistent: false, problem: String(e) })),
-    ]);
+    const [engine, res] = await loading;
     App.engine = engine;
-    App.storage = storage;
     response = res;
   } catch (e) {
     console.error(e);
@@ -231,11 +233,13 @@ async function start() {
   App.lang = initialLanguage(App.languages);
   try {
     App.form = App.engine.open(App.formText, localToday());
+    App.form.changesForCurrentStepOnly();  // StepView redraws the step it shows, nothing else
   } catch (e) {
     console.error(e);
     return renderFailed();
   }
   window.addEventListener('popstate', onPopState);
+  App.storage = await storageOpening;
   if (App.previewToken) {
     App.screen = 'step';
     renderChrome();
@@ -243,6 +247,8 @@ async function start() {
     return;
   }
   window.addEventListener('pagehide', () => flushDraft());
+  // Mobile browsers may discard a hidden tab without pagehide: write what is pending.
+  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') flushDraft(); });
 
   const [saved, pending, receipts] = await Promise.all([
     App.storage.available ? loadDraft(App.formId).catch(() => null) : null,

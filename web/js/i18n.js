@@ -383,14 +383,31 @@ export function rememberLanguage(lang) {
 export function formatDateTime(lang, isoText) {
   const date = new Date(isoText);
   if (Number.isNaN(date.getTime())) return isoText;
-  const locale = { sv: 'sv-SE', en: 'en-GB', nb: 'nb-NO' }[lang] || 'en-GB';
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' }).format(date);
+  return formatter('date', lang, undefined, (locale) => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' })).format(date);
 }
 
 export function formatNumber(lang, value, decimals) {
+  return formatter('number', lang, decimals, (locale) =>
+    new Intl.NumberFormat(locale, decimals === undefined ? {} : { maximumFractionDigits: decimals })).format(value);
+}
+
+// Builds the formatters a form in `lang` uses (see below) ahead of need.
+export function prepareFormats(lang) {
+  formatNumber(lang, 0);
+  formatNumber(lang, 0, 0);
+  formatDateTime(lang, '2026-01-01T00:00:00Z');
+}
+
+// Intl formatters are built once per kind, language and precision: building one costs
+// far more than formatting (a step with many calculated values took ~130 ms of its first
+// render doing it per value, and every keystroke that changed one paid again).
+const formatters = new Map();
+function formatter(kind, lang, decimals, make) {
   const locale = { sv: 'sv-SE', en: 'en-GB', nb: 'nb-NO' }[lang] || 'en-GB';
-  const opts = decimals === undefined ? {} : { maximumFractionDigits: decimals };
-  return new Intl.NumberFormat(locale, opts).format(value);
+  const key = `${kind} ${locale} ${decimals}`;
+  let f = formatters.get(key);
+  if (!f) formatters.set(key, (f = make(locale)));
+  return f;
 }
 
 export function formatBytes(lang, size) {
