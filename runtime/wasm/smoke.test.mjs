@@ -136,6 +136,19 @@ test('canonicalJson gives the canonical text of any JSON text', () => {
   assert.equal(engine.canonicalJson(' "x" '), '"x"');
 });
 
+test('long strings cross as the same UTF-8 as short ones, lone surrogates included', () => {
+  // Over 1 KB, engine.mjs encodes with TextEncoder; the bytes must not change.
+  const text = 'åäö 😀 Ünïcödé ' + 'x'.repeat(2000);
+  assert.equal(engine.sha256(text), engine.sha256(Buffer.from(text, 'utf8')));
+  assert.equal(engine.canonicalJson(JSON.stringify({ long: text })), JSON.stringify({ long: text }));
+  // A lone surrogate is not UTF-8 whatever the length: refused the same way.
+  const refusal = (input) => { try { engine.canonicalJson(input); return null; } catch (e) { return e.errors[0].code; } };
+  const lone = String.fromCharCode(0xd800);
+  const longRefusal = refusal('"' + 'y'.repeat(2000) + lone + '"');
+  assert.notEqual(longRefusal, null);
+  assert.equal(longRefusal, refusal('"' + lone + '"'));
+});
+
 test('canonicalJson refuses bad JSON with a json.syntax error', () => {
   for (const bad of ['{"a": }', '', '{"a": 1} x', '"\\ud800"', '[1,\n 2,\n tru]']) {
     assert.throws(() => engine.canonicalJson(bad), (e) => {
