@@ -224,17 +224,26 @@ std::string iso_week(int64_t days) {
 
 int64_t monday_of(int64_t days) { return days - (((days % 7) + 7 + 3) % 7); }
 
-// The new updated_at of a case: now, but always later than the one before, so that the
-// stale check (the caller's updated_at against the row's) sees two changes within one
-// millisecond as two.
-std::string next_updated_at(const std::string& before) {
-  const std::string now = utc_now();
+}  // namespace
+
+std::string case_updated_at_after(const std::string& before, const std::string& now) {
   if (now > before) return now;
   const std::optional<int64_t> ms = parse_utc_ms(before);
   return ms ? format_utc_ms(*ms + 1) : now;
 }
 
-}  // namespace
+Result<bool> add_case_event(Store& store, int64_t seq, const std::string& at, int64_t user_id, const std::string& kind,
+                            const nlohmann::json& detail) {
+  Result<sql::Statement> s = prepare(store, "INSERT INTO case_events (seq, at, user_id, kind, detail) VALUES (?1, ?2, ?3, ?4, ?5)");
+  if (!s) return s.errors();
+  sql::bind_int64(s.value(), 1, seq);
+  sql::bind_text(s.value(), 2, at);
+  if (user_id > 0) sql::bind_int64(s.value(), 3, user_id);
+  else sql::bind_null(s.value(), 3);
+  sql::bind_text(s.value(), 4, kind);
+  sql::bind_text(s.value(), 5, detail.dump());
+  return sql::run(s.value());
+}
 
 // ---------------------------------------------------------------------------------------
 // [SECTION] lists and search
@@ -673,7 +682,7 @@ Result<CaseSummary> change_case(Store& store, int64_t seq, int64_t user_id,
   if (!current) return current.errors();
   if (!current.value()) return Errors{case_error("case.not_found", "there is no case " + std::to_string(seq))};
   const CaseSummary& before = *current.value();
-  const std::string now = next_updated_at(before.updated_at);
+  const std::string now = case_updated_at_after(before.updated_at, utc_now());
   Result<ChangeDetails> details = change(before, now);
   if (!details) return details.errors();
   Result<sql::Statement> touch = prepare(store, "UPDATE cases SET updated_at = ?2 WHERE seq = ?1");
@@ -682,16 +691,7 @@ Result<CaseSummary> change_case(Store& store, int64_t seq, int64_t user_id,
   sql::bind_text(touch.value(), 2, now);
   Result<bool> touched = sql::run(touch.value());
   if (!touched) return touched.errors();
-  Result<sql::Statement> event =
-      prepare(store, "INSERT INTO case_events (seq, at, user_id, kind, detail) VALUES (?1, ?2, ?3, ?4, ?5)");
-  if (!event) return event.errors();
-  sql::bind_int64(event.value(), 1, seq);
-  sql::bind_text(event.value(), 2, now);
-  if (user_id > 0) sql::bind_int64(event.value(), 3, user_id);
-  else sql::bind_null(event.value(), 3);
-  sql::bind_text(event.value(), 4, details.value().kind);
-  sql::bind_text(event.value(), 5, details.value().event.dump());
-  Result<bool> inserted = sql::run(event.value());
+  Result<bool> inserted = add_case_event(store, seq, now, user_id, details.value().kind, details.value().event);
   if (!inserted) return inserted.errors();
   AuditEntry audit;
   audit.at = now;

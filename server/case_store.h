@@ -117,6 +117,16 @@ Result<bool> count_rejection(Store& store, std::string_view form_id, const std::
 // The search words of a case, as stored in case_terms (lower-cased name words, the
 // personal number's 12 and 10 digit forms, the lower-cased reference). Used by
 // insert_submission and by the search (which normalises the query the same way).
+// A case's next updated_at: `now`, but always later than `before` (a millisecond after
+// it when the clock has not moved on), so that the stale check of the case pages (the
+// caller's updated_at against the row's) sees two changes within one millisecond as two.
+std::string case_updated_at_after(const std::string& before, const std::string& now);
+
+// One event in a case's history, in the caller's transaction (user_id 0: the e-service
+// itself, e.g. an applicant's reply or the dispatcher).
+Result<bool> add_case_event(Store& store, int64_t seq, const std::string& at, int64_t user_id, const std::string& kind,
+                            const nlohmann::json& detail);
+
 std::vector<std::string> case_search_terms(std::string_view reference, std::string_view applicant_name,
                                            std::string_view applicant_number);
 

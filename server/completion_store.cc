@@ -47,28 +47,6 @@ Result<std::optional<CaseRow>> read_case(Store& store, int64_t seq) {
                                         sql::column_text(s.value(), 3), sql::column_text(s.value(), 4), sql::column_text(s.value(), 5)});
 }
 
-// Now, but later than the case's last change, so that the inbox's stale-page check (its
-// updated_at against the row's) sees every change (as case_store.cc does).
-std::string next_updated_at(const std::string& before) {
-  const std::string now = utc_now();
-  if (now > before) return now;
-  const std::optional<int64_t> ms = parse_utc_ms(before);
-  return ms ? format_utc_ms(*ms + 1) : now;
-}
-
-// One history event of the case; user_id 0: the e-service itself (the applicant's reply).
-Result<bool> add_event(Store& store, int64_t seq, const std::string& at, int64_t user_id, const char* kind, const json& detail) {
-  Result<sql::Statement> s = prepare(store, "INSERT INTO case_events (seq, at, user_id, kind, detail) VALUES (?1, ?2, ?3, ?4, ?5)");
-  if (!s) return s.errors();
-  sql::bind_int64(s.value(), 1, seq);
-  sql::bind_text(s.value(), 2, at);
-  if (user_id > 0) sql::bind_int64(s.value(), 3, user_id);
-  else sql::bind_null(s.value(), 3);
-  sql::bind_text(s.value(), 4, kind);
-  sql::bind_text(s.value(), 5, detail.dump());
-  return sql::run(s.value());
-}
-
 // The case's status (with its "status" event, which the dispatcher turns into the
 // case.status_changed webhook) and updated_at.
 Result<bool> set_case_status(Store& store, const CaseRow& c, const std::string& to, const std::string& at, int64_t user_id) {
@@ -78,7 +56,7 @@ Result<bool> set_case_status(Store& store, const CaseRow& c, const std::string& 
   sql::bind_text(s.value(), 2, to);
   Result<bool> done = sql::run(s.value());
   if (!done) return done;
-  return add_event(store, c.seq, at, user_id, "status", json{{"from", c.status}, {"to", to}});
+  return add_case_event(store, c.seq, at, user_id, "status", json{{"from", c.status}, {"to", to}});
 }
 
 Result<bool> touch_case(Store& store, int64_t seq, const std::string& at) {
@@ -190,7 +168,7 @@ Result<CompletionRequest> create_completion_request(Store& store, const NewCompl
   if (c.status == "awaiting_signatures" || c.status == "decided" || c.status == "closed") {
     return Errors{completion_error("completion.case_state", "a case that is " + c.status + " cannot be completed")};
   }
-  const std::string now = next_updated_at(c.updated_at);
+  const std::string now = case_updated_at_after(c.updated_at, utc_now());
   Result<bool> expired = expire_old_requests(store, c.seq, now);
   if (!expired) return expired.errors();
   Result<bool> open = has_open_request(store, c.seq);
@@ -225,7 +203,7 @@ Result<CompletionRequest> create_completion_request(Store& store, const NewCompl
     audit["to"] = "awaiting_completion";
   }
   // The message stays in the case history (like a note); the audit log gets ids only.
-  Result<bool> event = add_event(store, c.seq, now, r.user_id, "completion_request",
+  Result<bool> event = add_case_event(store, c.seq, now, r.user_id, "completion_request",
                                  json{{"request", id}, {"fields", r.fields}, {"labels", r.labels}, {"message", r.message}});
   if (!event) return event.errors();
   Result<bool> touched = touch_case(store, c.seq, now);
@@ -284,7 +262,7 @@ Result<bool> cancel_completion_request(Store& store, int64_t case_seq, int64_t r
   Result<std::optional<CaseRow>> c = read_case(store, case_seq);
   if (!c) return c.errors();
   if (!c.value()) return Errors{completion_error("case.not_found", "there is no case " + std::to_string(case_seq))};
-  const std::string now = next_updated_at(c.value()->updated_at);
+  const std::string now = case_updated_at_after(c.value()->updated_at, utc_now());
   if (!found.value()->usable_at(now)) {
     return Errors{completion_error("completion.not_open", "the request was already answered, cancelled or has expired")};
   }
@@ -293,7 +271,7 @@ Result<bool> cancel_completion_request(Store& store, int64_t case_seq, int64_t r
   sql::bind_int64(s.value(), 1, request_id);
   Result<bool> updated = sql::run(s.value());
   if (!updated) return updated.errors();
-  Result<bool> event = add_event(store, case_seq, now, user_id, "completion_cancelled", json{{"request", request_id}});
+  Result<bool> event = add_case_event(store, case_seq, now, user_id, "completion_cancelled", json{{"request", request_id}});
   if (!event) return event.errors();
   json audit = {{"request", request_id}};
   // Nothing is awaited any more: work resumes.
@@ -365,7 +343,7 @@ Result<bool> insert_case_version(Store& store, const StoredSubmission& row, cons
   Result<bool> marked = sql::run(answered.value());
   if (!marked) return marked.errors();
 
-  const std::string now = next_updated_at(std::max(c.updated_at, row.received_at));
+  const std::string now = case_updated_at_after(std::max(c.updated_at, row.received_at), utc_now());
   std::string status = c.status;
   // A case a caseworker has meanwhile decided keeps its status; the new version is in
   // its history and on its page all the same.
@@ -374,7 +352,7 @@ Result<bool> insert_case_version(Store& store, const StoredSubmission& row, cons
     if (!moved) return moved.errors();
     status = "in_progress";
   }
-  Result<bool> event = add_event(store, c.seq, now, 0, "completion",
+  Result<bool> event = add_case_event(store, c.seq, now, 0, "completion",
                                  json{{"request", amends.completion_request_id}, {"version", version}, {"reference", row.reference}});
   if (!event) return event.errors();
   Result<bool> touched = touch_case(store, c.seq, now);

@@ -81,31 +81,11 @@ Result<std::optional<CaseRow>> read_case_row(Store& store, int64_t seq) {
                                         sql::column_text(st, 6)});
 }
 
-// A case's updated_at only grows, so that the status form's staleness check sees every
-// change even within one millisecond.
-std::string later_than(const std::string& before, const std::string& now) {
-  if (now > before) return now;
-  const std::optional<int64_t> ms = parse_utc_ms(before);
-  return ms ? format_utc_ms(*ms + 1) : now;
-}
-
 Result<bool> touch_case(Store& store, const CaseRow& c, const std::string& now) {
   Result<sql::Statement> s = prepare(store, "UPDATE cases SET updated_at = ?2 WHERE seq = ?1");
   if (!s) return s.errors();
   sql::bind_int64(s.value(), 1, c.seq);
-  sql::bind_text(s.value(), 2, later_than(c.updated_at, now));
-  return sql::run(s.value());
-}
-
-Result<bool> add_event(Store& store, int64_t seq, const std::string& at, int64_t user_id, const char* kind, const json& detail) {
-  Result<sql::Statement> s = prepare(store, "INSERT INTO case_events (seq, at, user_id, kind, detail) VALUES (?1, ?2, ?3, ?4, ?5)");
-  if (!s) return s.errors();
-  sql::bind_int64(s.value(), 1, seq);
-  sql::bind_text(s.value(), 2, at);
-  if (user_id > 0) sql::bind_int64(s.value(), 3, user_id);
-  else sql::bind_null(s.value(), 3);
-  sql::bind_text(s.value(), 4, kind);
-  sql::bind_text(s.value(), 5, detail.dump());
+  sql::bind_text(s.value(), 2, case_updated_at_after(c.updated_at, now));
   return sql::run(s.value());
 }
 
@@ -416,7 +396,7 @@ Result<SignatureDone> record_signature(Store& store, const KeyRing& keys, std::s
     if (sqlite3_changes(store.db.get()) != 1) return Errors{signature_error("signature.already_signed", "this request is signed already")};
   }
   // The history says who (by role) and when; never the personal number.
-  Result<bool> event = add_event(store, r.seq, now, 0, "signature", {{"signer", r.signer_id}, {"title", r.title}, {"at", now}});
+  Result<bool> event = add_case_event(store, r.seq, now, 0, "signature", {{"signer", r.signer_id}, {"title", r.title}, {"at", now}});
   if (!event) return event.errors();
 
   Result<sql::Statement> left = prepare(store, "SELECT COUNT(*) FROM signature_requests WHERE seq = ?1 AND state <> 'signed'");
@@ -433,10 +413,10 @@ Result<SignatureDone> record_signature(Store& store, const KeyRing& keys, std::s
     Result<sql::Statement> s = prepare(store, "UPDATE cases SET status = 'new', flag = '', updated_at = ?2 WHERE seq = ?1");
     if (!s) return s.errors();
     sql::bind_int64(s.value(), 1, r.seq);
-    sql::bind_text(s.value(), 2, later_than(c.updated_at, now));
+    sql::bind_text(s.value(), 2, case_updated_at_after(c.updated_at, now));
     Result<bool> moved = sql::run(s.value());
     if (!moved) return moved.errors();
-    Result<bool> status = add_event(store, r.seq, now, 0, "status", {{"from", "awaiting_signatures"}, {"to", "new"}});
+    Result<bool> status = add_case_event(store, r.seq, now, 0, "status", {{"from", "awaiting_signatures"}, {"to", "new"}});
     if (!status) return status.errors();
     Result<int> hook = enqueue_webhook_event(store, sub.form_id, kEventSignatureCompleted, "signatures:" + std::to_string(r.seq),
                                              webhook_payload(kEventSignatureCompleted, sub.form_id, sub.reference, r.seq, now));
@@ -515,7 +495,7 @@ Result<SignatureRequest> remind_signer(Store& store, int64_t seq, std::string_vi
   r.last_reminder_at = now;
   Result<bool> touched = touch_case(store, c, now);
   if (!touched) return touched.errors();
-  Result<bool> event = add_event(store, seq, now, user_id, "signature_reminder",
+  Result<bool> event = add_case_event(store, seq, now, user_id, "signature_reminder",
                                  {{"signer", r.signer_id}, {"title", r.title}, {"reminder", r.reminders}});
   if (!event) return event.errors();
   Result<bool> audited = audit(store, now, "user:" + std::to_string(user_id), "case.signature_reminder", c.reference,
@@ -551,11 +531,11 @@ Result<bool> set_signing_deadline(Store& store, int64_t seq, const std::string& 
   if (!s) return s.errors();
   sql::bind_int64(s.value(), 1, seq);
   sql::bind_text(s.value(), 2, date);
-  sql::bind_text(s.value(), 3, later_than(c.updated_at, now));
+  sql::bind_text(s.value(), 3, case_updated_at_after(c.updated_at, now));
   Result<bool> updated = sql::run(s.value());
   if (!updated) return updated.errors();
   const json from = c.signing_deadline.empty() ? json(nullptr) : json(c.signing_deadline);
-  Result<bool> event = add_event(store, seq, now, user_id, "signing_deadline", {{"from", from}, {"to", date}});
+  Result<bool> event = add_case_event(store, seq, now, user_id, "signing_deadline", {{"from", from}, {"to", date}});
   if (!event) return event.errors();
   Result<bool> audited = audit(store, now, "user:" + std::to_string(user_id), "case.signing_deadline", c.reference,
                                {{"from", from}, {"to", date}});
@@ -635,7 +615,7 @@ Result<SignatureSweep> sweep_signature_requests(Store& store, int64_t now_ms) {
       sql::bind_int64(flag.value(), 1, seq);
       Result<bool> flagged = sql::run(flag.value());
       if (!flagged) return flagged.errors();
-      Result<bool> event = add_event(store, seq, now, 0, "signature_deadline", {{"deadline", deadline}, {"signers", missing}});
+      Result<bool> event = add_case_event(store, seq, now, 0, "signature_deadline", {{"deadline", deadline}, {"signers", missing}});
       if (!event) return event.errors();
       ++sweep.deadlines_passed;
     }
@@ -665,7 +645,7 @@ Result<SignatureSweep> sweep_signature_requests(Store& store, int64_t now_ms) {
       if (!expired) return expired.errors();
       json title = json::parse(e.title, nullptr, false);
       if (title.is_discarded()) title = nullptr;
-      Result<bool> event = add_event(store, e.seq, now, 0, "signature_link_expired", {{"signer", e.signer_id}, {"title", title}});
+      Result<bool> event = add_case_event(store, e.seq, now, 0, "signature_link_expired", {{"signer", e.signer_id}, {"title", title}});
       if (!event) return event.errors();
       ++sweep.links_expired;
     }
