@@ -23,6 +23,7 @@
 #include "form_catalog.h"
 #include "listen_socket.h"
 #include "metrics.h"
+#include "first_step_view.h"
 #include "response_compression.h"
 #include "signing_keys.h"
 #include "static_files.h"
@@ -62,6 +63,7 @@ struct BlankettServer::State {
   LoginThrottle throttle;
   std::unique_ptr<AppContext> app;
   CompressionCache compressed;  // web app files and form definitions, compressed once
+  FirstStepViewCache first_steps;
   std::unique_ptr<httplib::Server> http;  // an httplib::SSLServer with --tls-cert/--tls-key
   std::unique_ptr<Dispatcher> dispatcher;  // webhooks and e-mail, on its own thread
 };
@@ -152,7 +154,9 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
         "# HELP blankett_writer_batches_total Transactions committed by the submission writer.\n"
         "# TYPE blankett_writer_batches_total counter\nblankett_writer_batches_total " + std::to_string(w.batches) + "\n" +
         "# HELP blankett_writer_rows_total Submissions appended by the writer.\n"
-        "# TYPE blankett_writer_rows_total counter\nblankett_writer_rows_total " + std::to_string(w.rows) + "\n";
+        "# TYPE blankett_writer_rows_total counter\nblankett_writer_rows_total " + std::to_string(w.rows) + "\n" +
+        "# HELP blankett_wal_checkpoints_total Checkpoints of the write-ahead log run beside the writer.\n"
+        "# TYPE blankett_wal_checkpoints_total counter\nblankett_wal_checkpoints_total " + std::to_string(w.checkpoints) + "\n";
     res.set_content(s.metrics.render(extra), "text/plain; version=0.0.4; charset=utf-8");
   }));
 
@@ -183,6 +187,26 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
     const FormPtr form = s.catalog->current(req.matches[1].str());
     if (!form) return send_json(res, error_response(404, Error{"form.not_found", "", 0, 0, "there is no published form '" + req.matches[1].str() + "'"}));
     send_form(req, res, form, false);
+  }));
+
+  // The first step of a fresh filling, in every language of the current version: the
+  // citizen app draws it (inert) before its engine has loaded (first_step_view.h). Made
+  // once per version and day.
+  http.Get(R"(/api/forms/([a-z][a-z0-9-]{0,62})/start)", timed("/api/forms/{id}/start", [&s](const httplib::Request& req, httplib::Response& res) {
+    const FormPtr form = s.catalog->current(req.matches[1].str());
+    if (!form) return send_json(res, error_response(404, Error{"form.not_found", "", 0, 0, "there is no published form '" + req.matches[1].str() + "'"}));
+    const std::string today = s.options.today();
+    const std::string mime = "application/json; charset=utf-8";
+    std::optional<CompressedBytes> body = s.first_steps.find(form_version(*form), today);
+    if (!body) {
+      Result<json> views = first_step_views(form, today);
+      if (!views) return send_json(res, error_response(500, views.errors().front()));
+      body = compress_once(views.value().dump(), mime);
+      s.first_steps.put(form_version(*form), today, *body);
+    }
+    res.status = 200;
+    send_bytes(req, res, *body, mime);
+    res.set_header("Cache-Control", "no-cache");
   }));
 
   http.Get(R"(/api/forms/([a-z][a-z0-9-]{0,62})/versions/([0-9a-f]{64}))",
@@ -221,9 +245,16 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
     if (!shell) {
       return send_json(res, error_response(404, Error{"request.not_found", "", 0, 0, "there is no citizen app under --web"}));
     }
-    res.status = s.catalog->current(req.matches[1].str()) ? 200 : 404;
+    const bool published = s.catalog->current(req.matches[1].str()) != nullptr;
+    res.status = published ? 200 : 404;
     send_bytes(req, res, s.compressed.for_bytes(shell->path, std::move(shell->content), shell->mime_type), shell->mime_type);
     res.set_header("Cache-Control", shell->cache_control);
+    // Fetched while the page's scripts load instead of after them: the first step it
+    // draws early (first_step_view.h) and the definition the engine opens.
+    if (published) {
+      const std::string api = "/api/forms/" + req.matches[1].str();
+      res.set_header("Link", "<" + api + "/start>; rel=preload; as=fetch; crossorigin, <" + api + ">; rel=preload; as=fetch; crossorigin");
+    }
   }));
 
   s.app.reset(new AppContext{s.options, s.options.data_dir + "/blankett.db", *s.catalog, s.keys, s.metrics, s.throttle,

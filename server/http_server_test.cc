@@ -8,6 +8,8 @@
 
 #include "blankett/form.h"
 #include "blankett/scenario.h"
+#include "blankett/state.h"
+#include "blankett/view.h"
 #include "blankett/submission.h"
 #include "audit_command.h"
 #include "receipt.h"
@@ -311,6 +313,40 @@ TEST_F(HttpApiTest, FormPagesShareOneShellAnd404ForUnknownForms) {
   EXPECT_EQ(res->status, 404);
   EXPECT_EQ(res->body, "<!DOCTYPE html><title>shell</title>");
   EXPECT_EQ(client_->Get("/f/Not_An_Id")->status, 404);
+}
+
+TEST_F(HttpApiTest, TheFirstStepOfAFreshFillingInEveryLanguageAndPreloadedByItsPage) {
+  auto res = client_->Get("/api/forms/skolskjuts/start");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(res->get_header_value("Cache-Control"), "no-cache");
+  const json start = json::parse(res->body);
+  EXPECT_EQ(start["id"], "skolskjuts");
+  EXPECT_EQ(start["version"], current_version("skolskjuts"));
+  EXPECT_EQ(start["today"], "2026-08-15");
+  // Exactly what the engine shows a citizen who opens the form today, language by language.
+  const FormPtr form = compile_form(slurp(BLANKETT_SOURCE_DIR "/forms/skolskjuts/form.json")).value();
+  const FormState fresh = FormState::create(form, "2026-08-15").value();
+  EXPECT_EQ(start["languages"], form_summary(*form)["languages"]);
+  ASSERT_EQ(start["views"].size(), start["languages"].size());
+  for (const json& lang : start["languages"]) {
+    EXPECT_EQ(start["views"][lang.get<std::string>()], view_step(fresh, lang.get<std::string>())) << lang;
+  }
+  EXPECT_TRUE(start["views"]["sv"]["first"].get<bool>());
+  EXPECT_NE(start["views"]["sv"]["step"]["title"], start["views"]["en"]["step"]["title"]);
+  // Served again from the cache: the same bytes.
+  EXPECT_EQ(client_->Get("/api/forms/skolskjuts/start")->body, res->body);
+  res = client_->Get("/api/forms/no-such-form/start");
+  EXPECT_EQ(res->status, 404);
+  EXPECT_EQ(json::parse(res->body)["error"]["code"], "form.not_found");
+
+  // The form page asks the browser to fetch it, and the definition, with the page.
+  std::filesystem::create_directories(options_.web_dir);
+  std::ofstream(options_.web_dir + "/form.html") << "<!DOCTYPE html><title>shell</title>";
+  EXPECT_EQ(client_->Get("/f/skolskjuts")->get_header_value("Link"),
+            "</api/forms/skolskjuts/start>; rel=preload; as=fetch; crossorigin, "
+            "</api/forms/skolskjuts>; rel=preload; as=fetch; crossorigin");
+  EXPECT_FALSE(client_->Get("/f/no-such-form")->has_header("Link"));
 }
 
 }  // namespace

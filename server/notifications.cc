@@ -66,7 +66,7 @@ Result<int64_t> enqueue_notification(Store& store, const std::string& recipient,
   if (body_text.empty() || body_text.size() > 20000 || body_text.find(link) == std::string::npos) {
     return Errors{bad("notification.bad_body", "the body must be a short text that contains the link")};
   }
-  Result<sql::Statement> s = sql::prepare(store.db.get(),
+  Result<sql::Statement> s = prepare(store,
       "INSERT INTO notifications (recipient, subject, body, link, created_at) VALUES (?1, ?2, ?3, ?4, ?5)");
   if (!s) return s.errors();
   sql::bind_text(s.value(), 1, recipient);
@@ -80,7 +80,7 @@ Result<int64_t> enqueue_notification(Store& store, const std::string& recipient,
 }
 
 Result<std::vector<Notification>> list_notifications(Store& store, const std::string& state, int limit) {
-  Result<sql::Statement> s = sql::prepare(store.db.get(), std::string("SELECT ") + kColumns +
+  Result<sql::Statement> s = prepare(store, std::string("SELECT ") + kColumns +
       " FROM notifications WHERE (?1 = '' OR state = ?1) ORDER BY id DESC LIMIT ?2");
   if (!s) return s.errors();
   sql::bind_text(s.value(), 1, state);
@@ -89,7 +89,7 @@ Result<std::vector<Notification>> list_notifications(Store& store, const std::st
 }
 
 Result<std::vector<Notification>> due_notifications(Store& store, int64_t now, int limit) {
-  Result<sql::Statement> s = sql::prepare(store.db.get(), std::string("SELECT ") + kColumns +
+  Result<sql::Statement> s = prepare(store, std::string("SELECT ") + kColumns +
       " FROM notifications WHERE state = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT ?2");
   if (!s) return s.errors();
   sql::bind_int64(s.value(), 1, now);
@@ -98,7 +98,7 @@ Result<std::vector<Notification>> due_notifications(Store& store, int64_t now, i
 }
 
 Result<bool> mark_notification_sent(Store& store, int64_t id, const std::string& sent_at) {
-  Result<sql::Statement> s = sql::prepare(store.db.get(),
+  Result<sql::Statement> s = prepare(store,
       "UPDATE notifications SET state = 'sent', attempts = attempts + 1, sent_at = ?2, last_error = '' WHERE id = ?1");
   if (!s) return s.errors();
   sql::bind_int64(s.value(), 1, id);
@@ -108,7 +108,7 @@ Result<bool> mark_notification_sent(Store& store, int64_t id, const std::string&
 
 Result<bool> mark_notification_failed(Store& store, int64_t id, const std::string& error, int64_t next_attempt_at,
                                       bool give_up) {
-  Result<sql::Statement> s = sql::prepare(store.db.get(),
+  Result<sql::Statement> s = prepare(store,
       "UPDATE notifications SET attempts = attempts + 1, last_error = ?2, next_attempt_at = ?3, "
       "state = CASE WHEN ?4 THEN 'failed' ELSE 'pending' END WHERE id = ?1");
   if (!s) return s.errors();
@@ -120,7 +120,7 @@ Result<bool> mark_notification_failed(Store& store, int64_t id, const std::strin
 }
 
 Result<bool> retry_notification(Store& store, int64_t id) {
-  Result<sql::Statement> s = sql::prepare(store.db.get(),
+  Result<sql::Statement> s = prepare(store,
       "UPDATE notifications SET state = 'pending', attempts = 0, next_attempt_at = 0 WHERE id = ?1 AND state = 'failed'");
   if (!s) return s.errors();
   sql::bind_int64(s.value(), 1, id);

@@ -1,8 +1,21 @@
 #include "sqlite_db.h"
 
+#include <mutex>
 #include <utility>
 
 namespace blankett::sql {
+
+namespace {
+
+// Process-wide settings, made before SQLite initializes (at the first open). Memory
+// statistics take a global mutex on every allocation of every connection; nothing here
+// reads them.
+void configure_library_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
+}  // namespace
 
 void DbCloser::operator()(sqlite3* db) const noexcept {
   // close_v2 rather than close: if a statement were still alive the connection becomes a
@@ -25,7 +38,7 @@ StatementCache::~StatementCache() {
 }
 
 Result<Statement> StatementCache::prepare(std::string_view sql) {
-  auto it = idle_.find(std::string(sql));
+  auto it = idle_.find(sql);
   if (it != idle_.end() && !it->second.empty()) {
     Statement s;
     s.db = db_;
@@ -46,7 +59,10 @@ void StatementCache::give_back(sqlite3_stmt* stmt) noexcept {
   sqlite3_reset(stmt);
   sqlite3_clear_bindings(stmt);
   try {
-    idle_[sqlite3_sql(stmt)].push_back(stmt);
+    const std::string_view text = sqlite3_sql(stmt);
+    auto it = idle_.find(text);
+    if (it == idle_.end()) it = idle_.emplace(std::string(text), std::vector<sqlite3_stmt*>()).first;
+    it->second.push_back(stmt);
   } catch (...) {
     sqlite3_finalize(stmt);  // out of memory: just drop it
   }
@@ -68,8 +84,9 @@ Error sqlite_error(sqlite3* db, std::string_view what) {
 int last_error_code(sqlite3* db) { return sqlite3_extended_errcode(db); }
 
 Result<Db> open_db_read_only(const std::string& path) {
+  configure_library_once();
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
   Db db(raw);
   if (rc != SQLITE_OK) {
     if (!db) return Errors{Error{"storage.sqlite", "", 0, 0, "cannot open " + path + ": out of memory"}};
@@ -80,8 +97,9 @@ Result<Db> open_db_read_only(const std::string& path) {
 }
 
 Result<Db> open_db(const std::string& path) {
+  configure_library_once();
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   Db db(raw);  // owned even on failure: SQLite may hand back a handle that holds the message
   if (rc != SQLITE_OK) {
     if (!db) return Errors{Error{"storage.sqlite", "", 0, 0, "cannot open " + path + ": out of memory"}};

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <unordered_map>
+#include <map>
 #include <vector>
 #include <string_view>
 
@@ -45,7 +45,9 @@ Error sqlite_error(sqlite3* db, std::string_view what);
 int last_error_code(sqlite3* db);
 
 // Opens (creating if needed) a database file for reading and writing. Sets nothing else:
-// pragmas belong to the caller (open_store).
+// pragmas belong to the caller (open_store). Connections are opened without SQLite's
+// per-connection mutex: every one in the server has a single user at a time (a thread's
+// own, the writer's, or behind FormCatalog's lock), and must keep it that way.
 Result<Db> open_db(const std::string& path);
 // Opens an existing database file for reading only (audits): fails if it does not exist.
 Result<Db> open_db_read_only(const std::string& path);
@@ -71,7 +73,8 @@ class StatementCache {
 
  private:
   sqlite3* db_;
-  std::unordered_map<std::string, std::vector<sqlite3_stmt*>> idle_;
+  // std::less<> finds by string_view: no copy of the SQL text per lookup.
+  std::map<std::string, std::vector<sqlite3_stmt*>, std::less<>> idle_;
 };
 
 // Parameters are numbered from 1, as in SQLite (?1, ?2, ...). Text and blobs are copied

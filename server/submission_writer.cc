@@ -84,10 +84,21 @@ SubmissionWriter::SubmissionWriter(Store store, WriterOptions options)
   // than the WAL's own (docs/performance.md). In memory it is a copy. Only this connection:
   // elsewhere large sorts (the inbox export) keep spilling temporary data to disk.
   (void)sql::exec(store_.db.get(), "PRAGMA temp_store = MEMORY");
+  if (const char* path = sqlite3_db_filename(store_.db.get(), "main"); path != nullptr && *path != '\0') {
+    Result<std::unique_ptr<WalCheckpointer>> checkpointer = WalCheckpointer::start(path);
+    if (checkpointer) {
+      checkpointer_ = std::move(checkpointer).value();
+      checkpointer_->watch(store_.db.get());
+    }
+  }
   thread_ = std::thread([this] { run(); });
 }
 
-SubmissionWriter::~SubmissionWriter() { close(); }
+SubmissionWriter::~SubmissionWriter() {
+  close();
+  if (checkpointer_) checkpointer_->unwatch(store_.db.get());
+  checkpointer_.reset();
+}
 
 std::future<WriteResult> SubmissionWriter::submit(PendingSubmission pending) {
   Queued queued{std::move(pending), std::promise<WriteResult>()};
@@ -128,6 +139,7 @@ WriterStats SubmissionWriter::stats() const {
   s.conflicts = conflicts_.load();
   s.failed = failed_.load();
   s.failed_batches = failed_batches_.load();
+  s.checkpoints = checkpointer_ ? checkpointer_->checkpoints() : 0;
   return s;
 }
 

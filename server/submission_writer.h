@@ -24,6 +24,7 @@
 
 #include "blankett/error.h"
 #include "store.h"
+#include "wal_checkpointer.h"
 
 namespace blankett {
 
@@ -90,6 +91,7 @@ struct WriterStats {
   uint64_t conflicts = 0;
   uint64_t failed = 0;          // submissions answered with an error
   uint64_t failed_batches = 0;  // transactions that failed as a whole
+  uint64_t checkpoints = 0;     // log checkpoints run off the writer's thread (WalCheckpointer)
 };
 
 class SubmissionWriter {
@@ -124,6 +126,9 @@ class SubmissionWriter {
   std::string now_not_before(const std::string& previous) const;
 
   Store store_;
+  // Checkpoints store_'s log on another thread; null if its connection could not be
+  // opened, and then SQLite checkpoints inside the writer's commits as usual.
+  std::unique_ptr<WalCheckpointer> checkpointer_;
   WriterOptions options_;
 
   std::mutex mutex_;  // guards queue_ and closing_

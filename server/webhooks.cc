@@ -72,7 +72,7 @@ Result<int64_t> add_webhook(Store& store, const std::string& form_id, const std:
     for (const std::string& n : webhook_event_names()) known = known || n == e;
     if (!known) return Errors{bad("webhook.bad_event", "unknown event '" + e + "'")};
   }
-  Result<sql::Statement> s = sql::prepare(store.db.get(),
+  Result<sql::Statement> s = prepare(store,
       "INSERT INTO webhooks (form_id, url, secret, events, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
   if (!s) return s.errors();
   sql::bind_text(s.value(), 1, form_id);
@@ -87,7 +87,7 @@ Result<int64_t> add_webhook(Store& store, const std::string& form_id, const std:
 }
 
 Result<std::vector<Webhook>> list_webhooks(Store& store, const std::string& form_id) {
-  Result<sql::Statement> s = sql::prepare(store.db.get(),
+  Result<sql::Statement> s = prepare(store,
       "SELECT id, form_id, url, secret, events, created_by, created_at, COALESCE(disabled_at, '') FROM webhooks "
       "WHERE (?1 = '' OR form_id = ?1) ORDER BY id");
   if (!s) return s.errors();
@@ -105,7 +105,7 @@ Result<std::vector<Webhook>> list_webhooks(Store& store, const std::string& form
 }
 
 Result<bool> disable_webhook(Store& store, int64_t id) {
-  Result<sql::Statement> s = sql::prepare(store.db.get(),
+  Result<sql::Statement> s = prepare(store,
       "UPDATE webhooks SET disabled_at = COALESCE(disabled_at, ?2) WHERE id = ?1");
   if (!s) return s.errors();
   sql::bind_int64(s.value(), 1, id);
@@ -157,7 +157,7 @@ Result<int> enqueue_webhook_event(Store& store, const std::string& form_id, cons
     bool wants = false;
     for (const std::string& e : h.events) wants = wants || e == event;
     if (!wants) continue;
-    Result<sql::Statement> s = sql::prepare(store.db.get(),
+    Result<sql::Statement> s = prepare(store,
         "INSERT OR IGNORE INTO webhook_deliveries (webhook_id, event, event_key, payload) VALUES (?1, ?2, ?3, ?4)");
     if (!s) return s.errors();
     sql::bind_int64(s.value(), 1, h.id);
@@ -205,7 +205,7 @@ Result<std::vector<WebhookDelivery>> read_deliveries(sql::Statement& s) {
 }  // namespace
 
 Result<std::vector<WebhookDelivery>> list_deliveries(Store& store, int64_t webhook_id, int limit) {
-  Result<sql::Statement> s = sql::prepare(store.db.get(), std::string("SELECT ") + kDeliveryColumns +
+  Result<sql::Statement> s = prepare(store, std::string("SELECT ") + kDeliveryColumns +
       " FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE (?1 = 0 OR d.webhook_id = ?1) "
       "ORDER BY d.id DESC LIMIT ?2");
   if (!s) return s.errors();
@@ -215,7 +215,7 @@ Result<std::vector<WebhookDelivery>> list_deliveries(Store& store, int64_t webho
 }
 
 Result<std::vector<WebhookDelivery>> due_deliveries(Store& store, int64_t now, int limit) {
-  Result<sql::Statement> s = sql::prepare(store.db.get(), std::string("SELECT ") + kDeliveryColumns +
+  Result<sql::Statement> s = prepare(store, std::string("SELECT ") + kDeliveryColumns +
       " FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE d.state = 'pending' AND "
       "d.next_attempt_at <= ?1 AND w.disabled_at IS NULL ORDER BY d.next_attempt_at, d.id LIMIT ?2");
   if (!s) return s.errors();
@@ -226,7 +226,7 @@ Result<std::vector<WebhookDelivery>> due_deliveries(Store& store, int64_t now, i
 
 Result<bool> record_delivery_attempt(Store& store, int64_t id, bool delivered, int64_t http_status, const std::string& error,
                                      int64_t next_attempt_at, bool give_up, const std::string& now_text) {
-  Result<sql::Statement> s = sql::prepare(store.db.get(),
+  Result<sql::Statement> s = prepare(store,
       "UPDATE webhook_deliveries SET attempts = attempts + 1, last_status = ?2, last_error = ?3, next_attempt_at = ?4, "
       "state = CASE WHEN ?5 THEN 'delivered' WHEN ?6 THEN 'failed' ELSE 'pending' END, "
       "delivered_at = CASE WHEN ?5 THEN ?7 ELSE delivered_at END WHERE id = ?1");
@@ -242,7 +242,7 @@ Result<bool> record_delivery_attempt(Store& store, int64_t id, bool delivered, i
 }
 
 Result<bool> replay_delivery(Store& store, int64_t delivery_id) {
-  Result<sql::Statement> s = sql::prepare(store.db.get(),
+  Result<sql::Statement> s = prepare(store,
       "UPDATE webhook_deliveries SET state = 'pending', attempts = 0, next_attempt_at = 0, last_error = '' WHERE id = ?1");
   if (!s) return s.errors();
   sql::bind_int64(s.value(), 1, delivery_id);

@@ -4,7 +4,8 @@
 // repeat group's add/remove focus (kulturskola); an attachment sent as multipart; answers
 // saved to a file and continued on another device; what the citizen is told when the
 // device stops saving; a long choice list's filter box (a test-only form in
-// web/tests/fixtures/forms).
+// web/tests/fixtures/forms); the first step drawn from the server's view before the
+// engine has loaded.
 //
 // Run alone: cd web && node --test tests/citizen.test.mjs
 import { test, before, after } from 'node:test';
@@ -660,6 +661,47 @@ test('a long choice list has a filter box; what is chosen stays chosen', async (
   await page.waitForSelector('#check-heading');
   assert.match(await page.locator('[data-path="municipality"]').textContent(), /Karlstad/);
   assert.match(await page.locator('[data-path="languages"]').textContent(), /Finnish, Lule Sami/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the first step is drawn before the engine has loaded, inert, and comes alive when it has', async () => {
+  // No service worker: the engine's module must come from the network, which the test
+  // holds back until it has looked at the page.
+  const context = await browser.newContext({ viewport: { width: 1024, height: 800 }, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  const errors = watchPageErrors(page);
+  let release;
+  let held = new Promise((resolve) => { release = resolve; });
+  await context.route('**/engine/blankett_engine.wasm', async (route) => { await held; await route.continue(); });
+  const start = await (await fetch(`${server.baseUrl}/api/forms/skolskjuts/start`)).json();
+
+  await page.goto(`${server.baseUrl}/f/skolskjuts`, { waitUntil: 'domcontentloaded' });
+  const early = page.locator('main form.step-form[inert]');
+  await early.waitFor();
+  assert.equal(await page.locator('main').getAttribute('aria-busy'), 'true');
+  assert.equal(await page.locator('#step-heading').textContent(), start.views.sv.step.title);
+  const name = page.locator(`#${inputIdFor('pupil_name')}`);
+  assert.equal(await name.count(), 1);
+  // Inert: it cannot take focus, so nothing typed can be lost before the engine is here.
+  await name.focus().catch(() => {});
+  assert.notEqual(await active(page), inputIdFor('pupil_name'));
+
+  release();
+  await page.locator('main form.step-form:not([inert])').waitFor();
+  assert.equal(await page.locator('main').getAttribute('aria-busy'), null);
+  await typeField(page, 'pupil_name', 'Ebba Early');
+  assert.equal(await name.inputValue(), 'Ebba Early');
+
+  // A later visit with a draft on the device: the early first step gives way to the offer
+  // to continue.
+  held = new Promise((resolve) => { release = resolve; });
+  await page.goto(`${server.baseUrl}/f/skolskjuts`, { waitUntil: 'domcontentloaded' });
+  await early.waitFor();
+  release();
+  await page.locator('#resume-continue').waitFor();
+  assert.equal(await page.locator('main form.step-form').count(), 0);
+  assert.equal(await page.locator('main').getAttribute('aria-busy'), null);
   assert.deepEqual(errors, []);
   await context.close();
 });

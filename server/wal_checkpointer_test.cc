@@ -1,0 +1,81 @@
+// The log checkpointer: a watched connection's commits wake it, it copies the log into
+// the database file from its own connection, and unwatching gives the connection back
+// SQLite's own automatic checkpoint.
+#include "wal_checkpointer.h"
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "store_testing.h"
+
+namespace blankett {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Commits `rows` rows of ~4 KB each (one or more log pages apiece) on `store`.
+void commit_rows(Store& store, int rows) {
+  for (int i = 0; i < rows; ++i) {
+    ASSERT_TRUE(sql::exec(store.db.get(), "INSERT INTO scratch (bytes) VALUES (randomblob(4000))").ok());
+  }
+}
+
+bool eventually(const std::function<bool()>& condition) {
+  for (int i = 0; i < 500; ++i) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return condition();
+}
+
+TEST(WalCheckpointer, CopiesAWatchedConnectionsLogIntoTheDatabaseFile) {
+  TempDir dir;
+  const std::string path = dir.file("blankett.db");
+  Store store = must_open_store(path);
+  ASSERT_TRUE(sql::exec(store.db.get(), "CREATE TABLE scratch (bytes BLOB)").ok());
+  Result<std::unique_ptr<WalCheckpointer>> checkpointer = WalCheckpointer::start(path, 8);
+  ASSERT_TRUE(checkpointer.ok()) << to_string(checkpointer.errors().front());
+  // Everything so far into the file, so that its size is the baseline.
+  ASSERT_TRUE(sql::exec(store.db.get(), "PRAGMA wal_checkpoint(TRUNCATE)").ok());
+  const auto before = fs::file_size(path);
+
+  checkpointer.value()->watch(store.db.get());
+  commit_rows(store, 40);  // ~160 KB: many times the threshold of 8 pages
+  ASSERT_TRUE(eventually([&] { return checkpointer.value()->checkpoints() > 0 && fs::file_size(path) > before + 100000; }))
+      << "checkpoints " << checkpointer.value()->checkpoints() << ", file " << fs::file_size(path) << " bytes";
+
+  // What the checkpointer copied is what was committed.
+  Result<sql::Statement> count = sql::prepare(store.db.get(), "SELECT COUNT(*) FROM scratch");
+  ASSERT_TRUE(count.ok());
+  ASSERT_TRUE(sql::step(count.value()).value());
+  EXPECT_EQ(sql::column_int64(count.value(), 0), 40);
+  checkpointer.value()->unwatch(store.db.get());
+}
+
+TEST(WalCheckpointer, AWatchedConnectionNoLongerCheckpointsItself) {
+  TempDir dir;
+  const std::string path = dir.file("blankett.db");
+  Store store = must_open_store(path);
+  ASSERT_TRUE(sql::exec(store.db.get(), "CREATE TABLE scratch (bytes BLOB)").ok());
+  ASSERT_TRUE(sql::exec(store.db.get(), "PRAGMA wal_checkpoint(TRUNCATE)").ok());
+  // A threshold the commits below never reach: nobody may checkpoint them.
+  Result<std::unique_ptr<WalCheckpointer>> checkpointer = WalCheckpointer::start(path, 1000000);
+  ASSERT_TRUE(checkpointer.ok());
+  checkpointer.value()->watch(store.db.get());
+  const auto before = fs::file_size(path);
+  // Far past SQLite's own automatic threshold of 1,000 pages (4 MB).
+  commit_rows(store, 1500);
+  EXPECT_EQ(fs::file_size(path), before);
+  EXPECT_EQ(checkpointer.value()->checkpoints(), 0u);
+
+  // Unwatched, the next commit past the threshold checkpoints on the connection again.
+  checkpointer.value()->unwatch(store.db.get());
+  commit_rows(store, 1);
+  EXPECT_GT(fs::file_size(path), before + 4000000);
+}
+
+}  // namespace
+}  // namespace blankett
