@@ -63,7 +63,7 @@ struct BlankettServer::State {
   LoginThrottle throttle;
   std::unique_ptr<AppContext> app;
   CompressionCache compressed;  // web app files and form definitions, compressed once
-  FirstStepViewCache first_steps;
+  FirstStepCache first_steps;  // the form pages' first-step data blocks
   std::unique_ptr<httplib::Server> http;  // an httplib::SSLServer with --tls-cert/--tls-key
   std::unique_ptr<Dispatcher> dispatcher;  // webhooks and e-mail, on its own thread
 };
@@ -189,26 +189,6 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
     send_form(req, res, form, false);
   }));
 
-  // The first step of a fresh filling, in every language of the current version: the
-  // citizen app draws it (inert) before its engine has loaded (first_step_view.h). Made
-  // once per version and day.
-  http.Get(R"(/api/forms/([a-z][a-z0-9-]{0,62})/start)", timed("/api/forms/{id}/start", [&s](const httplib::Request& req, httplib::Response& res) {
-    const FormPtr form = s.catalog->current(req.matches[1].str());
-    if (!form) return send_json(res, error_response(404, Error{"form.not_found", "", 0, 0, "there is no published form '" + req.matches[1].str() + "'"}));
-    const std::string today = s.options.today();
-    const std::string mime = "application/json; charset=utf-8";
-    std::optional<CompressedBytes> body = s.first_steps.find(form_version(*form), today);
-    if (!body) {
-      Result<json> views = first_step_views(form, today);
-      if (!views) return send_json(res, error_response(500, views.errors().front()));
-      body = compress_once(views.value().dump(), mime);
-      s.first_steps.put(form_version(*form), today, *body);
-    }
-    res.status = 200;
-    send_bytes(req, res, *body, mime);
-    res.set_header("Cache-Control", "no-cache");
-  }));
-
   http.Get(R"(/api/forms/([a-z][a-z0-9-]{0,62})/versions/([0-9a-f]{64}))",
            timed("/api/forms/{id}/versions/{version}", [&s, send_form](const httplib::Request& req, httplib::Response& res) {
              const FormPtr form = s.catalog->version(req.matches[1].str(), req.matches[2].str());
@@ -239,22 +219,37 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
 
   // The citizen app's form page: one shell (web/form.html) for every form; its script
   // reads the id from the path. 404 for a form that is not published, with the same shell
-  // so that the page can say so in the citizen's language.
+  // so that the page can say so in the citizen's language. A published form's page also
+  // carries its first step (first_step_view.h), drawn before the page's engine has
+  // loaded, and asks the browser to fetch the definition with the page.
   http.Get(R"(/f/([a-z][a-z0-9-]{0,62})/?)", timed("/f/{id}", [&s](const httplib::Request& req, httplib::Response& res) {
     std::optional<StaticFile> shell = find_static_file(s.options.web_dir, "/form.html");
     if (!shell) {
       return send_json(res, error_response(404, Error{"request.not_found", "", 0, 0, "there is no citizen app under --web"}));
     }
-    const bool published = s.catalog->current(req.matches[1].str()) != nullptr;
-    res.status = published ? 200 : 404;
-    send_bytes(req, res, s.compressed.for_bytes(shell->path, std::move(shell->content), shell->mime_type), shell->mime_type);
-    res.set_header("Cache-Control", shell->cache_control);
-    // Fetched while the page's scripts load instead of after them: the first step it
-    // draws early (first_step_view.h) and the definition the engine opens.
-    if (published) {
-      const std::string api = "/api/forms/" + req.matches[1].str();
-      res.set_header("Link", "<" + api + "/start>; rel=preload; as=fetch; crossorigin, <" + api + ">; rel=preload; as=fetch; crossorigin");
+    const std::string id = req.matches[1].str();
+    const FormPtr form = s.catalog->current(id);
+    res.status = form ? 200 : 404;
+    std::string page = std::move(shell->content);
+    std::string cache_key = shell->path;
+    if (form) {
+      const std::string today = s.options.today();
+      std::optional<std::string> script = s.first_steps.find(form_version(*form), today);
+      if (!script) {
+        Result<json> views = first_step_views(form, today);
+        if (views) {
+          script = first_step_script(views.value());
+          s.first_steps.put(form_version(*form), today, *script);
+        }
+      }
+      if (script) {
+        page = with_first_step(std::move(page), *script);
+        cache_key = "page:/f/" + id;  // compressed again only when the bytes change
+      }
+      res.set_header("Link", "</api/forms/" + id + ">; rel=preload; as=fetch; crossorigin");
     }
+    send_bytes(req, res, s.compressed.for_bytes(cache_key, std::move(page), shell->mime_type), shell->mime_type);
+    res.set_header("Cache-Control", shell->cache_control);
   }));
 
   s.app.reset(new AppContext{s.options, s.options.data_dir + "/blankett.db", *s.catalog, s.keys, s.metrics, s.throttle,

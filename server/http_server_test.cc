@@ -12,6 +12,7 @@
 #include "blankett/view.h"
 #include "blankett/submission.h"
 #include "audit_command.h"
+#include "first_step_view.h"
 #include "receipt.h"
 #include "signing_keys.h"
 #include "test_server.h"
@@ -305,7 +306,8 @@ TEST_F(HttpApiTest, FormPagesShareOneShellAnd404ForUnknownForms) {
   auto res = client_->Get("/f/skolskjuts");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
-  EXPECT_EQ(res->body, "<!DOCTYPE html><title>shell</title>");
+  EXPECT_EQ(res->body.rfind("<!DOCTYPE html><title>shell</title><script type=\"application/json\" id=\"first-step\">", 0), 0u)
+      << res->body;  // the shell, and the form's first step after it (no </body> in this one)
   EXPECT_EQ(res->get_header_value("Content-Type"), "text/html; charset=utf-8");
   EXPECT_EQ(res->get_header_value("Cache-Control"), "no-cache");
   EXPECT_NE(res->get_header_value("Content-Security-Policy").find("frame-ancestors 'none'"), std::string::npos);
@@ -315,12 +317,21 @@ TEST_F(HttpApiTest, FormPagesShareOneShellAnd404ForUnknownForms) {
   EXPECT_EQ(client_->Get("/f/Not_An_Id")->status, 404);
 }
 
-TEST_F(HttpApiTest, TheFirstStepOfAFreshFillingInEveryLanguageAndPreloadedByItsPage) {
-  auto res = client_->Get("/api/forms/skolskjuts/start");
+TEST_F(HttpApiTest, AFormPageCarriesItsFirstStepInEveryLanguageAndPreloadsTheDefinition) {
+  std::filesystem::create_directories(options_.web_dir);
+  std::ofstream(options_.web_dir + "/form.html") << "<!DOCTYPE html><title>shell</title><body><main></main></body>";
+  auto res = client_->Get("/f/skolskjuts");
   ASSERT_TRUE(res);
-  ASSERT_EQ(res->status, 200) << res->body;
-  EXPECT_EQ(res->get_header_value("Cache-Control"), "no-cache");
-  const json start = json::parse(res->body);
+  ASSERT_EQ(res->status, 200);
+  EXPECT_EQ(res->get_header_value("Link"), "</api/forms/skolskjuts>; rel=preload; as=fetch; crossorigin");
+  const std::string open = R"(<script type="application/json" id="first-step">)";
+  const size_t at = res->body.find(open);
+  ASSERT_NE(at, std::string::npos) << res->body;
+  EXPECT_EQ(res->body.rfind("</body>"), res->body.size() - std::string("</body>").size()) << "the block goes inside <body>";
+  const size_t end = res->body.find("</script>", at);
+  const std::string block = res->body.substr(at + open.size(), end - at - open.size());
+  EXPECT_EQ(block.find('<'), std::string::npos) << "no '<' in the data block";
+  const json start = json::parse(block);
   EXPECT_EQ(start["id"], "skolskjuts");
   EXPECT_EQ(start["version"], current_version("skolskjuts"));
   EXPECT_EQ(start["today"], "2026-08-15");
@@ -334,19 +345,25 @@ TEST_F(HttpApiTest, TheFirstStepOfAFreshFillingInEveryLanguageAndPreloadedByItsP
   }
   EXPECT_TRUE(start["views"]["sv"]["first"].get<bool>());
   EXPECT_NE(start["views"]["sv"]["step"]["title"], start["views"]["en"]["step"]["title"]);
-  // Served again from the cache: the same bytes.
-  EXPECT_EQ(client_->Get("/api/forms/skolskjuts/start")->body, res->body);
-  res = client_->Get("/api/forms/no-such-form/start");
+  // Served again from the cache: the same bytes. An unknown form gets the bare shell.
+  EXPECT_EQ(client_->Get("/f/skolskjuts")->body, res->body);
+  res = client_->Get("/f/no-such-form");
   EXPECT_EQ(res->status, 404);
-  EXPECT_EQ(json::parse(res->body)["error"]["code"], "form.not_found");
+  EXPECT_EQ(res->body, "<!DOCTYPE html><title>shell</title><body><main></main></body>");
+  EXPECT_FALSE(res->has_header("Link"));
+}
 
-  // The form page asks the browser to fetch it, and the definition, with the page.
-  std::filesystem::create_directories(options_.web_dir);
-  std::ofstream(options_.web_dir + "/form.html") << "<!DOCTYPE html><title>shell</title>";
-  EXPECT_EQ(client_->Get("/f/skolskjuts")->get_header_value("Link"),
-            "</api/forms/skolskjuts/start>; rel=preload; as=fetch; crossorigin, "
-            "</api/forms/skolskjuts>; rel=preload; as=fetch; crossorigin");
-  EXPECT_FALSE(client_->Get("/f/no-such-form")->has_header("Link"));
+// No text of a form can close the data block: "<" is written \u003c, which JSON.parse
+// reads back as "<".
+TEST(FirstStepScript, NoLabelCanCloseTheElement) {
+  const json views = {{"id", "x"}, {"views", {{"sv", {{"step", {{"title", "</script><script>alert(1)</script>"}}}}}}}};
+  const std::string script = first_step_script(views);
+  EXPECT_EQ(script.find("</script>"), script.size() - std::string("</script>\n").size());
+  const std::string open = R"(<script type="application/json" id="first-step">)";
+  const json back = json::parse(script.substr(open.size(), script.size() - open.size() - std::string("</script>\n").size()));
+  EXPECT_EQ(back, views);
+  EXPECT_EQ(with_first_step("<html><body><p>a</p></body></html>", "S"), "<html><body><p>a</p>S</body></html>");
+  EXPECT_EQ(with_first_step("<p>no body end</p>", "S"), "<p>no body end</p>S");
 }
 
 }  // namespace

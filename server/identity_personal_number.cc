@@ -3,9 +3,7 @@
 #include "identity_personal_number.h"
 
 #include "blankett/date.h"
-// The rules are internal to the runtime (runtime/src); until they have a public header
-// this is the one server file that reaches them.
-#include "../runtime/src/identity_number.h"
+#include "blankett/identity_number.h"
 
 namespace blankett {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "identity_number.h"
+#include "blankett/identity_number.h"
 #include "text_formats.h"
 #include "utf8.h"
 

@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "answer_format.h"
-#include "identity_number.h"
+#include "blankett/identity_number.h"
 #include "utf8.h"
 
 namespace blankett {

@@ -1,9 +1,9 @@
-// Implementation of identity_number.h. Input forms are recognised by length and separator
+// Implementation of blankett/identity_number.h. Input forms are recognised by length and separator
 // position alone, so that every accepted form is listed here and nothing else slips
 // through; the century is resolved by comparing (year, month, day) tuples so that an
 // impossible date such as 29 February in a non-leap year is reported as a Date problem
 // rather than moving the person to another century.
-#include "identity_number.h"
+#include "blankett/identity_number.h"
 
 namespace blankett {
 namespace {

@@ -1,7 +1,7 @@
-// Tests for identity_number.h with Skatteverket's published test numbers and numbers whose
+// Tests for blankett/identity_number.h with Skatteverket's published test numbers and numbers whose
 // check digit was computed independently: every accepted input form, century resolution
 // around `today` for '-' and '+', samordningsnummer, and each kind of problem.
-#include "identity_number.h"
+#include "blankett/identity_number.h"
 
 #include <gtest/gtest.h>
 

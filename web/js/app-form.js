@@ -21,6 +21,7 @@ import { queueSubmission, startOutbox, pendingSubmissions, removeFromOutbox } fr
 import { settleSent, jsonDownloadUrl, canonicalJson } from './receipt.js';
 import { t, initialLanguage, rememberLanguage, formatDateTime, prepareFormats } from './i18n.js';
 import { h, StepView, errorSummary, answerSummary, inputId, pathOfPointer, languageSwitch } from './render.js';
+import { formIdOfPath, firstStepInPage, stepPage } from './first-step.js';
 
 //-----------------------------------------------------------------------------
 // [SECTION] STATE
@@ -203,24 +204,21 @@ async function openPage() {
     const { startCompletion } = await import('./completion.js');
     return startCompletion();
   }
-  const m = location.pathname.match(/^\/f\/([a-z][a-z0-9-]{0,62})\/?$/);
   const p = location.pathname.match(/^\/p\/([A-Za-z0-9_-]{16,128})\/?$/);
-  App.formId = m ? m[1] : null;
+  App.formId = formIdOfPath(location.pathname);
   App.previewToken = p ? p[1] : null;
-  App.lang = initialLanguage();
+  // The form's languages are known from the page's first step (js/first-step.js) before
+  // the definition is here: the header is drawn in the language the page will open in.
+  const start = App.previewToken ? null : firstStepInPage();
+  if (start) App.languages = start.languages;
+  App.lang = initialLanguage(start ? start.languages : undefined);
   renderChrome();
-  main().replaceChildren(h('p', { class: 'body' }, t(App.lang, 'loading')));
-  if (!App.formId && !App.previewToken) return renderNotFound();
-  // A fresh visit starts on the first step: draw it as soon as the server's view of it is
-  // here (preloaded by the page's Link header), long before the engine has opened. A
-  // reload on a later step waits for the engine and the draft instead.
-  if (App.formId && !new URL(location.href).searchParams.has('step') && !(history.state && history.state.screen)) {
-    const drawn = fetch(`/api/forms/${App.formId}/start`).then((r) => (r.ok ? r.json() : null)).then(renderEarlyStep)
-      .catch(() => {});
-    // Loading the engine and opening storage below keep this thread busy for a while:
-    // draw first when the view is already here (it normally is), but never wait long.
-    await Promise.race([drawn, new Promise((resolve) => setTimeout(resolve, 50))]);
+  // The loading line, unless js/first-step.js has already drawn the first step there.
+  const loadingLine = document.getElementById('page-loading');
+  if (loadingLine || !main().hasAttribute('aria-busy')) {
+    main().replaceChildren(h('p', { class: 'body', id: 'page-loading' }, t(App.lang, 'loading')));
   }
+  if (!App.formId && !App.previewToken) return renderNotFound();
 
   // The engine, the definition and the device's storage load at once. The first step
   // needs only the first two: storage is awaited after the form is open.
@@ -573,7 +571,7 @@ function renderStep({ focus = 'heading', history: how = 'push' } = {}) {
     notices.push(h('p', { class: 'inset-text', id: 'sent-earlier' }, t(App.lang, 'sentEarlier', {
       time: formatDateTime(App.lang, App.lastReceipt.receipt.received_at), reference: App.lastReceipt.receipt.reference })));
   }
-  const page = stepPage(view, App.stepView, { onContinue, onBack });
+  const page = stepPage(view, App.stepView, App.lang, { onContinue, onBack });
   main().replaceChildren(
     page.back,
     summarySlot,
@@ -588,45 +586,6 @@ function renderStep({ focus = 'heading', history: how = 'push' } = {}) {
   if (App.summaryShown) showStepErrors({ focus: focus === 'summary' });
   if (focus === 'heading') page.heading.focus();
   else if (focus && focus !== 'summary') App.stepView.focusPath(focus);
-}
-
-// The parts of a step's page that come from its view alone; renderStep adds the
-// notices, the error summary and the draft file sections around them.
-function stepPage(view, stepView, { onContinue: submit, onBack: back }) {
-  return {
-    back: view.first ? '' : h('button', { type: 'button', class: 'back-link', id: 'back', onclick: back }, t(App.lang, 'back')),
-    progress: h('span', { class: 'caption-l', id: 'step-progress' }, t(App.lang, 'stepOf', view.progress)),
-    heading: h('h1', { class: 'heading-l', id: 'step-heading', tabindex: '-1' }, view.step.title),
-    description: view.step.description ? h('p', { class: 'body lead', id: 'step-description' }, view.step.description) : '',
-    form: h('form', { class: 'step-form', novalidate: true, 'data-step': view.step.id, onsubmit: (e) => { e.preventDefault(); submit(); } },
-      stepView.el,
-      h('div', { class: 'button-group' }, h('button', { type: 'submit', class: 'button', id: 'continue' }, t(App.lang, 'continue')))),
-  };
-}
-
-// The first step as the server's engine drew it (GET /api/forms/{id}/start), shown while
-// this page's engine loads and opens: on a cold visit to a large form that is most of a
-// second. It is inert (no input can be lost to it) and the page is aria-busy until
-// start() replaces it with the engine's own screen: the same step, a draft to resume,
-// or a submission waiting to be sent.
-function renderEarlyStep(start) {
-  if (App.screen !== 'loading' || !start || !start.views || !Array.isArray(start.languages)) return;
-  // The language the page will open in, as start() picks it once the definition is here.
-  const lang = initialLanguage(start.languages);
-  const view = start.views[lang];
-  if (!view || !view.first) return;
-  if (lang !== App.lang) {
-    App.lang = lang;
-    App.languages = start.languages;
-    renderChrome();
-  }
-  const noop = () => null;
-  const stepView = new StepView(view, { lang: App.lang, handlers: { answer: noop, addRow: noop, removeRow: noop, announce: noop },
-    files: new Map() });
-  const page = stepPage(view, stepView, { onContinue: noop, onBack: noop });
-  page.form.inert = true;
-  main().setAttribute('aria-busy', 'true');
-  main().replaceChildren(page.progress, page.heading, page.description, page.form);
 }
 
 function showStepErrors({ focus }) {

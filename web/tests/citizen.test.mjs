@@ -4,8 +4,8 @@
 // repeat group's add/remove focus (kulturskola); an attachment sent as multipart; answers
 // saved to a file and continued on another device; what the citizen is told when the
 // device stops saving; a long choice list's filter box (a test-only form in
-// web/tests/fixtures/forms); the first step drawn from the server's view before the
-// engine has loaded.
+// web/tests/fixtures/forms); the first step drawn from the page's own data block before
+// the engine has loaded.
 //
 // Run alone: cd web && node --test tests/citizen.test.mjs
 import { test, before, after } from 'node:test';
@@ -674,13 +674,14 @@ test('the first step is drawn before the engine has loaded, inert, and comes ali
   let release;
   let held = new Promise((resolve) => { release = resolve; });
   await context.route('**/engine/blankett_engine.wasm', async (route) => { await held; await route.continue(); });
-  const start = await (await fetch(`${server.baseUrl}/api/forms/skolskjuts/start`)).json();
+  const { definition } = await (await fetch(`${server.baseUrl}/api/forms/skolskjuts`)).json();
 
   await page.goto(`${server.baseUrl}/f/skolskjuts`, { waitUntil: 'domcontentloaded' });
   const early = page.locator('main form.step-form[inert]');
   await early.waitFor();
   assert.equal(await page.locator('main').getAttribute('aria-busy'), 'true');
-  assert.equal(await page.locator('#step-heading').textContent(), start.views.sv.step.title);
+  assert.equal(await page.locator('#step-heading').textContent(), definition.steps[0].title.sv);
+  assert.equal(await page.locator('#step-progress').count(), 1);
   const name = page.locator(`#${inputIdFor('pupil_name')}`);
   assert.equal(await name.count(), 1);
   // Inert: it cannot take focus, so nothing typed can be lost before the engine is here.
@@ -704,4 +705,22 @@ test('the first step is drawn before the engine has loaded, inert, and comes ali
   assert.equal(await page.locator('main').getAttribute('aria-busy'), null);
   assert.deepEqual(errors, []);
   await context.close();
+
+  // Offline the service worker answers every form page with the last one it saw: another
+  // form's first step is never drawn.
+  const other = await browser.newContext({ serviceWorkers: 'block' });
+  const otherPage = await other.newPage();
+  const skolskjutsPage = await (await fetch(`${server.baseUrl}/f/skolskjuts`)).text();
+  assert.match(skolskjutsPage, /id="first-step"/);
+  await other.route('**/f/kulturskola', (route) => route.fulfill({ body: skolskjutsPage, contentType: 'text/html; charset=utf-8' }));
+  await other.route('**/engine/blankett_engine.wasm', async (route) => { await held; await route.continue(); });
+  held = new Promise((resolve) => { release = resolve; });
+  await otherPage.goto(`${server.baseUrl}/f/kulturskola`, { waitUntil: 'domcontentloaded' });
+  await otherPage.locator('#page-loading').waitFor();
+  await otherPage.waitForTimeout(300);
+  assert.equal(await otherPage.locator('main form').count(), 0);
+  release();
+  await otherPage.locator('main form.step-form:not([inert])').waitFor();
+  assert.notEqual(await otherPage.locator('#step-heading').textContent(), definition.steps[0].title.sv);
+  await other.close();
 });
