@@ -36,6 +36,17 @@ std::optional<std::string> identity_options_problem(const ServeOptions& options)
   if (id.provider != "oidc") return "--identity is dev or oidc, not '" + id.provider + "'";
   if (id.oidc.issuer.empty()) return std::string("--identity oidc needs --oidc-issuer");
   if (id.oidc.client_id.empty()) return std::string("--identity oidc needs --oidc-client-id");
+  // RFC 6749 §3.3: scope tokens separated by single spaces, each of printable ASCII
+  // without '"' and '\\'. "openid" is added to the request when missing.
+  if (id.oidc.scopes.empty() || id.oidc.scopes.front() == ' ' || id.oidc.scopes.back() == ' ' ||
+      id.oidc.scopes.find("  ") != std::string::npos) {
+    return "--oidc-scopes is scope names separated by single spaces, not '" + id.oidc.scopes + "'";
+  }
+  for (char c : id.oidc.scopes) {
+    if (c != ' ' && (c < 0x21 || c > 0x7e || c == '"' || c == '\\')) {
+      return "--oidc-scopes may hold printable ASCII other than '\"' and '\\', not '" + id.oidc.scopes + "'";
+    }
+  }
   if (!provider_url_allowed(id.oidc.issuer)) {
     return "--oidc-issuer must be an https:// URL (http:// only on 127.0.0.1 or localhost), not '" + id.oidc.issuer + "'";
   }

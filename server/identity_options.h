@@ -12,6 +12,8 @@ struct OidcOptions {
   // The ID token claim that holds the personal identity number (the Swedish OIDC
   // profile's name by default).
   std::string personal_number_claim = "https://id.oidc.se/claim/personalIdentityNumber";
+  // The scopes asked for, separated by spaces ("openid" is added when missing). Swedish
+  // brokers release the personal number for https://id.oidc.se/scope/naturalPersonNumber.
   std::string scopes = "openid";
 };
 

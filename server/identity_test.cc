@@ -347,6 +347,15 @@ TEST(IdentityOptions, TheProblemsServeRefusesToStartWith) {
             "--oidc-issuer must be an https:// URL (http:// only on 127.0.0.1 or localhost), not 'http://eid-broker.example.se'");
   o.identity.oidc.issuer = "http://127.0.0.1:4000";
   EXPECT_EQ(identity_options_problem(o), std::nullopt);
+  o.identity.oidc.scopes = "openid https://id.oidc.se/scope/naturalPersonNumber";
+  EXPECT_EQ(identity_options_problem(o), std::nullopt);
+  o.identity.oidc.scopes = "openid  profile";
+  EXPECT_EQ(identity_options_problem(o), "--oidc-scopes is scope names separated by single spaces, not 'openid  profile'");
+  o.identity.oidc.scopes = "";
+  EXPECT_EQ(identity_options_problem(o), "--oidc-scopes is scope names separated by single spaces, not ''");
+  o.identity.oidc.scopes = "openid pro\"file";
+  EXPECT_EQ(identity_options_problem(o), "--oidc-scopes may hold printable ASCII other than '\"' and '\\', not 'openid pro\"file'");
+  o.identity.oidc.scopes = "openid";
   o.dev = true;
   EXPECT_EQ(identity_options_problem(o), "--dev cannot be used with --production");
 }
@@ -426,6 +435,19 @@ TEST_F(IdentityOidcTest, ARoundTripThroughTheProviderIdentifiesThisBrowser) {
   EXPECT_EQ(id->subject, "subject-42");
   EXPECT_EQ(id->personal_number, "19811218-9876") << "twelve digits, normalised";
   EXPECT_EQ(id->name, "Eva Prov") << "given_name family_name";
+}
+
+// --oidc-scopes: the request asks for what the broker needs to release the number.
+class IdentityOidcScopesTest : public IdentityOidcTest {
+ protected:
+  IdentityOidcScopesTest() { options_.identity.oidc.scopes = "https://id.oidc.se/scope/naturalPersonNumber profile"; }
+};
+
+TEST_F(IdentityOidcScopesTest, TheConfiguredScopesAreAskedForWithOpenid) {
+  const Begun b = begin();
+  ASSERT_EQ(b.status, 303);
+  const std::string url = authorization_request(b);
+  EXPECT_EQ(param_of(url, "scope"), url_encode("openid https://id.oidc.se/scope/naturalPersonNumber profile"));
 }
 
 TEST_F(IdentityOidcTest, TheCallbackNeedsTheBrowserThatBeganAndAStrangerDoesNotSpoilIt) {

@@ -31,7 +31,7 @@ const char kUsage[] =
     "         read from the environment variable BLANKETT_SMTP_PASSWORD.\n"
     "                      [--public-url https://e-tjanst.kommun.se] [--production]\n"
     "                      [--identity dev|oidc [--oidc-issuer URL --oidc-client-id ID\n"
-    "                       [--oidc-personal-number-claim NAME]]]\n"
+    "                       [--oidc-personal-number-claim NAME] [--oidc-scopes \"openid ...\"]]]\n"
     "  --dev  developer mode: the browser preview at /preview/{form-id}, which reads and\n"
     "         writes files under --forms. Never in production.\n"
     "  --public-url  where citizens reach the server: links in e-mails and the OpenID\n"
@@ -79,6 +79,7 @@ int serve_command(int argc, char** argv) {
       else if (arg == "--oidc-issuer") options.identity.oidc.issuer = value;
       else if (arg == "--oidc-client-id") options.identity.oidc.client_id = value;
       else if (arg == "--oidc-personal-number-claim") options.identity.oidc.personal_number_claim = value;
+      else if (arg == "--oidc-scopes") options.identity.oidc.scopes = value;
       else if (arg == "--smtp-starttls") {
         if (value != "off" && value != "required") {
           std::cerr << "blankett serve: --smtp-starttls is off or required, not '" << value << "'\n";

@@ -554,11 +554,25 @@ namespace {
 // Waiting cases whose deadline day is before `today` and that are not flagged yet. The
 // requests drive the search: few are pending or expired, while cases grow for ever.
 constexpr const char* kDeadlineCases =
-    "SELECT c.seq, c.signing_deadline FROM cases c WHERE c.seq IN "
+    "SELECT c.seq, c.signing_deadline, c.reference FROM cases c WHERE c.seq IN "
     "(SELECT r.seq FROM signature_requests r WHERE r.state IN ('pending', 'expired')) "
     "AND c.status = 'awaiting_signatures' AND c.flag = '' AND c.signing_deadline IS NOT NULL AND c.signing_deadline < ?1";
 constexpr const char* kExpiredLinks =
-    "SELECT id, seq, signer_id, title FROM signature_requests WHERE state = 'pending' AND expires_at <= ?1 ORDER BY id";
+    "SELECT r.id, r.seq, r.signer_id, r.title, c.reference FROM signature_requests r JOIN cases c ON c.seq = r.seq "
+    "WHERE r.state = 'pending' AND r.expires_at <= ?1 ORDER BY r.id";
+
+// An audit entry for what the server did to a case by itself (actor "system"), in the
+// caller's transaction.
+Result<AuditEntry> audit_by_server(Store& store, const std::string& at, const char* action, const std::string& reference,
+                                   json detail) {
+  AuditEntry entry;
+  entry.at = at;
+  entry.actor = "system";
+  entry.action = action;
+  entry.target = "case:" + reference;
+  entry.detail = std::move(detail);
+  return append_audit(store, std::move(entry), true);
+}
 
 Result<bool> any_row(Store& store, const char* sql, const std::string& value) {
   Result<sql::Statement> s = prepare(store, sql);
@@ -587,7 +601,11 @@ Result<SignatureSweep> sweep_signature_requests(Store& store, int64_t now_ms) {
   Result<sql::Transaction> txn = sql::Transaction::begin(store.db.get());
   if (!txn) return txn.errors();
   {
-    std::vector<std::pair<int64_t, std::string>> due;
+    struct Due {
+      int64_t seq;
+      std::string deadline, reference;
+    };
+    std::vector<Due> due;
     Result<sql::Statement> s = prepare(store, kDeadlineCases);
     if (!s) return s.errors();
     sql::bind_text(s.value(), 1, today);
@@ -595,10 +613,10 @@ Result<SignatureSweep> sweep_signature_requests(Store& store, int64_t now_ms) {
       Result<bool> row = sql::step(s.value());
       if (!row) return row.errors();
       if (!row.value()) break;
-      due.emplace_back(sql::column_int64(s.value(), 0), sql::column_text(s.value(), 1));
+      due.push_back({sql::column_int64(s.value(), 0), sql::column_text(s.value(), 1), sql::column_text(s.value(), 2)});
     }
     sql::reset(s.value());
-    for (const auto& [seq, deadline] : due) {
+    for (const auto& [seq, deadline, reference] : due) {
       Result<std::vector<SignatureRequest>> requests = list_signature_requests(store, seq);
       if (!requests) return requests.errors();
       json missing = json::array();
@@ -617,13 +635,17 @@ Result<SignatureSweep> sweep_signature_requests(Store& store, int64_t now_ms) {
       if (!flagged) return flagged.errors();
       Result<bool> event = add_case_event(store, seq, now, 0, "signature_deadline", {{"deadline", deadline}, {"signers", missing}});
       if (!event) return event.errors();
+      // The server acted on the case by itself: that belongs in the audit log too.
+      Result<AuditEntry> audited =
+          audit_by_server(store, now, "case.signature_deadline_passed", reference, {{"deadline", deadline}, {"signers", missing}});
+      if (!audited) return audited.errors();
       ++sweep.deadlines_passed;
     }
   }
   {
     struct Expired {
       int64_t id, seq;
-      std::string signer_id, title;
+      std::string signer_id, title, reference;
     };
     std::vector<Expired> due;
     Result<sql::Statement> s = prepare(store, kExpiredLinks);
@@ -634,7 +656,7 @@ Result<SignatureSweep> sweep_signature_requests(Store& store, int64_t now_ms) {
       if (!row) return row.errors();
       if (!row.value()) break;
       due.push_back({sql::column_int64(s.value(), 0), sql::column_int64(s.value(), 1), sql::column_text(s.value(), 2),
-                     sql::column_text(s.value(), 3)});
+                     sql::column_text(s.value(), 3), sql::column_text(s.value(), 4)});
     }
     sql::reset(s.value());
     for (const Expired& e : due) {
@@ -647,6 +669,8 @@ Result<SignatureSweep> sweep_signature_requests(Store& store, int64_t now_ms) {
       if (title.is_discarded()) title = nullptr;
       Result<bool> event = add_case_event(store, e.seq, now, 0, "signature_link_expired", {{"signer", e.signer_id}, {"title", title}});
       if (!event) return event.errors();
+      Result<AuditEntry> audited = audit_by_server(store, now, "case.signature_link_expired", e.reference, {{"signer", e.signer_id}});
+      if (!audited) return audited.errors();
       ++sweep.links_expired;
     }
   }

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 #include "audit_log.h"
@@ -362,6 +363,14 @@ TEST_F(SignatureStoreTest, LinkExpiryIsSweptOnceAndAReminderReopens) {
   EXPECT_EQ(request(seq, "guardian2").state, "expired");
   EXPECT_EQ(sweep_signature_requests(*store_, later).value().links_expired, 0);
   EXPECT_EQ(event_kinds(seq), std::vector<std::string>{"signature_link_expired"});
+  // The server's own action is in the audit log, on the chain, without personal data.
+  std::vector<AuditEntry> log = list_audit(*store_, 0, 10).value();
+  ASSERT_FALSE(log.empty());
+  EXPECT_EQ(log.front().actor, "system");
+  EXPECT_EQ(log.front().action, "case.signature_link_expired");
+  EXPECT_EQ(log.front().target, "case:" + case_of(seq).reference);
+  EXPECT_EQ(log.front().detail, json({{"signer", "guardian2"}}));
+  EXPECT_TRUE(verify_audit_chain(*store_).value().empty());
 
   Result<SignatureRequest> reopened = remind_signer(*store_, seq, "guardian2", kPublicUrl, 7, later);
   ASSERT_TRUE(reopened.ok());
@@ -393,6 +402,14 @@ TEST_F(SignatureStoreTest, DeadlinesAreCheckedAndTheirPassingFlagsTheCaseOnce) {
   const CaseEvent flagged = case_history(*store_, seq).value()[1];
   EXPECT_EQ(flagged.detail["deadline"], "2026-08-20");
   EXPECT_EQ(flagged.detail["signers"], json::array({"guardian2"}));
+  std::vector<AuditEntry> log = list_audit(*store_, 0, 10).value();
+  ASSERT_FALSE(log.empty());
+  EXPECT_EQ(log.front().actor, "system");
+  EXPECT_EQ(log.front().action, "case.signature_deadline_passed");
+  EXPECT_EQ(log.front().target, "case:" + case_of(seq).reference);
+  EXPECT_EQ(log.front().detail, json({{"deadline", "2026-08-20"}, {"signers", {"guardian2"}}}));
+  EXPECT_EQ(std::count_if(log.begin(), log.end(), [](const AuditEntry& e) { return e.action == "case.signature_deadline_passed"; }), 1)
+      << "once, like the flag";
 
   // No reminder after the deadline; a new deadline clears the flag and allows one.
   Result<SignatureRequest> late = remind_signer(*store_, seq, "guardian2", kPublicUrl, 7, ms("2026-08-22T00:00:00Z"));
