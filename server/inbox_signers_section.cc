@@ -66,8 +66,13 @@ std::string deadline_form_html(const InboxUser& u, const CaseSummary& c, const s
        "</p>" + error_html(l, problem) +
        "<input type=\"date\" id=\"signing-deadline\" name=\"signing_deadline\" value=\"" + html_escape(c.signing_deadline) +
        "\" aria-describedby=\"signing-deadline-hint" + (problem ? " signing-deadline-error\" aria-invalid=\"true\"" : "\"") + "></div>";
-  h += std::string("<button type=\"submit\" class=\"button button--secondary\">") + tr(l, "Spara tidsfristen", "Save the deadline") +
-       "</button></form></section>";
+  h += std::string("<div class=\"button-group\"><button type=\"submit\" class=\"button button--secondary\" name=\"action\" value=\"set\">") +
+       tr(l, "Spara tidsfristen", "Save the deadline") + "</button>";
+  if (!c.signing_deadline.empty()) {
+    h += std::string("<button type=\"submit\" class=\"button button--secondary\" name=\"action\" value=\"remove\">") +
+         tr(l, "Ta bort tidsfristen", "Remove the deadline") + "</button>";
+  }
+  h += "</div></form></section>";
   return h;
 }
 
@@ -151,7 +156,9 @@ std::string signing_event_html(const CaseEvent& e, const std::string& lang) {
     text = std::string(tr(l, "Skickade påminnelse ", "Sent reminder ")) + n + tr(l, " med en ny länk till ", " with a new link to ") +
            event_title(d, l) + ".";
   } else if (e.kind == "signing_deadline") {
-    text = std::string(tr(l, "Satte tidsfristen för underskrifter till ", "Set the signing deadline to ")) + string_of(d, "to") + ".";
+    text = d.contains("to") && d["to"].is_null()
+               ? std::string(tr(l, "Tog bort tidsfristen för underskrifter.", "Removed the signing deadline."))
+               : std::string(tr(l, "Satte tidsfristen för underskrifter till ", "Set the signing deadline to ")) + string_of(d, "to") + ".";
   } else if (e.kind == "signature_deadline") {
     text = std::string(tr(l, "Tidsfristen för underskrifter (", "The signing deadline (")) + string_of(d, "deadline") +
            tr(l, ") passerade innan alla hade skrivit under.", ") passed before everyone had signed.");
@@ -212,10 +219,12 @@ void post_deadline(AppContext& app, const httplib::Request& req, httplib::Respon
   if (!p) return;
   const std::string& l = p->user.lang;
   const std::string date = form_value(req, "signing_deadline");
-  if (date.empty()) {
+  const bool remove = form_value(req, "action") == "remove";
+  if (date.empty() && !remove) {
     return show_case_problem(app, req, res, *p, 400, "signing-deadline", tr(l, "Ange ett datum", "Enter a date"));
   }
-  Result<bool> set = set_signing_deadline(*p->user.store, p->c.seq, date, p->user.who.user.id, now_ms());
+  Result<bool> set = remove ? remove_signing_deadline(*p->user.store, p->c.seq, p->user.who.user.id, now_ms())
+                            : set_signing_deadline(*p->user.store, p->c.seq, date, p->user.who.user.id, now_ms());
   if (set.ok()) return back_to_case(res, p->c, "deadline");
   const std::string& code = set.errors().front().code;
   if (code == "signature.bad_deadline") {

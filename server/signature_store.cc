@@ -514,12 +514,28 @@ bool is_date(const std::string& s) {
   return parse_utc_ms(s + "T00:00:00Z").has_value();
 }
 
+// The deadline set to `date`, or removed (nullopt), with its history event and audit
+// entry; clears the "signature_deadline_passed" flag either way.
+Result<bool> change_signing_deadline(Store& store, int64_t seq, const std::optional<std::string>& date, int64_t user_id,
+                                     const std::string& now);
+
 }  // namespace
 
 Result<bool> set_signing_deadline(Store& store, int64_t seq, const std::string& date, int64_t user_id, int64_t now_ms) {
   const std::string now = format_utc_ms(now_ms);
   if (!is_date(date)) return Errors{signature_error("signature.bad_deadline", "a deadline is a date YYYY-MM-DD")};
   if (date < now.substr(0, 10)) return Errors{signature_error("signature.bad_deadline", "the deadline is in the past")};
+  return change_signing_deadline(store, seq, date, user_id, now);
+}
+
+Result<bool> remove_signing_deadline(Store& store, int64_t seq, int64_t user_id, int64_t now_ms) {
+  return change_signing_deadline(store, seq, std::nullopt, user_id, format_utc_ms(now_ms));
+}
+
+namespace {
+
+Result<bool> change_signing_deadline(Store& store, int64_t seq, const std::optional<std::string>& date, int64_t user_id,
+                                     const std::string& now) {
   Result<sql::Transaction> txn = sql::Transaction::begin(store.db.get());
   if (!txn) return txn.errors();
   Result<std::optional<CaseRow>> case_row = read_case_row(store, seq);
@@ -527,23 +543,28 @@ Result<bool> set_signing_deadline(Store& store, int64_t seq, const std::string& 
   if (!case_row.value()) return Errors{signature_error("case.not_found", "there is no such case")};
   const CaseRow& c = *case_row.value();
   if (c.status != "awaiting_signatures") return Errors{signature_error("signature.not_awaiting", "the case no longer waits for signatures")};
+  if (!date && c.signing_deadline.empty()) return true;  // nothing to remove: nothing recorded
   Result<sql::Statement> s = prepare(store, "UPDATE cases SET signing_deadline = ?2, flag = '', updated_at = ?3 WHERE seq = ?1");
   if (!s) return s.errors();
   sql::bind_int64(s.value(), 1, seq);
-  sql::bind_text(s.value(), 2, date);
+  if (date) sql::bind_text(s.value(), 2, *date);
+  else sql::bind_null(s.value(), 2);
   sql::bind_text(s.value(), 3, case_updated_at_after(c.updated_at, now));
   Result<bool> updated = sql::run(s.value());
   if (!updated) return updated.errors();
   const json from = c.signing_deadline.empty() ? json(nullptr) : json(c.signing_deadline);
-  Result<bool> event = add_case_event(store, seq, now, user_id, "signing_deadline", {{"from", from}, {"to", date}});
+  const json to = date ? json(*date) : json(nullptr);
+  Result<bool> event = add_case_event(store, seq, now, user_id, "signing_deadline", {{"from", from}, {"to", to}});
   if (!event) return event.errors();
   Result<bool> audited = audit(store, now, "user:" + std::to_string(user_id), "case.signing_deadline", c.reference,
-                               {{"from", from}, {"to", date}});
+                               {{"from", from}, {"to", to}});
   if (!audited) return audited.errors();
   Result<bool> committed = txn.value().commit();
   if (!committed) return committed.errors();
   return true;
 }
+
+}  // namespace
 
 //----------------------------------------------------------------------------------------
 // [SECTION] The dispatcher's sweep

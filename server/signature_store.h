@@ -158,6 +158,10 @@ Result<SignatureRequest> remind_signer(Store& store, int64_t seq, std::string_vi
 // entry. Errors: "signature.bad_deadline" (not a date "YYYY-MM-DD", or before the UTC
 // day of `now_ms`), "signature.not_awaiting", "case.not_found".
 Result<bool> set_signing_deadline(Store& store, int64_t seq, const std::string& date, int64_t user_id, int64_t now_ms);
+// Removes the deadline (no day by which signatures are due any more) and clears the flag.
+// The same event ("to": null) and audit entry; nothing is recorded when there was none.
+// Errors: "signature.not_awaiting", "case.not_found".
+Result<bool> remove_signing_deadline(Store& store, int64_t seq, int64_t user_id, int64_t now_ms);
 
 // ---------------------------------------------------------------------------------------
 // [SECTION] The dispatcher's sweep

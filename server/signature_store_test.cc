@@ -420,12 +420,40 @@ TEST_F(SignatureStoreTest, DeadlinesAreCheckedAndTheirPassingFlagsTheCaseOnce) {
   EXPECT_TRUE(remind_signer(*store_, seq, "guardian2", kPublicUrl, 7, ms("2026-08-22T00:00:00Z")).ok());
 }
 
+TEST_F(SignatureStoreTest, ARemovedDeadlineClearsTheFlagAndIsRecordedOnce) {
+  const int64_t seq = add_case({{"guardian2", kGuardian2}});
+  ASSERT_TRUE(set_signing_deadline(*store_, seq, "2026-08-20", 7, ms("2026-08-20T12:00:00Z")).ok());
+  ASSERT_EQ(sweep_signature_requests(*store_, ms("2026-08-21T00:00:00Z")).value().deadlines_passed, 1);
+  ASSERT_EQ(case_of(seq).flag, "signature_deadline_passed");
+
+  ASSERT_TRUE(remove_signing_deadline(*store_, seq, 7, ms("2026-08-22T00:00:00Z")).ok());
+  EXPECT_EQ(case_of(seq).signing_deadline, "");
+  EXPECT_EQ(case_of(seq).flag, "");
+  EXPECT_EQ(event_kinds(seq), (std::vector<std::string>{"signing_deadline", "signature_deadline", "signing_deadline"}));
+  const CaseEvent removed = case_history(*store_, seq).value()[2];
+  EXPECT_EQ(removed.detail, json({{"from", "2026-08-20"}, {"to", nullptr}}));
+  const AuditEntry audited = list_audit(*store_, 0, 1).value().front();
+  EXPECT_EQ(audited.action, "case.signing_deadline");
+  EXPECT_EQ(audited.actor, "user:7");
+  EXPECT_EQ(audited.detail, json({{"from", "2026-08-20"}, {"to", nullptr}}));
+  // Without a deadline nothing is due: a reminder may go, and no sweep flags the case.
+  EXPECT_TRUE(remind_signer(*store_, seq, "guardian2", kPublicUrl, 7, ms("2026-08-22T00:00:00Z")).ok());
+  EXPECT_EQ(sweep_signature_requests(*store_, ms("2026-09-30T00:00:00Z")).value().deadlines_passed, 0);
+  // Removing what is not there records nothing.
+  const size_t events = event_kinds(seq).size();
+  ASSERT_TRUE(remove_signing_deadline(*store_, seq, 7, ms("2026-08-23T00:00:00Z")).ok());
+  EXPECT_EQ(event_kinds(seq).size(), events);
+}
+
 TEST_F(SignatureStoreTest, OnlyWaitingCasesTakeADeadline) {
   const int64_t seq = add_case({{"guardian2", kGuardian2}});
   ASSERT_TRUE(sign("guardian2", kGuardian2).ok());
   Result<bool> r = set_signing_deadline(*store_, seq, "2099-01-01", 7, ms(utc_now()));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.errors().front().code, "signature.not_awaiting");
+  Result<bool> removed = remove_signing_deadline(*store_, seq, 7, ms(utc_now()));
+  ASSERT_FALSE(removed.ok());
+  EXPECT_EQ(removed.errors().front().code, "signature.not_awaiting");
 }
 
 TEST(SignatureTitleTest, PicksTheLanguageThenSwedishThenAny) {

@@ -346,7 +346,18 @@ TEST_F(SigningPagesTest, APassedDeadlineFlagsTheCaseThroughTheDispatcher) {
   EXPECT_EQ(past->status, 400);
   EXPECT_TRUE(has(past->body, "Enter a date as YYYY-MM-DD, today or later"));
   EXPECT_EQ(post_as(deadline, karin, {{"signing_deadline", "not a date"}})->status, 400);
+  EXPECT_FALSE(has(get_as("/inbox/cases/" + reference, karin)->body, "Remove the deadline")) << "nothing to remove yet";
   auto set = post_as(deadline, karin, {{"signing_deadline", "2099-01-01"}});
+  ASSERT_EQ(set->status, 303) << set->body;
+  EXPECT_EQ(case_of(reference).signing_deadline, "2099-01-01");
+  // Removed (the date field may be left as it is), then set again.
+  EXPECT_TRUE(has(get_as("/inbox/cases/" + reference, karin)->body,
+                  "<button type=\"submit\" class=\"button button--secondary\" name=\"action\" value=\"remove\">Remove the deadline</button>"));
+  auto removed = post_as(deadline, karin, {{"signing_deadline", "2099-01-01"}, {"action", "remove"}});
+  ASSERT_EQ(removed->status, 303) << removed->body;
+  EXPECT_TRUE(case_of(reference).signing_deadline.empty());
+  EXPECT_TRUE(has(get_as("/inbox/cases/" + reference, karin)->body, "Removed the signing deadline."));
+  set = post_as(deadline, karin, {{"signing_deadline", "2099-01-01"}, {"action", "set"}});
   ASSERT_EQ(set->status, 303) << set->body;
   EXPECT_EQ(case_of(reference).signing_deadline, "2099-01-01");
 
