@@ -209,7 +209,7 @@ std::string answers_html(const CaseDocument& doc, const std::string& lang, int l
   return out;
 }
 
-std::string attachments_html(const CaseDocument& doc, const std::string& lang, const std::string& reference) {
+std::string attachments_html(const CaseDocument& doc, const std::string& lang, const std::string& download_prefix) {
   if (doc.attachments.empty()) return std::string("<p>") + tr(lang, "Inga bilagor.", "No attachments.") + "</p>";
   std::map<std::string, std::string> labels;
   if (doc.summary.is_object()) {
@@ -224,11 +224,10 @@ std::string attachments_html(const CaseDocument& doc, const std::string& lang, c
     const auto label = labels.find(field_path);
     const json* meta = json_at(answers, a.field_path);
     h += "<li>";
-    if (reference.empty()) {
+    if (download_prefix.empty()) {
       h += "<span class=\"attachment__name\">" + html_escape(a.name) + "</span>";
     } else {
-      h += "<a href=\"/inbox/cases/" + url_encode(reference) + "/attachments/" + html_escape(a.sha256) + "\">" +
-           html_escape(a.name) + "</a>";
+      h += "<a href=\"" + html_escape(download_prefix + a.sha256) + "\">" + html_escape(a.name) + "</a>";
     }
     std::string facts = label != labels.end() && !label->second.empty() ? label->second : field_path;
     if (meta && meta->is_object()) {

@@ -234,7 +234,7 @@ void render_case(AppContext& app, const httplib::Request& req, httplib::Response
           "</a></li><li><a href=\"#handling\">" + tr(l, "Till handläggningen", "Go to handling") + "</a></li></ul>";
 
   body += answers_html(doc, l, 2);
-  body += std::string("<h2>") + tr(l, "Bilagor", "Attachments") + "</h2>" + attachments_html(doc, l, c.reference);
+  body += std::string("<h2>") + tr(l, "Bilagor", "Attachments") + "</h2>" + attachments_html(doc, l, "/inbox/cases/" + url_encode(c.reference) + "/attachments/");
   body += std::string("<h2>") + tr(l, "Kvitto", "Receipt") + "</h2>" + receipt_html(doc, l);
   body += std::string("<h2 id=\"handling\" tabindex=\"-1\">") + tr(l, "Handläggning", "Handling") + "</h2><div class=\"case-actions\">";
   body += status_form_html(u, c, st) + assign_form_html(u, c, workers.value()) + note_form_html(u, c, st) + "</div>";
@@ -387,14 +387,17 @@ void attachment_download(AppContext& app, const httplib::Request& req, httplib::
   if (!file.ok()) return send_store_unavailable(req, res, *u);
   if (!file.value()) return send_not_found(req, res, *u);
   if (!inbox_audit(*u, "case.attachment", "case:" + c->reference, {{"sha256", sha256}})) return send_store_unavailable(req, res, *u);
-  res.status = 200;
-  res.set_content(std::move(file.value()->bytes), file.value()->media_type);
-  res.set_header("Content-Disposition",
-                 "attachment; filename=\"" + ascii_file_name(link->name) + "\"; filename*=UTF-8''" + url_encode(link->name));
-  res.set_header("Cache-Control", "no-store");
+  send_attachment_download(res, std::move(*file.value()), link->name);
 }
 
 }  // namespace
+
+void send_attachment_download(httplib::Response& res, Attachment file, const std::string& name) {
+  res.status = 200;
+  res.set_content(std::move(file.bytes), file.media_type);
+  res.set_header("Content-Disposition", "attachment; filename=\"" + ascii_file_name(name) + "\"; filename*=UTF-8''" + url_encode(name));
+  res.set_header("Cache-Control", "no-store");
+}
 
 void register_inbox_case_routes(httplib::Server& http, AppContext& app) {
   http.Get(R"(/inbox/cases/([^/]+))", [&app](const httplib::Request& req, httplib::Response& res) { case_page(app, req, res); });

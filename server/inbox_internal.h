@@ -137,9 +137,12 @@ Result<CaseDocument> load_case_document(AppContext& app, Store& store, const Cas
 // The answers: an <h{level}> per step, a <dl> of label and value per step (groups as a
 // list of rows). All text escaped.
 std::string answers_html(const CaseDocument& doc, const std::string& lang, int level);
-// The attachments with their field, type and size; links to download them when
-// `reference` is given.
-std::string attachments_html(const CaseDocument& doc, const std::string& lang, const std::string& reference);
+// The attachments with their field, type and size; each a link to download it (href
+// `download_prefix` + its SHA-256) when `download_prefix` is not empty.
+std::string attachments_html(const CaseDocument& doc, const std::string& lang, const std::string& download_prefix);
+// A stored attachment as a download: its media type, Content-Disposition with the file
+// name (ASCII in filename, all of it in filename*), never cached.
+void send_attachment_download(httplib::Response& res, Attachment file, const std::string& name);
 // Reference, received, submission hash, key id and the verification result.
 std::string receipt_html(const CaseDocument& doc, const std::string& lang);
 

@@ -582,19 +582,6 @@ constexpr const char* kExpiredLinks =
     "SELECT r.id, r.seq, r.signer_id, r.title, c.reference FROM signature_requests r JOIN cases c ON c.seq = r.seq "
     "WHERE r.state = 'pending' AND r.expires_at <= ?1 ORDER BY r.id";
 
-// An audit entry for what the server did to a case by itself (actor "system"), in the
-// caller's transaction.
-Result<AuditEntry> audit_by_server(Store& store, const std::string& at, const char* action, const std::string& reference,
-                                   json detail) {
-  AuditEntry entry;
-  entry.at = at;
-  entry.actor = "system";
-  entry.action = action;
-  entry.target = "case:" + reference;
-  entry.detail = std::move(detail);
-  return append_audit(store, std::move(entry), true);
-}
-
 Result<bool> any_row(Store& store, const char* sql, const std::string& value) {
   Result<sql::Statement> s = prepare(store, sql);
   if (!s) return s.errors();
@@ -657,8 +644,7 @@ Result<SignatureSweep> sweep_signature_requests(Store& store, int64_t now_ms) {
       Result<bool> event = add_case_event(store, seq, now, 0, "signature_deadline", {{"deadline", deadline}, {"signers", missing}});
       if (!event) return event.errors();
       // The server acted on the case by itself: that belongs in the audit log too.
-      Result<AuditEntry> audited =
-          audit_by_server(store, now, "case.signature_deadline_passed", reference, {{"deadline", deadline}, {"signers", missing}});
+      Result<bool> audited = audit(store, now, "system", "case.signature_deadline_passed", reference, {{"deadline", deadline}, {"signers", missing}});
       if (!audited) return audited.errors();
       ++sweep.deadlines_passed;
     }
@@ -690,7 +676,7 @@ Result<SignatureSweep> sweep_signature_requests(Store& store, int64_t now_ms) {
       if (title.is_discarded()) title = nullptr;
       Result<bool> event = add_case_event(store, e.seq, now, 0, "signature_link_expired", {{"signer", e.signer_id}, {"title", title}});
       if (!event) return event.errors();
-      Result<AuditEntry> audited = audit_by_server(store, now, "case.signature_link_expired", e.reference, {{"signer", e.signer_id}});
+      Result<bool> audited = audit(store, now, "system", "case.signature_link_expired", e.reference, {{"signer", e.signer_id}});
       if (!audited) return audited.errors();
       ++sweep.links_expired;
     }

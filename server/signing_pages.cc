@@ -12,7 +12,9 @@
 
 #include <httplib.h>
 
+#include "audit_log.h"
 #include "clock.h"
+#include "completion_store.h"
 #include "html_page.h"
 #include "identity.h"
 #include "inbox_internal.h"
@@ -143,7 +145,7 @@ void send_sign_page(AppContext& app, const httplib::Request& req, httplib::Respo
           "</p>";
   body += std::string("<h2>") + tr(lang, "Ansökan", "The application") + "</h2>";
   body += answers_html(doc, lang, 3);
-  body += std::string("<h3>") + tr(lang, "Bilagor", "Attachments") + "</h3>" + attachments_html(doc, lang, "");
+  body += std::string("<h3>") + tr(lang, "Bilagor", "Attachments") + "</h3>" + attachments_html(doc, lang, "/sign/" + url_encode(token) + "/attachments/");
   body += std::string("<h2 id=\"sign-heading\">") + tr(lang, "Skriv under", "Sign") + "</h2>";
   body += std::string("<p>") +
           tr(lang, "När du skriver under sparas din identitet, tidpunkten och en kontrollsumma (SHA-256) av exakt de här svaren. "
@@ -258,6 +260,34 @@ void sign_page(AppContext& app, const httplib::Request& req, httplib::Response& 
   send_sign_page(app, req, res, *store, *link, *who.value(), token);
 }
 
+// A file of the application, for the identified signer it asks: what is signed includes
+// the attachments' hashes, so the signer must be able to read them. Only a file of this
+// link's case; each download is in the audit log as the signer's (case.attachment).
+void attachment_download(AppContext& app, const httplib::Request& req, httplib::Response& res) {
+  const std::string token = req.matches[1].str();
+  Store* store = nullptr;
+  std::optional<SigningLink> link = link_for(req, res, &store, token, app);
+  if (!link || !link_open(req, res, *link, token, false)) return;
+  Result<std::optional<VerifiedIdentity>> who = identified_for(app, *store, req, IdentityPurpose::sign, signing_token_sha256(token));
+  if (!who.ok()) return send_unavailable(req, res, token);
+  if (!who.value()) return send_identify_page(req, res, 403, token);
+  if (!is_for(*link, *who.value())) return send_wrong_person(req, res, token);
+  const std::string sha256 = req.matches[2].str();
+  Result<std::optional<SubmissionAttachment>> found = find_case_attachment(*store, link->request.seq, sha256);
+  if (!found.ok()) return send_unavailable(req, res, token);
+  if (!found.value()) return send_unknown_link(req, res);
+  Result<std::optional<Attachment>> file = get_attachment(*store, sha256);
+  if (!file.ok()) return send_unavailable(req, res, token);
+  if (!file.value()) return send_unknown_link(req, res);
+  AuditEntry entry;
+  entry.actor = "signer:" + std::to_string(link->request.id);
+  entry.action = "case.attachment";
+  entry.target = "case:" + link->reference;
+  entry.detail = {{"sha256", sha256}};
+  if (!append_audit(*store, std::move(entry)).ok()) return send_unavailable(req, res, token);
+  send_attachment_download(res, std::move(*file.value()), found.value()->name);
+}
+
 void identify(AppContext& app, const httplib::Request& req, httplib::Response& res) {
   const std::string token = req.matches[1].str();
   Store* store = nullptr;
@@ -314,6 +344,8 @@ void sign(AppContext& app, const httplib::Request& req, httplib::Response& res) 
 void register_signing_routes(httplib::Server& http, AppContext& app) {
   // Any path segment: a malformed token gets the same 404 page as an unknown one.
   http.Get(R"(/sign/([^/]+))", [&app](const httplib::Request& req, httplib::Response& res) { sign_page(app, req, res); });
+  http.Get(R"(/sign/([^/]+)/attachments/([0-9a-f]{64}))",
+           [&app](const httplib::Request& req, httplib::Response& res) { attachment_download(app, req, res); });
   http.Post(R"(/sign/([^/]+)/identify)", [&app](const httplib::Request& req, httplib::Response& res) { identify(app, req, res); });
   http.Post(R"(/sign/([^/]+))", [&app](const httplib::Request& req, httplib::Response& res) { sign(app, req, res); });
   register_signer_action_routes(http, app);

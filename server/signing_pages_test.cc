@@ -11,6 +11,7 @@
 
 #include "accounts.h"
 #include "audit_log.h"
+#include "blankett/submission.h"
 #include "blankett/form.h"
 #include "blankett/scenario.h"
 #include "case_store.h"
@@ -74,6 +75,24 @@ class SigningPagesTest : public TestServer {
                                                             {"title", {{"sv", "Vårdnadshavare 2"}, {"en", "Second guardian"}, {"nb", "Foresatt 2"}}}}})));
     token_ = newest_link_token();
     return answer["receipt"]["reference"];
+  }
+  // The same with the support step and its medical certificate (multipart); returns the
+  // reference, token_ as above.
+  std::string submit_joint_with_certificate(const std::string& pdf) {
+    json answers = joint_answers();
+    answers["needs_support"] = true;
+    answers["medical_certificate"] =
+        json::array({{{"name", "läkarintyg.pdf"}, {"type", "application/pdf"}, {"size", pdf.size()}, {"sha256", sha256_of(pdf)}}});
+    const json version = json::parse(client_->Get("/api/forms/skolskjuts")->body)["version"];
+    const json body = {{"version", version}, {"answers", answers}, {"language", "en"}};
+    httplib::MultipartFormDataItems items{{"submission", body.dump(), "", "application/json"},
+                                          {"file", pdf, "läkarintyg.pdf", "application/pdf"}};
+    auto res = client_->Post("/api/forms/skolskjuts/submissions", {{"Idempotency-Key", "signing-test-" + std::to_string(++n_)}}, items);
+    EXPECT_TRUE(res);
+    if (!res) return "";
+    EXPECT_EQ(res->status, 201) << res->body;
+    token_ = newest_link_token();
+    return json::parse(res->body)["receipt"]["reference"];
   }
   std::string newest_link_token() {
     const std::vector<Notification> mails = list_notifications(*store_).value();
@@ -241,6 +260,42 @@ TEST_F(SigningPagesTest, TheSecondGuardianIdentifiesSeesTheApplicationAndSigns) 
   EXPECT_TRUE(has(casepage->body, "Second guardian signed the application."));
   EXPECT_TRUE(has(casepage->body, ">Signed</strong>"));
   EXPECT_FALSE(has(casepage->body, "/signers/guardian2/remind"));
+}
+
+TEST_F(SigningPagesTest, TheSignerCanDownloadTheAttachmentsOfWhatTheySign) {
+  const std::string pdf = "%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+  const std::string reference = submit_joint_with_certificate(pdf);
+  const std::string first_token = token_;
+  const std::string download = "/sign/" + first_token + "/attachments/" + sha256_of(pdf);
+  auto get = [this](const std::string& path, const std::string& cookie) {
+    return client_->Get(path.c_str(), {{"Cookie", cookie + (cookie.empty() ? "" : "; ") + "blankett_lang=en"}});
+  };
+  // Not identified, or identified as someone else: no file.
+  EXPECT_EQ(get(download, "")->status, 403);
+  EXPECT_EQ(get(download, identify(first_token, kGuardian1))->status, 403);
+
+  const std::string cookie = identify(first_token, kGuardian2);
+  auto page = get_sign(first_token, cookie);
+  ASSERT_EQ(page->status, 200) << page->body;
+  EXPECT_TRUE(has(page->body, "<a href=\"" + download + "\">läkarintyg.pdf</a>")) << page->body;
+  auto file = get(download, cookie);
+  ASSERT_EQ(file->status, 200) << file->body;
+  EXPECT_EQ(file->body, pdf);
+  EXPECT_EQ(file->get_header_value("Content-Type"), "application/pdf");
+  // The inbox's download (send_attachment_download; its raw header bytes are checked in
+  // inbox_pages_test): cpp-httplib's client hands the value back percent-decoded.
+  EXPECT_EQ(file->get_header_value("Content-Disposition"), "attachment; filename=\"l__karintyg.pdf\"; filename*=UTF-8''läkarintyg.pdf");
+  EXPECT_EQ(file->get_header_value("Cache-Control"), "no-store");
+  const AuditEntry audited = list_audit(*store_, 0, 1).value().front();
+  EXPECT_EQ(audited.action, "case.attachment");
+  EXPECT_EQ(audited.actor.rfind("signer:", 0), 0u) << audited.actor;
+  EXPECT_EQ(audited.target, "case:" + reference);
+
+  // Only a file of this link's case: another application's file is not opened by its hash.
+  const std::string other_pdf = pdf + "% another\n";
+  submit_joint_with_certificate(other_pdf);
+  EXPECT_EQ(get("/sign/" + first_token + "/attachments/" + sha256_of(other_pdf), cookie)->status, 404);
+  EXPECT_EQ(get("/sign/" + first_token + "/attachments/" + std::string(64, 'a'), cookie)->status, 404);
 }
 
 TEST_F(SigningPagesTest, AnIdentityForOneLinkCannotSignAnother) {
