@@ -247,17 +247,42 @@ bool is_for(const SigningLink& link, const VerifiedIdentity& who) {
   return link.request.expected_number.empty() || who.personal_number == link.request.expected_number;
 }
 
+// The open link of `token` and the identity of the person it asks to sign. nullopt when
+// the answer has been sent: an unknown or closed link, no identification yet (the
+// identify page with `unidentified_status`), or someone else (without saying whom the
+// link is for).
+struct IdentifiedSigner {
+  Store* store = nullptr;
+  SigningLink link;
+  VerifiedIdentity who;
+};
+std::optional<IdentifiedSigner> identified_signer(AppContext& app, const httplib::Request& req, httplib::Response& res,
+                                                  const std::string& token, int unidentified_status) {
+  IdentifiedSigner s;
+  std::optional<SigningLink> link = link_for(req, res, &s.store, token, app);
+  if (!link || !link_open(req, res, *link, token, false)) return std::nullopt;
+  Result<std::optional<VerifiedIdentity>> who = identified_for(app, *s.store, req, IdentityPurpose::sign, signing_token_sha256(token));
+  if (!who.ok()) {
+    send_unavailable(req, res, token);
+    return std::nullopt;
+  }
+  if (!who.value()) {
+    send_identify_page(req, res, unidentified_status, token);
+    return std::nullopt;
+  }
+  if (!is_for(*link, *who.value())) {
+    send_wrong_person(req, res, token);
+    return std::nullopt;
+  }
+  s.link = std::move(*link);
+  s.who = std::move(*who.value());
+  return s;
+}
+
 void sign_page(AppContext& app, const httplib::Request& req, httplib::Response& res) {
   const std::string token = req.matches[1].str();
-  Store* store = nullptr;
-  std::optional<SigningLink> link = link_for(req, res, &store, token, app);
-  if (!link || !link_open(req, res, *link, token, false)) return;
-  Result<std::optional<VerifiedIdentity>> who = identified_for(app, *store, req, IdentityPurpose::sign, signing_token_sha256(token));
-  if (!who.ok()) return send_unavailable(req, res, token);
-  if (!who.value()) return send_identify_page(req, res, 200, token);
-  // Say nothing about whom the link is for.
-  if (!is_for(*link, *who.value())) return send_wrong_person(req, res, token);
-  send_sign_page(app, req, res, *store, *link, *who.value(), token);
+  std::optional<IdentifiedSigner> s = identified_signer(app, req, res, token, 200);
+  if (s) send_sign_page(app, req, res, *s->store, s->link, s->who, token);
 }
 
 // A file of the application, for the identified signer it asks: what is signed includes
@@ -265,13 +290,10 @@ void sign_page(AppContext& app, const httplib::Request& req, httplib::Response& 
 // link's case; each download is in the audit log as the signer's (case.attachment).
 void attachment_download(AppContext& app, const httplib::Request& req, httplib::Response& res) {
   const std::string token = req.matches[1].str();
-  Store* store = nullptr;
-  std::optional<SigningLink> link = link_for(req, res, &store, token, app);
-  if (!link || !link_open(req, res, *link, token, false)) return;
-  Result<std::optional<VerifiedIdentity>> who = identified_for(app, *store, req, IdentityPurpose::sign, signing_token_sha256(token));
-  if (!who.ok()) return send_unavailable(req, res, token);
-  if (!who.value()) return send_identify_page(req, res, 403, token);
-  if (!is_for(*link, *who.value())) return send_wrong_person(req, res, token);
+  std::optional<IdentifiedSigner> s = identified_signer(app, req, res, token, 403);
+  if (!s) return;
+  Store* store = s->store;
+  const SigningLink* link = &s->link;
   const std::string sha256 = req.matches[2].str();
   Result<std::optional<SubmissionAttachment>> found = find_case_attachment(*store, link->request.seq, sha256);
   if (!found.ok()) return send_unavailable(req, res, token);
