@@ -63,6 +63,7 @@ function drawFirstStep() {
   const page = stepPage(view, stepView, lang, { onContinue: noop, onBack: noop });
   page.form.inert = true;
   document.documentElement.lang = lang;
+  document.title = t(lang, 'pageTitle', { step: view.step.title, form: view.form.title });
   main.setAttribute('aria-busy', 'true');
   main.replaceChildren(page.progress, page.heading, page.description, page.form);
 }

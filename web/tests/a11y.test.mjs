@@ -104,7 +104,7 @@ for (const form of exampleForms()) {
     // The scenario's date is the engine's today (ages, date rules).
     await page.clock.setFixedTime(new Date(`${scenario.today || '2026-01-01'}T10:00:00`));
     await page.goto(`${server.baseUrl}/f/${form.id}?lang=${scenario.language || form.definition.languages[0]}`);
-    await page.waitForSelector('#step-heading');
+    await page.waitForSelector('main:not([aria-busy]) #step-heading');
     const problems = [];
     const seen = new Set();
 
@@ -158,7 +158,7 @@ test('the resume page and a receipt pass axe in every language', async () => {
   const skolskjuts = exampleForms().find((f) => f.id === 'skolskjuts');
   const scenario = skolskjuts.happyPaths[0].scenario;
   await page.goto(`${server.baseUrl}/f/skolskjuts?lang=en`);
-  await page.waitForSelector('#step-heading');
+  await page.waitForSelector('main:not([aria-busy]) #step-heading');
   await playScenarioInUi(page, { actions: scenario.actions.slice(0, 2) });
   await page.reload();
   await page.locator('#resume-continue').waitFor();
@@ -193,7 +193,7 @@ test('the form page\'s newer parts pass axe in every language: a filtered choice
   // A 150-option choice (a select) and a 30-option multichoice (checkboxes), both with
   // "search": true, filtered (the text is typed again after each language switch).
   await page.goto(`${fixtureServer.baseUrl}/f/kommunval?lang=sv`);
-  await page.waitForSelector('#step-heading');
+  await page.waitForSelector('main:not([aria-busy]) #step-heading');
   const filter = async (p) => {
     await p.fill('#f-municipality-filter', 'karl');
     await p.fill('#f-languages-filter', 'a');
@@ -205,7 +205,7 @@ test('the form page\'s newer parts pass axe in every language: a filtered choice
 
   // A file that is not a draft of this form, and draft saves failing.
   await page.goto(`${server.baseUrl}/f/skolskjuts?lang=en`);
-  await page.waitForSelector('#step-heading');
+  await page.waitForSelector('main:not([aria-busy]) #step-heading');
   await page.locator('#draft-file').setInputFiles({ name: 'receipt.json', mimeType: 'application/json',
     buffer: Buffer.from('{"format": "blankett-receipt/1"}') });
   await page.locator('#draft-file-error').waitFor();

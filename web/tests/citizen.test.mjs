@@ -79,7 +79,7 @@ test('a guardian applies for school transport with the keyboard and gets a verif
   // The catalogue lists the form; its link opens the form in the chosen language.
   await page.goto(`${server.baseUrl}/?lang=en`);
   await page.getByRole('link', { name: 'School transport application' }).click();
-  await page.waitForSelector('#step-heading');
+  await page.waitForSelector('main:not([aria-busy]) #step-heading');
   assert.equal(await page.title(), 'Pupil – School transport application – Blankett');
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   assert.equal(await progress(page), 'Step 1 of 4');
@@ -134,7 +134,7 @@ test('a guardian applies for school transport with the keyboard and gets a verif
   await typeField(page, 'distance_km', '5,5');
   await page.keyboard.press('Shift+Tab');
   await page.keyboard.press('Enter');
-  await page.waitForSelector('form[data-step="reason"]');
+  await page.waitForSelector('main:not([aria-busy]) form[data-step="reason"]');
   assert.equal(await progress(page), 'Step 2 of 4');
   assert.equal(await active(page), 'step-heading', 'a new step moves focus to its heading');
   assert.equal(await page.title(), 'Reason for school transport – School transport application – Blankett');
@@ -143,13 +143,13 @@ test('a guardian applies for school transport with the keyboard and gets a verif
   await page.reload();
   await page.locator('#resume-continue').waitFor();
   await page.locator('#resume-continue').click();
-  await page.waitForSelector('form[data-step="reason"]');
+  await page.waitForSelector('main:not([aria-busy]) form[data-step="reason"]');
   await page.click('#back');
-  await page.waitForSelector('form[data-step="pupil"]');
+  await page.waitForSelector('main:not([aria-busy]) form[data-step="pupil"]');
   assert.equal(await page.inputValue('#f-pupil_name'), 'Alva Berg', 'answers survive a reload');
   assert.equal(await page.inputValue('#f-distance_km'), '5,5');
   await page.click('#continue');
-  await page.waitForSelector('form[data-step="reason"]');
+  await page.waitForSelector('main:not([aria-busy]) form[data-step="reason"]');
 
   // A conditional step appears and disappears with an answer.
   await chooseRadio(page, 'transport_reason', 'distance');
@@ -160,7 +160,7 @@ test('a guardian applies for school transport with the keyboard and gets a verif
   assert.equal(await progress(page), 'Step 2 of 4', 'the support step disappeared');
   await chooseRadio(page, 'needs_support', 'true');
   await page.click('#continue');
-  await page.waitForSelector('form[data-step="guardians"]');
+  await page.waitForSelector('main:not([aria-busy]) form[data-step="guardians"]');
   assert.equal(await progress(page), 'Step 3 of 5');
 
   await chooseRadio(page, 'custody', 'joint');
@@ -173,13 +173,13 @@ test('a guardian applies for school transport with the keyboard and gets a verif
   await typeField(page, 'guardian2_email', 'johan.berg@example.se');
   await typeField(page, 'guardian2_phone', '+46 70 765 43 21');
   await page.click('#continue');
-  await page.waitForSelector('form[data-step="support"]');
+  await page.waitForSelector('main:not([aria-busy]) form[data-step="support"]');
   assert.equal(await progress(page), 'Step 4 of 5');
   await chooseRadio(page, 'wheelchair', 'true');
   await typeField(page, 'support_description', 'Alva behöver en bil med ramp.');
   await fillAnswer(page, 'medical_certificate', [{ name: 'intyg.pdf', type: 'application/pdf' }]);
   await page.click('#continue');
-  await page.waitForSelector('form[data-step="confirm"]');
+  await page.waitForSelector('main:not([aria-busy]) form[data-step="confirm"]');
 
   // Language switch keeps every answer: re-rendered from the engine in Swedish.
   await page.locator('#language-switch a[lang="sv"]').click();
@@ -189,7 +189,7 @@ test('a guardian applies for school transport with the keyboard and gets a verif
   assert.equal(await active(page), '', 'focus stays on the language link (it has no id)');
   assert.equal(await page.evaluate(() => document.activeElement.getAttribute('lang')), 'sv');
   await page.click('#back');
-  await page.waitForSelector('form[data-step="support"]');
+  await page.waitForSelector('main:not([aria-busy]) form[data-step="support"]');
   assert.equal(await page.locator('[data-path="support_description"] label').textContent(), 'Beskriv vilket stöd eleven behöver under resan');
   assert.equal(await page.inputValue('#f-support_description'), 'Alva behöver en bil med ramp.');
   assert.equal(await page.isChecked('[data-path="wheelchair"] input[value="true"]'), true);
@@ -198,16 +198,16 @@ test('a guardian applies for school transport with the keyboard and gets a verif
 
   // Hide the support step again: its answers must not be sent.
   await page.click('#back');
-  await page.waitForSelector('form[data-step="guardians"]');
+  await page.waitForSelector('main:not([aria-busy]) form[data-step="guardians"]');
   assert.equal(await page.inputValue('#f-guardian2_name'), 'Johan Berg');
   await page.click('#back');
-  await page.waitForSelector('form[data-step="reason"]');
+  await page.waitForSelector('main:not([aria-busy]) form[data-step="reason"]');
   await chooseRadio(page, 'needs_support', 'false');
   assert.equal(await progress(page), 'Step 2 of 4');
   await page.click('#continue');
-  await page.waitForSelector('form[data-step="guardians"]');
+  await page.waitForSelector('main:not([aria-busy]) form[data-step="guardians"]');
   await page.click('#continue');
-  await page.waitForSelector('form[data-step="confirm"]');
+  await page.waitForSelector('main:not([aria-busy]) form[data-step="confirm"]');
   assert.equal(await progress(page), 'Step 4 of 4');
 
   // The last step's own error, then check your answers.
@@ -227,7 +227,7 @@ test('a guardian applies for school transport with the keyboard and gets a verif
 
   // A change link goes to the field; Continue comes back to the check page.
   await page.locator('[data-change="postal_town"]').click();
-  await page.waitForSelector('form[data-step="pupil"]');
+  await page.waitForSelector('main:not([aria-busy]) form[data-step="pupil"]');
   assert.equal(await active(page), 'f-postal_town');
   await page.keyboard.press('Control+A');
   await page.keyboard.type('Hudiksvall C');
@@ -270,7 +270,7 @@ test('a guardian applies for school transport with the keyboard and gets a verif
 
   // The draft is gone once the receipt is verified: a reload starts afresh.
   await page.goto(`${server.baseUrl}/f/skolskjuts?lang=en`);
-  await page.waitForSelector('#step-heading');
+  await page.waitForSelector('main:not([aria-busy]) #step-heading');
   assert.equal(await page.locator('#resume-continue').count(), 0, 'no draft is offered after sending');
   assert.equal(await page.inputValue('#f-pupil_name'), '');
   assert.match(await page.locator('#sent-earlier').textContent(), new RegExp(reference));
@@ -283,22 +283,22 @@ test('an attachment is hashed in the browser and sent with the answers (multipar
   const { context, page, errors } = await newPage();
   const before = await accepted('skolskjuts');
   await page.goto(`${server.baseUrl}/f/skolskjuts?lang=en`);
-  await page.waitForSelector('#step-heading');
+  await page.waitForSelector('main:not([aria-busy]) #step-heading');
   const answers = {
     pupil_name: 'Nils Berg', pupil_pnr: '20140312-9982', school_year: '2', school: 'sjoviken', home_address: 'Storgatan 12',
     postal_code: '82430', postal_town: 'Hudiksvall', distance_km: '3',
   };
   for (const [p, v] of Object.entries(answers)) await fillAnswer(page, p, v);
   await page.click('#continue');
-  await page.waitForSelector('form[data-step="reason"]');
+  await page.waitForSelector('main:not([aria-busy]) form[data-step="reason"]');
   await fillAnswer(page, 'transport_reason', 'disability');
   await fillAnswer(page, 'needs_support', true);
   await page.click('#continue');
-  await page.waitForSelector('form[data-step="guardians"]');
+  await page.waitForSelector('main:not([aria-busy]) form[data-step="guardians"]');
   for (const [p, v] of Object.entries({ custody: 'sole', guardian1_name: 'Karin Berg', guardian1_pnr: '19811218-9876',
     guardian1_email: 'karin@example.se', guardian1_phone: '0701234567' })) await fillAnswer(page, p, v);
   await page.click('#continue');
-  await page.waitForSelector('form[data-step="support"]');
+  await page.waitForSelector('main:not([aria-busy]) form[data-step="support"]');
   await fillAnswer(page, 'wheelchair', false);
   await fillAnswer(page, 'support_description', 'Fast plats nära föraren.');
   // A file of the wrong type is refused by the engine's rule (accept), shown at the field.
@@ -311,7 +311,7 @@ test('an attachment is hashed in the browser and sent with the answers (multipar
   await page.waitForSelector('[data-path="medical_certificate"] .file-list__item');
   await page.waitForFunction(() => !document.querySelector('#f-medical_certificate-error'));
   await page.click('#continue');
-  await page.waitForSelector('form[data-step="confirm"]');
+  await page.waitForSelector('main:not([aria-busy]) form[data-step="confirm"]');
   await fillAnswer(page, 'confirm_correct', true);
   await page.click('#continue');
   await page.waitForSelector('#check-heading');
@@ -330,12 +330,12 @@ test('an attachment is hashed in the browser and sent with the answers (multipar
 test('repeat group rows are added and removed with focus where the citizen expects it', async () => {
   const { context, page, errors } = await newPage();
   await page.goto(`${server.baseUrl}/f/kulturskola?lang=en`);
-  await page.waitForSelector('#step-heading');
+  await page.waitForSelector('main:not([aria-busy]) #step-heading');
   for (const [p, v] of Object.entries({ guardian_name: 'Maria Lindqvist', guardian_pnr: '840312-2388',
     guardian_email: 'maria@example.se', guardian_phone: '070-123 45 67', guardian_address: 'Storgatan 12 B',
     guardian_postal_code: '41301', guardian_city: 'Göteborg' })) await fillAnswer(page, p, v);
   await page.click('#continue');
-  await page.waitForSelector('form[data-step="pupils"]');
+  await page.waitForSelector('main:not([aria-busy]) form[data-step="pupils"]');
   assert.equal(await page.locator('.repeat-group__row').count(), 1);
   await fillAnswer(page, 'children/0/child_name', 'Elsa');
   await fillAnswer(page, 'children/0/needs_adaptation', true);
@@ -389,11 +389,11 @@ test('sent while offline: saved on the device, sent when back online, then the r
   const { context, page, errors } = await newPage();
   const before = await accepted('skolskjuts');
   await page.goto(`${server.baseUrl}/f/skolskjuts?lang=en`);
-  await page.waitForSelector('#step-heading');
+  await page.waitForSelector('main:not([aria-busy]) #step-heading');
   await fillSkolskjutsToCheck(page);
   // The browser's back and forward buttons walk the steps and the check page too.
   await page.goBack();
-  await page.waitForSelector('form[data-step="confirm"]');
+  await page.waitForSelector('main:not([aria-busy]) form[data-step="confirm"]');
   await page.goForward();
   await page.waitForSelector('#check-heading');
 
@@ -431,7 +431,7 @@ test('answers the server refuses are listed on the check page with links to thei
   await page.clock.setFixedTime(new Date(`${iso(ahead)}T10:00:00`));
   const before = counterValue(await server.metrics(), 'blankett_submissions_rejected_total');
   await page.goto(`${server.baseUrl}/f/arbetsgivarintyg?lang=en`);
-  await page.waitForSelector('#step-heading');
+  await page.waitForSelector('main:not([aria-busy]) #step-heading');
   const steps = [
     { certificate_type: 'arbetsgivarintyg' },
     { full_name: 'Anna Lindqvist', pnr: '19720915-9982', phone: '073-987 65 43' },
@@ -454,7 +454,7 @@ test('answers the server refuses are listed on the check page with links to thei
   assert.match(text, /The certificate can only cover time up to today/);
   assert.equal(counterValue(await server.metrics(), 'blankett_submissions_rejected_total'), before + 1);
   await page.locator('#error-summary a[href$="#f-period_to"]').click();
-  await page.waitForSelector('form[data-step="period"]');
+  await page.waitForSelector('main:not([aria-busy]) form[data-step="period"]');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'f-period_to');
   assert.deepEqual(errors.filter((e) => !/status of 422/.test(e)), []);
   await context.close();
@@ -465,7 +465,7 @@ test('without device storage the citizen is warned that answers are not saved', 
   // As in a private window that refuses IndexedDB.
   await page.addInitScript(() => Object.defineProperty(window, 'indexedDB', { get: () => undefined, configurable: true }));
   await page.goto(`${server.baseUrl}/f/skolskjuts?lang=en`);
-  await page.waitForSelector('#step-heading');
+  await page.waitForSelector('main:not([aria-busy]) #step-heading');
   await page.locator('#storage-warning').waitFor();
   assert.match(await page.locator('#storage-warning').textContent(), /Your answers are not saved.*If you close or reload the page, your answers are lost/);
   await page.locator('#language-switch a[lang="nb"]').click();
@@ -473,7 +473,7 @@ test('without device storage the citizen is warned that answers are not saved', 
   // The form still works for the life of the page.
   await fillAnswer(page, 'pupil_name', 'Alva Berg');
   await page.reload();
-  await page.waitForSelector('#step-heading');
+  await page.waitForSelector('main:not([aria-busy]) #step-heading');
   assert.equal(await page.locator('#resume-continue').count(), 0);
   assert.equal(await page.inputValue('#f-pupil_name'), '', 'nothing was kept, as the warning said');
   assert.deepEqual(errors, []);
@@ -483,13 +483,13 @@ test('without device storage the citizen is warned that answers are not saved', 
 test('answers saved to a file on one device continue on another', async () => {
   const first = await newPage();
   await first.page.goto(`${server.baseUrl}/f/skolskjuts?lang=en`);
-  await first.page.waitForSelector('#step-heading');
+  await first.page.waitForSelector('main:not([aria-busy]) #step-heading');
   assert.equal(await first.page.locator('label[for="draft-file"]').textContent(), 'Continue from a saved file', 'offered on the first step');
   assert.equal(await first.page.getAttribute('#draft-file', 'aria-describedby'), 'draft-file-hint');
   for (const [p, v] of Object.entries({ pupil_name: 'Alva Berg', pupil_pnr: '20140312-9982', school_year: '6', school: 'kvarnbacken',
     home_address: 'Storgatan 12', postal_code: '82430', postal_town: 'Hudiksvall', distance_km: '5,5' })) await fillAnswer(first.page, p, v);
   await first.page.click('#continue');
-  await first.page.waitForSelector('form[data-step="reason"]');
+  await first.page.waitForSelector('main:not([aria-busy]) form[data-step="reason"]');
   assert.equal(await first.page.locator('#draft-file').count(), 0, 'loading a file is offered where a form starts, not mid-way');
   await chooseRadio(first.page, 'transport_reason', 'distance');
   const saved = await download(first.page, '#save-draft-file');
@@ -510,7 +510,7 @@ test('answers saved to a file on one device continue on another', async () => {
   // Another device: a fresh browser profile.
   const { context, page, errors } = await newPage();
   await page.goto(`${server.baseUrl}/f/skolskjuts?lang=en`);
-  await page.waitForSelector('#step-heading');
+  await page.waitForSelector('main:not([aria-busy]) #step-heading');
   const choose = (name, text) => page.locator('#draft-file').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
   // A draft of another form: the GOV.UK error message at the field, focus on the field.
   await choose('kulturskola.json', JSON.stringify({ ...draft, form: 'kulturskola' }));
@@ -533,13 +533,13 @@ test('answers saved to a file on one device continue on another', async () => {
 
   // The downloaded file: the same step and the same answers, through the engine.
   await choose(saved.download, saved.text);
-  await page.waitForSelector('form[data-step="reason"]');
+  await page.waitForSelector('main:not([aria-busy]) form[data-step="reason"]');
   assert.equal(await active(page), 'step-heading');
   assert.equal(await page.locator('#file-loaded-title').textContent(), `The answers from the file ${saved.download} are loaded.`);
   assert.equal(await page.locator('#file-dropped').count(), 0, 'nothing was dropped');
   assert.equal(await page.isChecked('[data-path="transport_reason"] input[value="distance"]'), true);
   await page.click('#back');
-  await page.waitForSelector('form[data-step="pupil"]');
+  await page.waitForSelector('main:not([aria-busy]) form[data-step="pupil"]');
   assert.equal(await page.inputValue('#f-pupil_name'), 'Alva Berg');
   assert.equal(await page.inputValue('#f-distance_km'), '5,5');
   assert.equal(await page.locator('#draft-file-error').count(), 0);
@@ -549,7 +549,7 @@ test('answers saved to a file on one device continue on another', async () => {
   await page.reload();
   await page.locator('#resume-continue').waitFor();
   await choose('older.json', JSON.stringify({ ...draft, answers: { ...draft.answers, bus_stop: 'Kvarnvägen', pupil_name: 'Nils Berg' } }));
-  await page.waitForSelector('form[data-step="reason"]');
+  await page.waitForSelector('main:not([aria-busy]) form[data-step="reason"]');
   assert.match(await page.locator('#file-loaded').textContent(), /do not fit the form as it is now/);
   assert.deepEqual(await page.locator('#file-dropped li').allTextContents(), ['bus_stop: Kvarnvägen']);
   await page.click('#back');
@@ -563,7 +563,7 @@ test('when the device stops saving, the citizen is told, and is not told that an
   const before = await accepted('skolskjuts');
   await context.addInitScript(failWritesOnRequest);
   await page.goto(`${server.baseUrl}/f/skolskjuts?lang=en`);
-  await page.waitForSelector('#step-heading');
+  await page.waitForSelector('main:not([aria-busy]) #step-heading');
   await fillAnswer(page, 'pupil_name', 'Alva Berg');
   assert.equal(await page.locator('#draft-not-saved').count(), 0, 'saving works at first');
 
@@ -610,7 +610,7 @@ test('when the device stops saving, the citizen is told, and is not told that an
 test('a long choice list has a filter box; what is chosen stays chosen', async () => {
   const { context, page, errors } = await newPage();
   await page.goto(`${fixtureServer.baseUrl}/f/kommunval?lang=en`);
-  await page.waitForSelector('#step-heading');
+  await page.waitForSelector('main:not([aria-busy]) #step-heading');
   const options = () => page.locator('#f-municipality option').allTextContents();
   const status = (id) => page.locator(`#${id}-filter-status`).textContent();
   const waitStatus = (id, text) => page.waitForFunction(([i, t]) => document.getElementById(`${i}-filter-status`).textContent === t, [id, text]);
@@ -655,7 +655,7 @@ test('a long choice list has a filter box; what is chosen stays chosen', async (
 
   // What the engine has: the check page.
   await page.click('#continue');
-  await page.waitForSelector('form[data-step="confirm"]');
+  await page.waitForSelector('main:not([aria-busy]) form[data-step="confirm"]');
   await fillAnswer(page, 'confirm_correct', true);
   await page.click('#continue');
   await page.waitForSelector('#check-heading');
@@ -682,6 +682,7 @@ test('the first step is drawn before the engine has loaded, inert, and comes ali
   assert.equal(await page.locator('main').getAttribute('aria-busy'), 'true');
   assert.equal(await page.locator('#step-heading').textContent(), definition.steps[0].title.sv);
   assert.equal(await page.locator('#step-progress').count(), 1);
+  assert.equal(await page.title(), `${definition.steps[0].title.sv} – ${definition.title.sv} – Blankett`);
   const name = page.locator(`#${inputIdFor('pupil_name')}`);
   assert.equal(await name.count(), 1);
   // Inert: it cannot take focus, so nothing typed can be lost before the engine is here.

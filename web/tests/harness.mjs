@@ -11,6 +11,10 @@
 //
 // The server binary is the one already built (build/server/blankett); the harness never
 // builds anything. Set BLANKETT_BIN to use another binary.
+//
+// A fresh visit to /f/{id} shows the first step inert, with <main aria-busy="true">,
+// until the engine has opened (js/first-step.js): tests that go on to use a step wait
+// for it under `main:not([aria-busy])`.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';

@@ -500,14 +500,14 @@ async function answer(page, name, value) {
 }
 
 async function fillStep(page, stepId) {
-  await page.waitForSelector(`form.step-form[data-step="${stepId}"]`);
+  await page.waitForSelector(`main:not([aria-busy]) form.step-form[data-step="${stepId}"]`);
   for (const [name, value] of Object.entries(STEPS[stepId])) await answer(page, name, value);
 }
 
 async function continueTo(page, stepId) {
   await page.click('#continue');
   if (stepId === 'check') await page.waitForSelector('#check-heading');
-  else await page.waitForSelector(`form.step-form[data-step="${stepId}"]`);
+  else await page.waitForSelector(`main:not([aria-busy]) form.step-form[data-step="${stepId}"]`);
 }
 
 const deviceState = (page) => page.evaluate(async () => {
@@ -581,17 +581,17 @@ describe('the app offline (service worker, drafts, outbox)', () => {
     // Reload mid-form (online): the draft is offered and restored, same step, same answers.
     await page.reload();
     await page.click('#resume-continue');
-    await page.waitForSelector('form.step-form[data-step="reason"]');
+    await page.waitForSelector('main:not([aria-busy]) form.step-form[data-step="reason"]');
     assert.equal(await page.locator('[name="transport_reason"][value="distance"]').isChecked(), true);
 
     // Every keystroke is saved: type on the previous step without leaving the field, and
     // reload at once.
     await page.click('#back');
-    await page.waitForSelector('form.step-form[data-step="pupil"]');
+    await page.waitForSelector('main:not([aria-busy]) form.step-form[data-step="pupil"]');
     await page.fill('[name="postal_town"]', 'Hudiksvall C');
     await page.reload();
     await page.click('#resume-continue');
-    await page.waitForSelector('form.step-form[data-step="pupil"]');
+    await page.waitForSelector('main:not([aria-busy]) form.step-form[data-step="pupil"]');
     assert.equal(await page.inputValue('[name="postal_town"]'), 'Hudiksvall C');
     await continueTo(page, 'reason');
 
@@ -600,10 +600,10 @@ describe('the app offline (service worker, drafts, outbox)', () => {
     await proxy.down();
     await page.reload();
     await page.click('#resume-continue');
-    await page.waitForSelector('form.step-form[data-step="reason"]');
+    await page.waitForSelector('main:not([aria-busy]) form.step-form[data-step="reason"]');
     assert.equal(await page.locator('[name="transport_reason"][value="distance"]').isChecked(), true);
     await page.click('#back');
-    await page.waitForSelector('form.step-form[data-step="pupil"]');
+    await page.waitForSelector('main:not([aria-busy]) form.step-form[data-step="pupil"]');
     assert.equal(await page.inputValue('[name="pupil_name"]'), 'Alva Berg');
     await page.screenshot({ path: screenshotPath('offline-restored-draft') });
     await context.setOffline(false);
@@ -732,7 +732,7 @@ describe('the app offline (service worker, drafts, outbox)', () => {
     await page.goto(`${proxy.baseUrl}/f/${FORM}?lang=en`);
     await page.waitForSelector('#storage-warning');
     assert.match(await page.textContent('#storage-warning'), /This browser does not let us save on this device/);
-    await page.waitForSelector('form.step-form[data-step="pupil"]');
+    await page.waitForSelector('main:not([aria-busy]) form.step-form[data-step="pupil"]');
     await page.screenshot({ path: screenshotPath('offline-storage-unavailable') });
     await context.close();
   });

@@ -113,7 +113,7 @@ test('two guardians: one applies, the other is reminded, identifies and signs; t
   const page = await applicant.newPage();
   const errors = watchPageErrors(page);
   await page.goto(`${server.baseUrl}/f/skolskjuts?lang=en`);
-  await page.waitForSelector('#step-heading');
+  await page.waitForSelector('main:not([aria-busy]) #step-heading');
   await playScenarioInUi(page, APPLICATION, async (p, state) => assert.notEqual(state, 'errors', 'every step is filled in'));
   await page.waitForSelector('#check-heading');
   const [response] = await Promise.all([
