@@ -517,24 +517,6 @@ bool is_date(const std::string& s) {
 // The deadline set to `date`, or removed (nullopt), with its history event and audit
 // entry; clears the "signature_deadline_passed" flag either way.
 Result<bool> change_signing_deadline(Store& store, int64_t seq, const std::optional<std::string>& date, int64_t user_id,
-                                     const std::string& now);
-
-}  // namespace
-
-Result<bool> set_signing_deadline(Store& store, int64_t seq, const std::string& date, int64_t user_id, int64_t now_ms) {
-  const std::string now = format_utc_ms(now_ms);
-  if (!is_date(date)) return Errors{signature_error("signature.bad_deadline", "a deadline is a date YYYY-MM-DD")};
-  if (date < now.substr(0, 10)) return Errors{signature_error("signature.bad_deadline", "the deadline is in the past")};
-  return change_signing_deadline(store, seq, date, user_id, now);
-}
-
-Result<bool> remove_signing_deadline(Store& store, int64_t seq, int64_t user_id, int64_t now_ms) {
-  return change_signing_deadline(store, seq, std::nullopt, user_id, format_utc_ms(now_ms));
-}
-
-namespace {
-
-Result<bool> change_signing_deadline(Store& store, int64_t seq, const std::optional<std::string>& date, int64_t user_id,
                                      const std::string& now) {
   Result<sql::Transaction> txn = sql::Transaction::begin(store.db.get());
   if (!txn) return txn.errors();
@@ -565,6 +547,17 @@ Result<bool> change_signing_deadline(Store& store, int64_t seq, const std::optio
 }
 
 }  // namespace
+
+Result<bool> set_signing_deadline(Store& store, int64_t seq, const std::string& date, int64_t user_id, int64_t now_ms) {
+  const std::string now = format_utc_ms(now_ms);
+  if (!is_date(date)) return Errors{signature_error("signature.bad_deadline", "a deadline is a date YYYY-MM-DD")};
+  if (date < now.substr(0, 10)) return Errors{signature_error("signature.bad_deadline", "the deadline is in the past")};
+  return change_signing_deadline(store, seq, date, user_id, now);
+}
+
+Result<bool> remove_signing_deadline(Store& store, int64_t seq, int64_t user_id, int64_t now_ms) {
+  return change_signing_deadline(store, seq, std::nullopt, user_id, format_utc_ms(now_ms));
+}
 
 //----------------------------------------------------------------------------------------
 // [SECTION] The dispatcher's sweep

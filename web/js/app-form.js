@@ -213,9 +213,9 @@ async function openPage() {
   if (start) App.languages = start.languages;
   App.lang = initialLanguage(start ? start.languages : undefined);
   renderChrome();
-  // The loading line, unless js/first-step.js has already drawn the first step there.
-  const loadingLine = document.getElementById('page-loading');
-  if (loadingLine || !main().hasAttribute('aria-busy')) {
+  // The loading line, unless js/first-step.js has already drawn the first step there
+  // (and made <main> aria-busy).
+  if (!main().hasAttribute('aria-busy')) {
     main().replaceChildren(h('p', { class: 'body', id: 'page-loading' }, t(App.lang, 'loading')));
   }
   if (!App.formId && !App.previewToken) return renderNotFound();
