@@ -21,35 +21,18 @@ Result<nlohmann::json> first_step_views(const FormPtr& form, const std::string& 
                         {"views", std::move(views)}};
 }
 
-std::string first_step_script(const nlohmann::json& views) {
-  const std::string text = views.dump();
-  std::string out = R"(<script type="application/json" id="first-step">)";
-  out.reserve(out.size() + text.size() + 32);
-  for (char c : text) {
-    if (c == '<') out += "\\u003c";  // inside a JSON string: the same text to JSON.parse
-    else out += c;
-  }
-  out += "</script>\n";
-  return out;
-}
-
-std::string with_first_step(std::string page, const std::string& script) {
-  const size_t body_end = page.rfind("</body>");
-  if (body_end == std::string::npos) return page + script;
-  page.insert(body_end, script);
-  return page;
-}
-
-std::optional<std::string> FirstStepCache::find(const std::string& version, const std::string& today) const {
+std::optional<std::string> FirstStepCache::find(const std::string& version, const std::string& lang,
+                                                const std::string& today) const {
   std::lock_guard<std::mutex> lock(mutex_);
-  auto it = by_version_.find(version);
-  if (it == by_version_.end() || it->second.first != today) return std::nullopt;
+  auto it = pages_.find(version + " " + lang);
+  if (it == pages_.end() || it->second.first != today) return std::nullopt;
   return it->second.second;
 }
 
-void FirstStepCache::put(const std::string& version, const std::string& today, std::string script) {
+void FirstStepCache::put(const std::string& version, const std::string& lang, const std::string& today,
+                         std::string page) {
   std::lock_guard<std::mutex> lock(mutex_);
-  by_version_.insert_or_assign(version, std::make_pair(today, std::move(script)));
+  pages_.insert_or_assign(version + " " + lang, std::make_pair(today, std::move(page)));
 }
 
 }  // namespace blankett

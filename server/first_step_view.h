@@ -1,9 +1,8 @@
-// What the citizen app can draw before its engine has loaded: the first step of a fresh
+// What the citizen sees before the app's engine has loaded: the first step of a fresh
 // filling of one form version, in each of the form's languages, made by the same engine
-// (view_step) the browser runs. The form page (/f/{id}) carries it as a JSON data block;
-// the page draws it inert and replaces it with the engine's own view once that has
-// opened (docs/web-app.md, "First render"). On a cold visit to a large form that is
-// about half a second earlier (docs/performance.md).
+// (view_step) the browser runs. The form page (/f/{id}) carries it as HTML
+// (first_step_html.h), inert until the page's engine has opened and replaced it with its
+// own view (docs/web-app.md, "First render").
 #pragma once
 #include <map>
 #include <mutex>
@@ -23,23 +22,16 @@ namespace blankett {
 // date rules may depend on it.
 Result<nlohmann::json> first_step_views(const FormPtr& form, const std::string& today);
 
-// <script type="application/json" id="first-step">…</script>: a data block the browser
-// never runs. Every "<" in the JSON is written \u003c, so no label can close the element.
-std::string first_step_script(const nlohmann::json& views);
-
-// `page` with `script` inserted before its </body> (appended when there is none).
-std::string with_first_step(std::string page, const std::string& script);
-
-// first_step_script's text per version for one day at a time: a new day replaces the
-// version's entry instead of adding one. Thread-safe.
+// The form pages with their first step (first_step_html.h), per version and language,
+// for one day at a time: a new day replaces an entry instead of adding one. Thread-safe.
 class FirstStepCache {
  public:
-  std::optional<std::string> find(const std::string& version, const std::string& today) const;
-  void put(const std::string& version, const std::string& today, std::string script);
+  std::optional<std::string> find(const std::string& version, const std::string& lang, const std::string& today) const;
+  void put(const std::string& version, const std::string& lang, const std::string& today, std::string page);
 
  private:
   mutable std::mutex mutex_;
-  std::map<std::string, std::pair<std::string, std::string>> by_version_;  // version -> (today, script)
+  std::map<std::string, std::pair<std::string, std::string>> pages_;  // "version lang" -> (today, page)
 };
 
 }  // namespace blankett

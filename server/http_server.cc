@@ -23,6 +23,7 @@
 #include "form_catalog.h"
 #include "listen_socket.h"
 #include "metrics.h"
+#include "first_step_html.h"
 #include "first_step_view.h"
 #include "response_compression.h"
 #include "signing_keys.h"
@@ -219,9 +220,9 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
 
   // The citizen app's form page: one shell (web/form.html) for every form; its script
   // reads the id from the path. 404 for a form that is not published, with the same shell
-  // so that the page can say so in the citizen's language. A published form's page also
-  // carries its first step (first_step_view.h), drawn before the page's engine has
-  // loaded, and asks the browser to fetch the definition with the page.
+  // so that the page can say so in the citizen's language. A published form's page has
+  // its first step drawn in (first_step_html.h), in the language the page opens in, and
+  // asks the browser to fetch the definition with the page.
   http.Get(R"(/f/([a-z][a-z0-9-]{0,62})/?)", timed("/f/{id}", [&s](const httplib::Request& req, httplib::Response& res) {
     std::optional<StaticFile> shell = find_static_file(s.options.web_dir, "/form.html");
     if (!shell) {
@@ -232,24 +233,36 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
     res.status = form ? 200 : 404;
     std::string page = std::move(shell->content);
     std::string cache_key = shell->path;
-    if (form) {
+    // A reload of a later step (?step=) opens on that step, not on the first.
+    if (form && !req.has_param("step")) {
+      std::vector<std::string> languages;
+      const json summary = form_summary(*form);
+      for (const json& l : summary.at("languages")) languages.push_back(l.get<std::string>());
+      const std::string lang = form_page_language(req.get_param_value("lang"), req.get_header_value("Cookie"), languages);
       const std::string today = s.options.today();
-      std::optional<std::string> script = s.first_steps.find(form_version(*form), today);
-      if (!script) {
+      std::optional<std::string> cached = s.first_steps.find(form_version(*form), lang, today);
+      if (!cached) {
         Result<json> views = first_step_views(form, today);
         if (views) {
-          script = first_step_script(views.value());
-          s.first_steps.put(form_version(*form), today, *script);
+          for (const std::string& l : languages) {
+            std::string drawn = with_first_step(page, first_step_html(views.value().at("views").at(l), l), id, l, languages);
+            if (l == lang) cached = drawn;
+            s.first_steps.put(form_version(*form), l, today, std::move(drawn));
+          }
         }
       }
-      if (script) {
-        page = with_first_step(std::move(page), *script);
-        cache_key = "page:/f/" + id;  // compressed again only when the bytes change
+      if (cached) {
+        page = std::move(*cached);
+        cache_key = "page:/f/" + id + ":" + lang;  // compressed again only when the bytes change
       }
-      res.set_header("Link", "</api/forms/" + id + ">; rel=preload; as=fetch; crossorigin");
     }
+    if (form) res.set_header("Link", "</api/forms/" + id + ">; rel=preload; as=fetch; crossorigin");
     send_bytes(req, res, s.compressed.for_bytes(cache_key, std::move(page), shell->mime_type), shell->mime_type);
     res.set_header("Cache-Control", shell->cache_control);
+    // The page differs by language, which the cookie can choose.
+    const bool by_encoding = res.has_header("Vary");
+    res.headers.erase("Vary");
+    res.set_header("Vary", by_encoding ? "Accept-Encoding, Cookie" : "Cookie");
   }));
 
   s.app.reset(new AppContext{s.options, s.options.data_dir + "/blankett.db", *s.catalog, s.keys, s.metrics, s.throttle,

@@ -5,8 +5,9 @@
 // - Pages, shell files, form definitions and the signing keys: network first (so a new
 //   release or form version is seen at once when online), the cached copy when the
 //   network fails. Every successful answer refreshes the cache.
-// - /f/{id} navigations: the server answers the same shell (form.html) for every form,
-//   so offline any /f/{id} gets the cached /form.html.
+// - /f/{id} navigations: each form's page is cached under its own path, since the server
+//   draws the form's first step into it (server/first_step_html.h). Offline, a form page
+//   that was never loaded gets the precached shell, /form.html, which has none.
 // - Form definitions (/api/forms, /api/forms/{id}, …/versions/{hash}) and /api/keys
 //   are cached as they are fetched; the page also asks for its form to be cached as soon
 //   as this worker controls it (message "cache-urls", see js/sw-register.js), since the
@@ -16,7 +17,7 @@
 //
 // Bump VERSION when PRECACHE changes; the old shell cache is deleted on activate.
 // web/tests/offline.test.mjs fails if a file in web/js or web/css is missing here.
-const VERSION = '5';
+const VERSION = '6';
 const SHELL_CACHE = `blankett-shell-v${VERSION}`;
 // Form definitions and keys survive app releases: a form opened before an update still
 // opens offline after it.
@@ -29,7 +30,6 @@ const PRECACHE = [
   '/js/app-form.js',
   '/js/catalogue.js',
   '/js/completion.js',
-  '/js/first-step.js',
   '/js/i18n.js',
   '/js/outbox.js',
   '/js/receipt.js',
@@ -103,8 +103,8 @@ self.addEventListener('fetch', (event) => {
   const path = url.pathname;
 
   if (request.mode === 'navigate' && FORM_PAGE.test(path)) {
-    // Same shell for every form: keep the freshest copy as /form.html.
-    event.respondWith(networkFirst(request, SHELL_CACHE, '/form.html'));
+    // The page of this form (its first step is in it), else the bare shell.
+    event.respondWith(networkFirst(request, SHELL_CACHE, path.replace(/\/$/, ''), '/form.html'));
     return;
   }
   if (FORM_API.test(path) || path === '/api/keys') {

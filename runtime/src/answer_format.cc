@@ -5,7 +5,7 @@
 
 #include "blankett/identity_number.h"
 #include "text_formats.h"
-#include "utf8.h"
+#include "blankett/utf8.h"
 
 namespace blankett {
 namespace {

@@ -4,7 +4,7 @@
 
 #include "answer_format.h"
 #include "blankett/identity_number.h"
-#include "utf8.h"
+#include "blankett/utf8.h"
 
 namespace blankett {
 namespace {

@@ -5,7 +5,7 @@
 
 #include "evaluator.h"
 #include "messages.h"
-#include "utf8.h"
+#include "blankett/utf8.h"
 
 namespace blankett {
 

@@ -17,7 +17,7 @@
 #include "answer_format.h"
 #include "sha256.h"
 #include "suggest.h"
-#include "utf8.h"
+#include "blankett/utf8.h"
 
 namespace blankett {
 namespace {

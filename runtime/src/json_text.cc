@@ -9,7 +9,7 @@
 #include <type_traits>
 #include <unordered_map>
 
-#include "utf8.h"
+#include "blankett/utf8.h"
 
 namespace blankett {
 namespace {

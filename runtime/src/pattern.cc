@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "utf8.h"
+#include "blankett/utf8.h"
 
 namespace blankett {
 

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "utf8.h"
+#include "blankett/utf8.h"
 
 namespace blankett {
 namespace {

@@ -1,7 +1,7 @@
 // Implementation of the UTF-8 primitives, the Latin case mapping and the text-answer
 // normalisation declared in utf8.h. Decoding is hand-written rather than taken from the
 // C library so that behaviour does not depend on the platform's locale or libc.
-#include "utf8.h"
+#include "blankett/utf8.h"
 
 #include <algorithm>
 #include <cstdint>

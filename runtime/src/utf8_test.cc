@@ -1,6 +1,6 @@
 // Tests for utf8.h: strict validation against the classic malformed sequences, decoding and
 // encoding at every length boundary, the Latin case mapping and text-answer normalisation.
-#include "utf8.h"
+#include "blankett/utf8.h"
 
 #include <gtest/gtest.h>
 

@@ -21,7 +21,6 @@ import { queueSubmission, startOutbox, pendingSubmissions, removeFromOutbox } fr
 import { settleSent, jsonDownloadUrl, canonicalJson } from './receipt.js';
 import { t, initialLanguage, rememberLanguage, formatDateTime, prepareFormats } from './i18n.js';
 import { h, StepView, errorSummary, answerSummary, inputId, pathOfPointer, languageSwitch } from './render.js';
-import { formIdOfPath, firstStepInPage, stepPage } from './first-step.js';
 
 //-----------------------------------------------------------------------------
 // [SECTION] STATE
@@ -188,6 +187,25 @@ function rerender() {
 // [SECTION] START
 //-----------------------------------------------------------------------------
 
+// The form id of a form page's path (/f/{id}), or null.
+function formIdOfPath(pathname) {
+  const m = pathname.match(/^\/f\/([a-z][a-z0-9-]{0,62})\/?$/);
+  return m ? m[1] : null;
+}
+
+function pageLanguages() {
+  const listed = main().dataset.languages;
+  return listed ? listed.split(' ') : null;
+}
+
+// Whether the step the server drew is the screen this page opens on. Not on a reload of
+// a later step (?step=, or a history entry): that waits for the engine and the draft. A
+// page the service worker kept may be in a language other than the one now chosen.
+function earlyStepFits() {
+  if (App.previewToken || main().dataset.firstStep !== `${App.formId}:${App.lang}`) return false;
+  return !new URL(location.href).searchParams.has('step') && !(history.state && history.state.screen);
+}
+
 async function start() {
   try {
     await openPage();
@@ -207,15 +225,17 @@ async function openPage() {
   const p = location.pathname.match(/^\/p\/([A-Za-z0-9_-]{16,128})\/?$/);
   App.formId = formIdOfPath(location.pathname);
   App.previewToken = p ? p[1] : null;
-  // The form's languages are known from the page's first step (js/first-step.js) before
+  // The server's form page names the form's languages (data-languages on <main>) before
   // the definition is here: the header is drawn in the language the page will open in.
-  const start = App.previewToken ? null : firstStepInPage();
-  if (start) App.languages = start.languages;
-  App.lang = initialLanguage(start ? start.languages : undefined);
+  const languages = App.previewToken ? null : pageLanguages();
+  if (languages) App.languages = languages;
+  App.lang = initialLanguage(languages || undefined);
   renderChrome();
-  // The loading line, unless js/first-step.js has already drawn the first step there
-  // (and made <main> aria-busy).
-  if (!main().hasAttribute('aria-busy')) {
+  // The server drew the first step into <main>, inert and aria-busy
+  // (server/first_step_html.h). It stays until the engine's own screen replaces it if it
+  // is this form's, in this language, and the page opens on it; else the loading line.
+  if (!earlyStepFits()) {
+    main().removeAttribute('aria-busy');
     main().replaceChildren(h('p', { class: 'body', id: 'page-loading' }, t(App.lang, 'loading')));
   }
   if (!App.formId && !App.previewToken) return renderNotFound();
@@ -534,6 +554,22 @@ function stepUrl(stepId) {
   url.searchParams.set('lang', App.lang);
   if (stepId) url.searchParams.set('step', stepId); else url.searchParams.delete('step');
   return url.pathname + url.search;
+}
+
+// The parts of a step's page that come from its view alone (renderStep adds the notices,
+// the error summary and the draft file sections around them). server/first_step_html.cc
+// writes the same markup for the first step of a fresh filling: change both together
+// (web/tests/first-step.test.mjs compares them).
+function stepPage(view, stepView, lang, { onContinue, onBack }) {
+  return {
+    back: view.first ? '' : h('button', { type: 'button', class: 'back-link', id: 'back', onclick: onBack }, t(lang, 'back')),
+    progress: h('span', { class: 'caption-l', id: 'step-progress' }, t(lang, 'stepOf', view.progress)),
+    heading: h('h1', { class: 'heading-l', id: 'step-heading', tabindex: '-1' }, view.step.title),
+    description: view.step.description ? h('p', { class: 'body lead', id: 'step-description' }, view.step.description) : '',
+    form: h('form', { class: 'step-form', novalidate: true, 'data-step': view.step.id, onsubmit: (e) => { e.preventDefault(); onContinue(); } },
+      stepView.el,
+      h('div', { class: 'button-group' }, h('button', { type: 'submit', class: 'button', id: 'continue' }, t(lang, 'continue')))),
+  };
 }
 
 // Renders the current step from a fresh view model. focus: 'heading' (a new step),

@@ -8,6 +8,9 @@
 //   [SECTION] ERROR SUMMARY      the "There is a problem" box
 //   [SECTION] ANSWER SUMMARY     check-your-answers lists (also on the receipt)
 //
+// server/first_step_html.cc writes the same markup for the first step of a fresh filling,
+// into the form page itself (web/tests/first-step.test.mjs holds the two together).
+//
 // No rule lives here: whether a field is visible, required, valid, or what its value
 // is, is read from the view model. This file decides only how things look and when an
 // error the engine reports is shown (after the citizen leaves the field, or on Continue).
@@ -201,7 +204,8 @@ class TextareaField extends TextField {
     this.view = view;
     this.el.dataset.type = view.type;
     const area = h('textarea', { class: 'textarea', id: this.id, name: view.path, rows: '5', spellcheck: 'true' });
-    area.value = this.input.value;
+    // Not this.input.value: a text input drops the answer's line breaks.
+    area.value = view.answer === null || view.answer === undefined ? '' : String(view.answer);
     area.addEventListener('input', () => ctx.typed(this.path, area.value));
     area.addEventListener('change', () => ctx.committed(this.path, area.value));
     area.addEventListener('blur', () => ctx.left(this.path));

@@ -13,8 +13,9 @@
 // builds anything. Set BLANKETT_BIN to use another binary.
 //
 // A fresh visit to /f/{id} shows the first step inert, with <main aria-busy="true">,
-// until the engine has opened (js/first-step.js): tests that go on to use a step wait
-// for it under `main:not([aria-busy])`.
+// until the engine has opened (the server draws it into the page,
+// server/first_step_html.h): tests that go on to use a step wait for it under
+// `main:not([aria-busy])`.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
