@@ -64,7 +64,7 @@ struct BlankettServer::State {
   LoginThrottle throttle;
   std::unique_ptr<AppContext> app;
   CompressionCache compressed;  // web app files and form definitions, compressed once
-  FirstStepCache first_steps;  // the form pages' first-step data blocks
+  FirstStepCache first_steps;  // the form pages with their first step drawn in
   std::unique_ptr<httplib::Server> http;  // an httplib::SSLServer with --tls-cert/--tls-key
   std::unique_ptr<Dispatcher> dispatcher;  // webhooks and e-mail, on its own thread
 };
