@@ -18,7 +18,7 @@
 import { loadEngine } from '/engine/engine.mjs';
 import { openDeviceStorage, saveDraft, loadDraft, deleteDraft, listReceipts, draftToFile, draftFileName, draftFromFile } from './storage.js';
 import { queueSubmission, startOutbox, pendingSubmissions, removeFromOutbox } from './outbox.js';
-import { settleSent, jsonDownloadUrl, canonicalJson } from './receipt.js';
+import { settleSent, jsonDownloadUrl, canonicalJson, answersToSend, filesToSend } from './receipt.js';
 import { t, initialLanguage, rememberLanguage, formatDateTime, prepareFormats } from './i18n.js';
 import { h, StepView, errorSummary, answerSummary, inputId, pathOfPointer, languageSwitch } from './render.js';
 
@@ -738,37 +738,6 @@ function engineErrorsForCheck() {
   return App.form.errors(App.lang);
 }
 
-// The answers to send: what the citizen gave (as a draft holds them), limited to the
-// fields the engine's canonical submission keeps, so hidden answers never leave the
-// device. The server re-checks everything with the same engine.
-function answersToSend() {
-  const keep = App.form.submission().document.answers;
-  const given = App.form.draft().answers;
-  return Object.fromEntries(Object.entries(given).filter(([k]) => k in keep));
-}
-
-// Files to send with the answers: the File chosen for every attachment answer kept
-// (found by its SHA-256 anywhere in the answers, repeat-group rows included). The outbox
-// sends them as multipart parts named "file" (docs/api.md, Attachments).
-function filesToSend(answers) {
-  const files = [];
-  const seen = new Set();
-  const walk = (value) => {
-    if (Array.isArray(value)) { value.forEach(walk); return; }
-    if (!value || typeof value !== 'object') return;
-    if (typeof value.sha256 === 'string' && 'size' in value) {
-      if (App.files.has(value.sha256) && !seen.has(value.sha256)) {
-        seen.add(value.sha256);
-        files.push(App.files.get(value.sha256));
-      }
-      return;
-    }
-    Object.values(value).forEach(walk);
-  };
-  walk(answers);
-  return files;
-}
-
 async function onSend() {
   if (App.previewToken) {
     // An unpublished version: the server would refuse it, so nothing is queued.
@@ -786,10 +755,10 @@ async function onSend() {
   App.rejection = null;
   App.screen = 'sending';
   renderSending();
-  const answers = answersToSend();
+  const answers = answersToSend(App.form);
   const request = { formId: App.formId, version: App.version, answers, language: App.lang };
   if (App.draftStartedAt) request.client = { draft_started_at: App.draftStartedAt };
-  const files = filesToSend(answers);
+  const files = filesToSend(answers, App.files);
   if (files.length) request.files = files;
   try {
     const entry = await queueSubmission(request);

@@ -17,7 +17,7 @@
 // from the engine; the server merges the marked fields into the previous answers and
 // re-checks everything with the same engine.
 import { loadEngine } from '/engine/engine.mjs';
-import { verifySentBody, jsonDownloadUrl, canonicalJson } from './receipt.js';
+import { verifySentBody, jsonDownloadUrl, canonicalJson, answersToSend, filesToSend } from './receipt.js';
 import { t, LANGUAGES, initialLanguage, rememberLanguage, formatDateTime } from './i18n.js';
 import { h, StepView, createField, errorSummary, answerSummary, inputId, pathOfPointer, languageSwitch } from './render.js';
 
@@ -308,36 +308,6 @@ function renderFields({ focus = 'heading' } = {}) {
 // [SECTION] SEND
 //-----------------------------------------------------------------------------
 
-// The answers to send: what the engine holds (as a draft does), limited to the fields
-// the canonical submission keeps, so answers to hidden fields never leave the device.
-function answersToSend() {
-  const keep = C.form.submission().document.answers;
-  const given = C.form.draft().answers;
-  return Object.fromEntries(Object.entries(given).filter(([k]) => k in keep));
-}
-
-// Files chosen on this page for the attachment answers (files the server has already
-// are matched there by SHA-256 and not sent again).
-function filesToSend(answers) {
-  const files = [];
-  const seen = new Set();
-  const walk = (value) => {
-    if (Array.isArray(value)) { value.forEach(walk); return; }
-    if (!value || typeof value !== 'object') return;
-    if (typeof value.sha256 === 'string' && 'size' in value) {
-      const file = C.files.get(value.sha256);
-      if (file && !seen.has(value.sha256)) {
-        seen.add(value.sha256);
-        files.push(file);
-      }
-      return;
-    }
-    Object.values(value).forEach(walk);
-  };
-  walk(answers);
-  return files;
-}
-
 function setStatus(text) {
   const status = document.getElementById('send-status');
   if (status) status.textContent = text;
@@ -359,14 +329,14 @@ async function onSend() {
   document.getElementById('send').setAttribute('aria-disabled', 'true');
   setStatus(t(C.lang, 'sending'));
 
-  const answers = answersToSend();
+  const answers = answersToSend(C.form);
   const json = JSON.stringify({ version: C.request.version, answers, language: C.lang });
   // The same body again (a retry after a failure) keeps its key, so the server stores
   // one reply however often it arrives; changed answers are a new request.
   if (!C.lastSend || C.lastSend.body !== json) C.lastSend = { body: json, key: randomKey() };
   const headers = { 'Idempotency-Key': C.lastSend.key };
   if (C.request.identity_csrf) headers['X-Identity-CSRF'] = C.request.identity_csrf;
-  const files = filesToSend(answers);
+  const files = filesToSend(answers, C.files);
   let body = json;
   if (files.length) {
     body = new FormData();

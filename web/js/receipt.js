@@ -1,8 +1,9 @@
-// Receipts in the browser: checks the server's Ed25519 signature with WebCrypto
-// (docs/receipts.md, "Verifying in a browser") and settles a sent submission: verify,
-// keep the receipt, then forget the draft and the outbox entry. Both pages use
-// settleSent, so a submission sent while the form page was closed is settled by
-// whichever page the citizen opens next.
+// Submissions and their receipts in the browser: what a submission sends (the answers
+// and files, for the form page and completion mode alike); checks the server's Ed25519
+// signature with WebCrypto (docs/receipts.md, "Verifying in a browser") and settles a
+// sent submission: verify, keep the receipt, then forget the draft and the outbox
+// entry. Both pages use settleSent, so a submission sent while the form page was closed
+// is settled by whichever page the citizen opens next.
 import { saveReceipt, deleteDraft } from './storage.js';
 import { removeFromOutbox } from './outbox.js';
 
@@ -13,6 +14,40 @@ const RECEIPT_KEYS = ['form_id', 'form_version', 'format', 'key_id', 'previous_r
   'reference', 'sequence', 'signature', 'submission_sha256'].sort();
 const AMENDING_RECEIPT_KEYS = [...RECEIPT_KEYS, 'amends'].sort();
 const HEX64 = /^[0-9a-f]{64}$/;
+
+// The answers to send: what the citizen gave (as the engine's draft holds them), limited
+// to the fields the engine's canonical submission keeps, so answers to hidden fields
+// never leave the device. The server re-checks everything with the same engine.
+export function answersToSend(form) {
+  const keep = form.submission().document.answers;
+  const given = form.draft().answers;
+  return Object.fromEntries(Object.entries(given).filter(([k]) => k in keep));
+}
+
+// The files to send with `answers`: for every attachment answer (found by its SHA-256
+// anywhere in the answers, repeat-group rows included) the File that `files` (sha256 →
+// File) holds, once each. An answer whose bytes are not there is not sent again (in
+// completion mode the server already has them). Sent as multipart parts named "file"
+// (docs/api.md, Attachments).
+export function filesToSend(answers, files) {
+  const found = [];
+  const seen = new Set();
+  const walk = (value) => {
+    if (Array.isArray(value)) { value.forEach(walk); return; }
+    if (!value || typeof value !== 'object') return;
+    if (typeof value.sha256 === 'string' && 'size' in value) {
+      const file = files.get(value.sha256);
+      if (file && !seen.has(value.sha256)) {
+        seen.add(value.sha256);
+        found.push(file);
+      }
+      return;
+    }
+    Object.values(value).forEach(walk);
+  };
+  walk(answers);
+  return found;
+}
 
 function base64urlToBytes(text) {
   const b64 = text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4);
