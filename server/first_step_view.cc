@@ -14,11 +14,7 @@ Result<nlohmann::json> first_step_views(const FormPtr& form, const std::string& 
     const std::string code = lang.get<std::string>();
     views[code] = view_step(state.value(), code);
   }
-  return nlohmann::json{{"id", form_id(*form)},
-                        {"version", form_version(*form)},
-                        {"today", today},
-                        {"languages", summary.at("languages")},
-                        {"views", std::move(views)}};
+  return views;
 }
 
 std::optional<std::string> FirstStepCache::find(const std::string& version, const std::string& lang,

@@ -17,9 +17,8 @@
 
 namespace blankett {
 
-// {"id", "version", "today", "languages" (the form's, its default first), "views": {lang:
-// view_step of a fresh filling}}. `today` is the rules' date ("YYYY-MM-DD"): defaults and
-// date rules may depend on it.
+// {lang: view_step of a fresh filling} for each of the form's languages. `today` is the
+// rules' date ("YYYY-MM-DD"): defaults and date rules may depend on it.
 Result<nlohmann::json> first_step_views(const FormPtr& form, const std::string& today);
 
 // The form pages with their first step (first_step_html.h), per version and language,

@@ -245,7 +245,7 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
         Result<json> views = first_step_views(form, today);
         if (views) {
           for (const std::string& l : languages) {
-            std::string drawn = with_first_step(page, first_step_html(views.value().at("views").at(l), l), id, l, languages);
+            std::string drawn = with_first_step(page, first_step_html(views.value().at(l), l), id, l, languages);
             if (l == lang) cached = drawn;
             s.first_steps.put(form_version(*form), l, today, std::move(drawn));
           }
