@@ -1,5 +1,6 @@
 #include "first_step_html.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -33,16 +34,22 @@ std::string fill(std::string text, std::initializer_list<std::pair<const char*, 
   return text;
 }
 
-// An element's start tag: attributes in the order given, empty values written as
-// name="" (what the DOM serializes for h()'s `true`).
+// An element's start tag: the present attributes in the order given, empty values
+// written as name="" (what the DOM serializes for h()'s `true`). Absent attributes are
+// the ones h() leaves out (null, undefined, false).
 struct Attr {
   const char* name;
   std::string value;
+  bool present = true;
 };
-std::string open_tag(const char* tag, std::initializer_list<Attr> attrs, bool hidden = false) {
+// An attribute that is there when `value` is (render.js TEXT_INPUTS leaves some out).
+Attr optional(const char* name, const char* value) { return Attr{name, value ? value : "", value != nullptr}; }
+Attr flag_attr(const char* name, bool on) { return Attr{name, "", on}; }
+std::string open_tag(const char* tag, std::initializer_list<Attr> attrs) {
   std::string out = std::string("<") + tag;
-  for (const Attr& a : attrs) out += std::string(" ") + a.name + "=\"" + html_escape(a.value) + "\"";
-  if (hidden) out += " hidden=\"\"";
+  for (const Attr& a : attrs) {
+    if (a.present) out += std::string(" ") + a.name + "=\"" + html_escape(a.value) + "\"";
+  }
   return out + ">";
 }
 std::string element(const char* tag, std::initializer_list<Attr> attrs, const std::string& text) {
@@ -57,6 +64,8 @@ bool flag(const json& view, const char* key) {
   auto it = view.find(key);
   return it != view.end() && it->is_boolean() && it->get<bool>();
 }
+// An answer or option value as the DOM holds it (String(value)).
+std::string key_text(const json& value) { return value.is_string() ? value.get<std::string>() : value.dump(); }
 
 // render.js inputId(): "f-" + the path with "/" as "-".
 std::string input_id(std::string path) {
@@ -102,7 +111,7 @@ struct Renderer {
       for (const json& o : v.value("options", json::array())) {
         if (o.value("value", json()) == key) return str(o, "label");
       }
-      return key.is_string() ? key.get<std::string>() : key.dump();
+      return key_text(key);
     };
     if (type == "choice") return option_label(value);
     if ((type == "multichoice" || type == "attachment") && value.is_array()) {
@@ -119,21 +128,20 @@ struct Renderer {
     return value.dump();
   }
 
-  // The hint's element and the id that aria-describedby names ("" when there is none).
+  // The hint's element, and the aria-describedby that names it (absent without a hint).
   static std::string hint_html(const json& v, const std::string& id) {
     return v.contains("hint") ? element("div", {{"class", "hint"}, {"id", id + "-hint"}}, str(v, "hint")) : "";
   }
-  static std::string described_by(const json& v, const std::string& id) {
-    return v.contains("hint") ? " aria-describedby=\"" + html_escape(id + "-hint") + "\"" : "";
+  static Attr described_by(const json& v, const std::string& id) {
+    return Attr{"aria-describedby", id + "-hint", v.contains("hint")};
   }
 
   std::string group_open(const json& v, const std::string& id, const char* extra_class = "") const {
-    return open_tag("div",
-                    {{"class", std::string("form-group") + extra_class},
-                     {"data-path", str(v, "path")},
-                     {"data-type", str(v, "type")},
-                     {"id", id + "-group"}},
-                    !flag(v, "visible"));
+    return open_tag("div", {{"class", std::string("form-group") + extra_class},
+                            {"data-path", str(v, "path")},
+                            {"data-type", str(v, "type")},
+                            {"id", id + "-group"},
+                            flag_attr("hidden", !flag(v, "visible"))});
   }
 
   // The filter box over a long list (render.js OptionFilter); `context` names the list
@@ -173,27 +181,26 @@ struct Renderer {
     else if (type == "integer") s = {"text", "numeric", nullptr, "false", "w-10"};
     else if (type == "decimal") s = {"text", "decimal", nullptr, "false", "w-10"};
     else if (type == "date") s = {"date", nullptr, nullptr, nullptr, "w-date"};
-    std::string input = "<input class=\"input";
-    if (s.width) input += std::string(" ") + s.width;
-    input += "\" id=\"" + html_escape(id) + "\" name=\"" + html_escape(str(v, "path")) + "\" type=\"" + s.type + "\"";
-    if (s.inputmode) input += std::string(" inputmode=\"") + s.inputmode + "\"";
-    input += std::string(" autocomplete=\"") + (s.autocomplete ? s.autocomplete : "off") + "\"";
-    if (s.spellcheck) input += std::string(" spellcheck=\"") + s.spellcheck + "\"";
-    input += described_by(v, id);
     const json& answer = v.value("answer", json());
-    if (!answer.is_null()) input += " value=\"" + html_escape(answer.is_string() ? answer.get<std::string>() : answer.dump()) + "\"";
-    input += ">";
-    return element("label", {{"class", "label"}, {"for", id}}, label_text(v)) + hint_html(v, id) + input;
+    return element("label", {{"class", "label"}, {"for", id}}, label_text(v)) + hint_html(v, id) +
+           open_tag("input", {{"class", s.width ? std::string("input ") + s.width : "input"},
+                              {"id", id},
+                              {"name", str(v, "path")},
+                              {"type", s.type},
+                              optional("inputmode", s.inputmode),
+                              {"autocomplete", s.autocomplete ? s.autocomplete : "off"},
+                              optional("spellcheck", s.spellcheck),
+                              described_by(v, id),
+                              Attr{"value", key_text(answer), !answer.is_null()}});
   }
 
   std::string textarea_field(const json& v, const std::string& id) const {
-    const json& answer = v.value("answer", json());
+    const std::string answer = str(v, "answer");
     return element("label", {{"class", "label"}, {"for", id}}, label_text(v)) + hint_html(v, id) +
-           "<textarea class=\"textarea\" id=\"" + html_escape(id) + "\" name=\"" + html_escape(str(v, "path")) +
-           "\" rows=\"5\" spellcheck=\"true\"" + described_by(v, id) + ">" +
+           open_tag("textarea", {{"class", "textarea"}, {"id", id}, {"name", str(v, "path")}, {"rows", "5"},
+                                 {"spellcheck", "true"}, described_by(v, id)}) +
            // A newline right after <textarea> would be dropped by the parser.
-           (answer.is_string() && !answer.get<std::string>().empty() && answer.get<std::string>()[0] == '\n' ? "\n" : "") +
-           html_escape(answer.is_string() ? answer.get<std::string>() : "") + "</textarea>";
+           (!answer.empty() && answer[0] == '\n' ? "\n" : "") + html_escape(answer) + "</textarea>";
   }
 
   // Radios (choice, yes/no) and checkboxes (multichoice) in a fieldset.
@@ -204,47 +211,49 @@ struct Renderer {
       options = {{"true", tx.yes}, {"false", tx.no}};
     } else {
       for (const json& o : v.value("options", json::array())) {
-        options.emplace_back(o.value("value", json()).is_string() ? o["value"].get<std::string>() : o.value("value", json()).dump(),
-                             str(o, "label"));
+        options.emplace_back(key_text(o.value("value", json())), str(o, "label"));
       }
     }
     const json& answer = v.value("answer", json());
     auto chosen = [&](const std::string& key) {
       if (answer.is_array()) {
         for (const json& a : answer) {
-          if ((a.is_string() ? a.get<std::string>() : a.dump()) == key) return true;
+          if (key_text(a) == key) return true;
         }
         return false;
       }
-      return !answer.is_null() && (answer.is_string() ? answer.get<std::string>() : answer.dump()) == key;
+      return !answer.is_null() && key_text(answer) == key;
     };
     const bool filtered = flag(v, "search") && type != "yesno";
     std::string list_class = kind == "radio" ? (type == "yesno" ? "radios radios--inline" : "radios") : "checkboxes";
-    std::string list = filtered ? open_tag("div", {{"class", list_class}, {"id", id + "-options"}})
-                                : open_tag("div", {{"class", list_class}});
+    std::string list = open_tag("div", {{"class", list_class}, Attr{"id", id + "-options", filtered}});
     for (size_t i = 0; i < options.size(); ++i) {
       // The first option's input has the field's own id: error links go there (GOV.UK).
       const std::string oid = i == 0 ? id : id + "-" + std::to_string(i);
-      list += open_tag("div", {{"class", kind + "__item"}}) + "<input class=\"" + kind + "__input\" id=\"" +
-              html_escape(oid) + "\" name=\"" + html_escape(str(v, "path")) + "\" type=\"" + kind + "\" value=\"" +
-              html_escape(options[i].first) + "\"" + (chosen(options[i].first) ? " checked=\"\"" : "") + ">" +
+      list += open_tag("div", {{"class", kind + "__item"}}) +
+              open_tag("input", {{"class", kind + "__input"},
+                                 {"id", oid},
+                                 {"name", str(v, "path")},
+                                 {"type", kind},
+                                 {"value", options[i].first},
+                                 flag_attr("checked", chosen(options[i].first))}) +
               element("label", {{"class", kind + "__label"}, {"for", oid}}, options[i].second) + "</div>";
     }
     list += "</div>";
-    return "<fieldset class=\"fieldset\" id=\"" + html_escape(id + "-fieldset") + "\"" + described_by(v, id) + ">" +
+    return open_tag("fieldset", {{"class", "fieldset"}, {"id", id + "-fieldset"}, described_by(v, id)}) +
            element("legend", {{"class", "fieldset__legend"}}, label_text(v)) + hint_html(v, id) +
            (filtered ? option_filter(id, id + "-options", "") : "") + list + "</fieldset>";
   }
 
   std::string select_field(const json& v, const std::string& id) const {
     const json& answer = v.value("answer", json());
-    const std::string chosen = answer.is_null() ? "" : answer.is_string() ? answer.get<std::string>() : answer.dump();
-    std::string select = "<select class=\"select\" id=\"" + html_escape(id) + "\" name=\"" + html_escape(str(v, "path")) +
-                         "\"" + described_by(v, id) + ">" + element("option", {{"value", ""}}, tx.choose);
+    const std::string chosen = answer.is_null() ? "" : key_text(answer);
+    std::string select = open_tag("select", {{"class", "select"}, {"id", id}, {"name", str(v, "path")}, described_by(v, id)}) +
+                         element("option", {{"value", ""}}, tx.choose);
     for (const json& o : v.value("options", json::array())) {
-      const std::string key = o.value("value", json()).is_string() ? o["value"].get<std::string>() : o.value("value", json()).dump();
-      select += "<option value=\"" + html_escape(key) + "\"" + (!chosen.empty() && key == chosen ? " selected=\"\"" : "") +
-                ">" + html_escape(str(o, "label")) + "</option>";
+      const std::string key = key_text(o.value("value", json()));
+      select += open_tag("option", {{"value", key}, flag_attr("selected", !chosen.empty() && key == chosen)}) +
+                html_escape(str(o, "label")) + "</option>";
     }
     select += "</select>";
     return element("label", {{"class", "label"}, {"for", id}}, label_text(v)) + hint_html(v, id) +
@@ -260,28 +269,31 @@ struct Renderer {
     const bool multiple = v.value("max_files", 1) > 1;
     // A fresh filling has no files chosen: the list under the input starts empty.
     return element("label", {{"class", "label"}, {"for", id}}, label_text(v)) + hint_html(v, id) +
-           "<input class=\"file-upload\" id=\"" + html_escape(id) + "\" name=\"" + html_escape(str(v, "path")) +
-           "\" type=\"file\"" + (accept.empty() ? "" : " accept=\"" + html_escape(accept) + "\"") +
-           (multiple ? " multiple=\"\"" : "") + described_by(v, id) + ">" +
+           open_tag("input", {{"class", "file-upload"},
+                              {"id", id},
+                              {"name", str(v, "path")},
+                              {"type", "file"},
+                              Attr{"accept", accept, !accept.empty()},
+                              flag_attr("multiple", multiple),
+                              described_by(v, id)}) +
            "<p class=\"file-status\" role=\"status\"></p><ul class=\"file-list\"></ul>";
   }
 
   std::string value_field(const json& v, const std::string& id) const {
-    std::string output = "<output class=\"readonly-value\" id=\"" + html_escape(id) + "\" aria-labelledby=\"" +
-                         html_escape(id + "-label") + "\"" + described_by(v, id) + ">" + html_escape(display_value(v)) +
-                         "</output>";
+    const std::string output =
+        open_tag("output", {{"class", "readonly-value"}, {"id", id}, {"aria-labelledby", id + "-label"}, described_by(v, id)}) +
+        html_escape(display_value(v)) + "</output>";
     return element("span", {{"class", "label"}, {"id", id + "-label"}}, str(v, "label")) + hint_html(v, id) + "<div>" +
            output + "</div>";
   }
 
   std::string info_field(const json& v) const {
     // render.js paragraphs(): split at blank lines.
-    std::string out = open_tag("div",
-                               {{"class", "inset-text"},
-                                {"data-path", str(v, "path")},
-                                {"data-type", "info"},
-                                {"id", input_id(str(v, "path")) + "-group"}},
-                               !flag(v, "visible"));
+    std::string out = open_tag("div", {{"class", "inset-text"},
+                                       {"data-path", str(v, "path")},
+                                       {"data-type", "info"},
+                                       {"id", input_id(str(v, "path")) + "-group"},
+                                       flag_attr("hidden", !flag(v, "visible"))});
     const std::string text = str(v, "text");
     size_t start = 0;
     for (;;) {
@@ -312,8 +324,8 @@ struct Renderer {
     const std::string item_lower = to_lower(item);
     const json& rows = v.value("rows", json::array());
     const bool removable = static_cast<long>(rows.size()) > v.value("min_items", 0L);
-    std::string out = "<fieldset class=\"fieldset repeat-group\" id=\"" + html_escape(id) + "\" tabindex=\"-1\"" +
-                      described_by(v, id) + ">" +
+    std::string out = open_tag("fieldset", {{"class", "fieldset repeat-group"}, {"id", id}, {"tabindex", "-1"},
+                                            described_by(v, id)}) +
                       element("legend", {{"class", "fieldset__legend fieldset__legend--m"}}, str(v, "label")) +
                       hint_html(v, id) + "<div class=\"repeat-group__rows\">";
     for (size_t i = 0; i < rows.size(); ++i) {
@@ -331,8 +343,10 @@ struct Renderer {
       out += "</fieldset>";
     }
     out += "</div>" +
-           open_tag("button", {{"type", "button"}, {"class", "button button--secondary"}, {"data-action", "add-row"}},
-                    !flag(v, "can_add_row")) +
+           open_tag("button", {{"type", "button"},
+                               {"class", "button button--secondary"},
+                               {"data-action", "add-row"},
+                               flag_attr("hidden", !flag(v, "can_add_row"))}) +
            html_escape(fill(tx.add_row, {{"item", item_lower}})) + "</button></fieldset>";
     return out;
   }
@@ -420,8 +434,8 @@ FirstStepHtml first_step_html(const json& view, const std::string& lang) {
   if (!str(step, "description").empty()) {
     out.main += element("p", {{"class", "body lead"}, {"id", "step-description"}}, str(step, "description"));
   }
-  out.main += "<form class=\"step-form\" novalidate=\"\" data-step=\"" + html_escape(str(step, "id")) +
-              "\" inert=\"\"><div class=\"step-fields\">";
+  out.main += open_tag("form", {{"class", "step-form"}, {"novalidate", ""}, {"data-step", str(step, "id")}, {"inert", ""}}) +
+              "<div class=\"step-fields\">";
   for (const json& f : view.value("fields", json::array())) out.main += r.field(f);
   out.main += "</div><div class=\"button-group\">" +
               element("button", {{"type", "submit"}, {"class", "button"}, {"id", "continue"}}, tx.continue_) +
@@ -431,24 +445,11 @@ FirstStepHtml first_step_html(const json& view, const std::string& lang) {
 
 std::string form_page_language(const std::string& query_lang, const std::string& cookie_header,
                                const std::vector<std::string>& languages) {
-  auto has = [&](const std::string& l) {
-    for (const std::string& x : languages) {
-      if (x == l) return true;
-    }
-    return false;
-  };
+  auto has = [&](const std::string& l) { return std::find(languages.begin(), languages.end(), l) != languages.end(); };
   auto app_has = [](const std::string& l) { return l == "sv" || l == "en" || l == "nb"; };
   if (!query_lang.empty() && has(query_lang) && app_has(query_lang)) return query_lang;
-  // The server pages' cookie (html_page.cc) holds sv or en.
-  for (const char* l : {"sv", "en"}) {
-    const std::string pair = std::string("blankett_lang=") + l;
-    for (size_t at = cookie_header.find(pair); at != std::string::npos; at = cookie_header.find(pair, at + 1)) {
-      const bool starts = at == 0 || cookie_header[at - 1] == ' ' || cookie_header[at - 1] == ';';
-      const size_t after = at + pair.size();
-      const bool ends = after == cookie_header.size() || cookie_header[after] == ';';
-      if (starts && ends && has(l)) return l;
-    }
-  }
+  const std::string remembered = lang_cookie(cookie_header);  // the server pages' (sv or en)
+  if (!remembered.empty() && has(remembered)) return remembered;
   for (const std::string& l : languages) {
     if (app_has(l)) return l;
   }

@@ -37,14 +37,23 @@ std::string url_encode(std::string_view text) {
   return out;
 }
 
+std::string lang_cookie(std::string_view cookie_header) {
+  for (const char* lang : {"sv", "en"}) {
+    const std::string pair = std::string("blankett_lang=") + lang;
+    for (size_t at = cookie_header.find(pair); at != std::string_view::npos; at = cookie_header.find(pair, at + 1)) {
+      const bool starts = at == 0 || cookie_header[at - 1] == ' ' || cookie_header[at - 1] == ';';
+      const size_t after = at + pair.size();
+      if (starts && (after == cookie_header.size() || cookie_header[after] == ';')) return lang;
+    }
+  }
+  return "";
+}
+
 std::string page_lang(const httplib::Request& req) {
   const std::string q = req.get_param_value("lang");
   if (q == "sv" || q == "en") return q;
-  const std::string cookies = req.get_header_value("Cookie");
-  for (const char* lang : {"sv", "en"}) {
-    if (cookies.find(std::string("blankett_lang=") + lang) != std::string::npos) return lang;
-  }
-  return "sv";
+  const std::string remembered = lang_cookie(req.get_header_value("Cookie"));
+  return remembered.empty() ? "sv" : remembered;
 }
 
 std::string csrf_input(const SignedIn& who) {

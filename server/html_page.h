@@ -18,6 +18,9 @@ std::string url_encode(std::string_view text);
 
 // "sv" or "en": ?lang= if given, else the blankett_lang cookie, else "sv".
 std::string page_lang(const httplib::Request& req);
+// The blankett_lang cookie's language ("sv" or "en") in a Cookie header, else "". The
+// citizen app's form page reads it too (first_step_html.h).
+std::string lang_cookie(std::string_view cookie_header);
 // The text in the page's language.
 inline const char* tr(const std::string& lang, const char* sv, const char* en) { return lang == "en" ? en : sv; }
 

@@ -257,12 +257,9 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
       }
     }
     if (form) res.set_header("Link", "</api/forms/" + id + ">; rel=preload; as=fetch; crossorigin");
+    res.set_header("Vary", "Cookie");  // the page's language can come from the cookie
     send_bytes(req, res, s.compressed.for_bytes(cache_key, std::move(page), shell->mime_type), shell->mime_type);
     res.set_header("Cache-Control", shell->cache_control);
-    // The page differs by language, which the cookie can choose.
-    const bool by_encoding = res.has_header("Vary");
-    res.headers.erase("Vary");
-    res.set_header("Vary", by_encoding ? "Accept-Encoding, Cookie" : "Cookie");
   }));
 
   s.app.reset(new AppContext{s.options, s.options.data_dir + "/blankett.db", *s.catalog, s.keys, s.metrics, s.throttle,
