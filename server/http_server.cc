@@ -202,15 +202,8 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
               SubmissionContext ctx{*s.catalog, *s.writer,      s.keys,
                                     s.metrics,  s.options.today, s.options.data_dir + "/blankett.db",
                                     s.app->public_url};
-              SubmissionRequest sr{req.matches[1].str(), req.get_header_value("Content-Type"), req.get_header_value("Idempotency-Key"),
-                                   req.get_header_value("Accept-Language"), req.body, {}};
-              if (req.is_multipart_form_data()) {
-                // The answers travel in the part "submission"; each attachment in a part "file".
-                sr.body = req.has_file("submission") ? req.get_file_value("submission").content : "";
-                for (const auto& [name, part] : req.files) {
-                  if (name == "file") sr.files.push_back(Upload{part.filename, part.content});
-                }
-              }
+              SubmissionRequest sr = submission_request_of(req);
+              sr.form_id = req.matches[1].str();
               send_json(res, handle_submission(ctx, sr));
             }));
 

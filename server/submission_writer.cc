@@ -84,6 +84,8 @@ SubmissionWriter::SubmissionWriter(Store store, WriterOptions options)
   // than the WAL's own (docs/performance.md). In memory it is a copy. Only this connection:
   // elsewhere large sorts (the inbox export) keep spilling temporary data to disk.
   (void)sql::exec(store_.db.get(), "PRAGMA temp_store = MEMORY");
+  // A log that grew during a burst is cut back to this size when it is started over.
+  (void)sql::exec(store_.db.get(), "PRAGMA journal_size_limit = 33554432");
   if (const char* path = sqlite3_db_filename(store_.db.get(), "main"); path != nullptr && *path != '\0') {
     Result<std::unique_ptr<WalCheckpointer>> checkpointer = WalCheckpointer::start(path);
     if (checkpointer) {
@@ -158,6 +160,9 @@ void SubmissionWriter::run() {
       }
     }
     write_batch(batch);
+    // Between two transactions: the only moment a run of the checkpointer can copy the
+    // whole log, so that the next batch starts it over (wal_checkpointer.h).
+    if (checkpointer_ && checkpointer_->log_is_long()) checkpointer_->catch_up();
   }
 }
 

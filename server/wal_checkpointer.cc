@@ -4,14 +4,17 @@
 
 namespace blankett {
 
-Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::start(const std::string& path, int threshold_pages) {
+Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::start(const std::string& path, int threshold_pages,
+                                                                 int restart_pages) {
   Result<Store> store = open_store(path);
   if (!store) return store.errors();
-  return std::unique_ptr<WalCheckpointer>(new WalCheckpointer(std::move(store).value(), threshold_pages));
+  return std::unique_ptr<WalCheckpointer>(new WalCheckpointer(std::move(store).value(), threshold_pages, restart_pages));
 }
 
-WalCheckpointer::WalCheckpointer(Store store, int threshold_pages)
-    : store_(std::move(store)), threshold_pages_(threshold_pages > 0 ? threshold_pages : 1) {
+WalCheckpointer::WalCheckpointer(Store store, int threshold_pages, int restart_pages)
+    : store_(std::move(store)),
+      threshold_pages_(threshold_pages > 0 ? threshold_pages : 1),
+      restart_pages_(restart_pages > 0 ? restart_pages : 4 * (threshold_pages > 0 ? threshold_pages : 1)) {
   // This connection only reads the log to copy it; it must never hand the work back.
   sqlite3_wal_autocheckpoint(store_.db.get(), 0);
   thread_ = std::thread([this] { run(); });
@@ -23,6 +26,7 @@ WalCheckpointer::~WalCheckpointer() {
     stopping_ = true;
   }
   wake_.notify_one();
+  finished_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -35,6 +39,7 @@ void WalCheckpointer::unwatch(sqlite3* db) {
 
 int WalCheckpointer::on_commit(void* self, sqlite3*, const char*, int pages) {
   auto* checkpointer = static_cast<WalCheckpointer*>(self);
+  checkpointer->log_pages_.store(pages);
   if (pages < checkpointer->threshold_pages_) return SQLITE_OK;
   {
     std::lock_guard<std::mutex> lock(checkpointer->mutex_);
@@ -44,12 +49,21 @@ int WalCheckpointer::on_commit(void* self, sqlite3*, const char*, int pages) {
   return SQLITE_OK;  // the commit itself succeeded whatever happens here
 }
 
+void WalCheckpointer::catch_up() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  const uint64_t run = runs_started_ + 1;  // the next run to start begins after this call
+  due_ = true;
+  wake_.notify_one();
+  finished_.wait(lock, [&] { return stopping_ || runs_finished_ >= run; });
+}
+
 void WalCheckpointer::run() {
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
     wake_.wait(lock, [this] { return stopping_ || due_; });
     if (stopping_) return;
     due_ = false;
+    ++runs_started_;
     lock.unlock();
     // PASSIVE: copies what it can without waiting for readers or the writer. A failure
     // (SQLITE_BUSY from another checkpoint, I/O) is retried at the next wake-up; the log
@@ -58,6 +72,8 @@ void WalCheckpointer::run() {
       checkpoints_.fetch_add(1);
     }
     lock.lock();
+    ++runs_finished_;
+    finished_.notify_all();
   }
 }
 

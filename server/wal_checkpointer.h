@@ -7,6 +7,14 @@
 // what no reader still needs, never block a writer, and leave the log to be restarted by
 // the next write once everything is copied. Durability is unchanged: a commit is synced
 // into the log before COMMIT returns, whoever checkpoints it later.
+//
+// Under sustained load "once everything is copied" never comes by itself: SQLite starts
+// the log over only when a write transaction begins with every frame already copied, and
+// the submission writer begins its next batch the moment the last one commits. The log
+// then grew by ~30 MB a second in the server benchmark (docs/performance.md) and was
+// never reused. So the writer, between two batches, asks for catch_up() once the log is
+// long: one run copies everything (nothing is being written meanwhile) and the writer's
+// next transaction starts the log over.
 #pragma once
 #include <atomic>
 #include <condition_variable>
@@ -27,7 +35,9 @@ class WalCheckpointer {
  public:
   // Opens its own connection to the database at `path` (already created and migrated)
   // and starts the thread. `threshold_pages` is SQLite's default automatic threshold.
-  static Result<std::unique_ptr<WalCheckpointer>> start(const std::string& path, int threshold_pages = 1000);
+  // `restart_pages` is where log_is_long() begins (0: four times threshold_pages).
+  static Result<std::unique_ptr<WalCheckpointer>> start(const std::string& path, int threshold_pages = 1000,
+                                                        int restart_pages = 0);
   ~WalCheckpointer();  // stops the thread; call unwatch() on watched connections first
   WalCheckpointer(const WalCheckpointer&) = delete;
   WalCheckpointer& operator=(const WalCheckpointer&) = delete;
@@ -38,19 +48,31 @@ class WalCheckpointer {
   // Gives `db` back SQLite's automatic checkpoint, at SQLite's default threshold.
   void unwatch(sqlite3* db);
 
+  // Whether a watched connection's last commit left restart_pages or more in the log.
+  bool log_is_long() const { return log_pages_.load() >= restart_pages_; }
+  // Waits for a checkpoint run that starts after this call. Called by the one writer
+  // between transactions, so that the run copies the whole log (unless a reader still
+  // needs part of it) and the writer's next transaction starts the log over.
+  void catch_up();
+
   uint64_t checkpoints() const { return checkpoints_.load(); }  // completed runs, for tests and metrics
 
  private:
-  WalCheckpointer(Store store, int threshold_pages);
+  WalCheckpointer(Store store, int threshold_pages, int restart_pages);
   static int on_commit(void* self, sqlite3* db, const char* schema, int pages);
   void run();
 
   Store store_;  // used by run() only
   const int threshold_pages_;
+  const int restart_pages_;
+  std::atomic<int> log_pages_{0};  // as a watched connection's last commit left it
   std::mutex mutex_;
   std::condition_variable wake_;
+  std::condition_variable finished_;  // a run ended (catch_up waits on it)
   bool due_ = false;
   bool stopping_ = false;
+  uint64_t runs_started_ = 0;  // guarded by mutex_, like runs_finished_
+  uint64_t runs_finished_ = 0;
   std::atomic<uint64_t> checkpoints_{0};
   std::thread thread_;  // last: starts once everything above exists
 };
