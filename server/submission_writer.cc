@@ -160,9 +160,12 @@ void SubmissionWriter::run() {
       }
     }
     write_batch(batch);
-    // Between two transactions: the only moment a run of the checkpointer can copy the
-    // whole log, so that the next batch starts it over (wal_checkpointer.h).
-    if (checkpointer_ && checkpointer_->log_is_long()) checkpointer_->catch_up();
+    // Between two transactions: the only moment a checkpoint can copy the whole log, so
+    // that the next batch starts it over (wal_checkpointer.h). SQLITE_BUSY (a run of
+    // the checkpointer still going) is tried again after the next batch.
+    if (checkpointer_ && checkpointer_->log_is_long()) {
+      (void)sqlite3_wal_checkpoint_v2(store_.db.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    }
   }
 }
 

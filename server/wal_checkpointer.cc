@@ -26,7 +26,6 @@ WalCheckpointer::~WalCheckpointer() {
     stopping_ = true;
   }
   wake_.notify_one();
-  finished_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -40,7 +39,9 @@ void WalCheckpointer::unwatch(sqlite3* db) {
 int WalCheckpointer::on_commit(void* self, sqlite3*, const char*, int pages) {
   auto* checkpointer = static_cast<WalCheckpointer*>(self);
   checkpointer->log_pages_.store(pages);
-  if (pages < checkpointer->threshold_pages_) return SQLITE_OK;
+  // Past restart_pages the writer copies the rest between its transactions; a run here
+  // would only hold the checkpoint lock when it tries.
+  if (pages < checkpointer->threshold_pages_ || pages >= checkpointer->restart_pages_) return SQLITE_OK;
   {
     std::lock_guard<std::mutex> lock(checkpointer->mutex_);
     checkpointer->due_ = true;
@@ -49,21 +50,12 @@ int WalCheckpointer::on_commit(void* self, sqlite3*, const char*, int pages) {
   return SQLITE_OK;  // the commit itself succeeded whatever happens here
 }
 
-void WalCheckpointer::catch_up() {
-  std::unique_lock<std::mutex> lock(mutex_);
-  const uint64_t run = runs_started_ + 1;  // the next run to start begins after this call
-  due_ = true;
-  wake_.notify_one();
-  finished_.wait(lock, [&] { return stopping_ || runs_finished_ >= run; });
-}
-
 void WalCheckpointer::run() {
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
     wake_.wait(lock, [this] { return stopping_ || due_; });
     if (stopping_) return;
     due_ = false;
-    ++runs_started_;
     lock.unlock();
     // PASSIVE: copies what it can without waiting for readers or the writer. A failure
     // (SQLITE_BUSY from another checkpoint, I/O) is retried at the next wake-up; the log
@@ -72,8 +64,6 @@ void WalCheckpointer::run() {
       checkpoints_.fetch_add(1);
     }
     lock.lock();
-    ++runs_finished_;
-    finished_.notify_all();
   }
 }
 

@@ -12,9 +12,10 @@
 // the log over only when a write transaction begins with every frame already copied, and
 // the submission writer begins its next batch the moment the last one commits. The log
 // then grew by ~30 MB a second in the server benchmark (docs/performance.md) and was
-// never reused. So the writer, between two batches, asks for catch_up() once the log is
-// long: one run copies everything (nothing is being written meanwhile) and the writer's
-// next transaction starts the log over.
+// never reused. So once a commit leaves restart_pages in the log this thread stops
+// being woken, and the writer, between two batches, checkpoints the rest itself
+// (log_is_long()): nothing is being written meanwhile, so that copies the whole log and
+// the writer's next transaction starts it over.
 #pragma once
 #include <atomic>
 #include <condition_variable>
@@ -48,12 +49,9 @@ class WalCheckpointer {
   // Gives `db` back SQLite's automatic checkpoint, at SQLite's default threshold.
   void unwatch(sqlite3* db);
 
-  // Whether a watched connection's last commit left restart_pages or more in the log.
+  // Whether a watched connection's last commit left restart_pages or more in the log;
+  // this thread is then no longer woken, and the writer checkpoints between transactions.
   bool log_is_long() const { return log_pages_.load() >= restart_pages_; }
-  // Waits for a checkpoint run that starts after this call. Called by the one writer
-  // between transactions, so that the run copies the whole log (unless a reader still
-  // needs part of it) and the writer's next transaction starts the log over.
-  void catch_up();
 
   uint64_t checkpoints() const { return checkpoints_.load(); }  // completed runs, for tests and metrics
 
@@ -68,11 +66,8 @@ class WalCheckpointer {
   std::atomic<int> log_pages_{0};  // as a watched connection's last commit left it
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::condition_variable finished_;  // a run ended (catch_up waits on it)
   bool due_ = false;
   bool stopping_ = false;
-  uint64_t runs_started_ = 0;  // guarded by mutex_, like runs_finished_
-  uint64_t runs_finished_ = 0;
   std::atomic<uint64_t> checkpoints_{0};
   std::thread thread_;  // last: starts once everything above exists
 };
