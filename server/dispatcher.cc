@@ -256,12 +256,19 @@ void Dispatcher::sweep_signatures(DispatchStats& stats) {
   }
 }
 
+bool Dispatcher::durable(const char* what) const {
+  if (!options_.wait_durable || options_.wait_durable()) return true;
+  log(std::string("not sending ") + what + ": the submission writer has stopped on a failed sync");
+  return false;
+}
+
 void Dispatcher::send_webhooks(DispatchStats& stats) {
   Result<std::vector<WebhookDelivery>> due = due_deliveries(store_, now());
   if (!due) {
     log("reading webhook deliveries failed: " + due.errors().front().code);
     return;
   }
+  if (!durable("webhook deliveries")) return;
   for (const WebhookDelivery& d : due.value()) {
     {
       std::lock_guard<std::mutex> lock(wake_mutex_);
@@ -304,6 +311,7 @@ void Dispatcher::send_notifications(DispatchStats& stats) {
     log("reading notifications failed: " + due.errors().front().code);
     return;
   }
+  if (!durable("notifications")) return;
   for (const Notification& n : due.value()) {
     {
       std::lock_guard<std::mutex> lock(wake_mutex_);

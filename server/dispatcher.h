@@ -33,6 +33,11 @@ struct DispatcherOptions {
   int http_timeout_ms = 5000;
   std::function<int64_t()> now;  // unix seconds; empty = the system clock
   bool log = true;               // stderr lines (ids and codes only)
+  // Waits until everything the submission writer has committed is durable (false: it
+  // stopped on a failed sync). Called after reading what is due and before sending it,
+  // so that no e-mail or webhook tells of a row a power cut could take back. Empty: the
+  // rows read are durable already (tests; no writer).
+  std::function<bool()> wait_durable;
 };
 
 // The delay before attempt `attempts + 1` after `attempts` failed ones (>= 1).
@@ -72,6 +77,7 @@ class Dispatcher {
   void send_webhooks(DispatchStats& stats);
   void send_notifications(DispatchStats& stats);
   void sweep_signatures(DispatchStats& stats);
+  bool durable(const char* what) const;  // options_.wait_durable, logged when it fails
   void log(const std::string& line) const;
 
   DispatcherOptions options_;

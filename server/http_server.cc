@@ -53,6 +53,13 @@ const httplib::Headers kSecurityHeaders = {
     {"Cross-Origin-Opener-Policy", "same-origin"},
 };
 
+// POST /api/forms/{id}/submissions (the route's own pattern is checked by the router).
+bool is_submission_path(const std::string& path) {
+  static const std::string prefix = "/api/forms/", suffix = "/submissions";
+  return path.size() > prefix.size() + suffix.size() && path.compare(0, prefix.size(), prefix) == 0 &&
+         path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
 }  // namespace
 
 struct BlankettServer::State {
@@ -98,7 +105,9 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
 
   Result<Store> writer_store = open_store(db);
   if (!writer_store.ok()) return writer_store.errors();
-  st->writer = std::make_unique<SubmissionWriter>(std::move(writer_store).value());
+  WriterOptions writer_options;
+  writer_options.sync_log = options.log_sync;
+  st->writer = std::make_unique<SubmissionWriter>(std::move(writer_store).value(), writer_options);
 
   if (options.tls_cert.empty() != options.tls_key.empty()) {
     return Errors{Error{"serve.tls", "", 0, 0, "TLS needs both --tls-cert and --tls-key"}};
@@ -125,7 +134,19 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
   // httplib writes headers and body in two sends: without NODELAY each response waits for
   // the client's delayed ACK (~40 ms).
   http.set_tcp_nodelay(true);
-  install_response_compression(http);
+  // No response shows a submission that is not durable yet (submission_writer.h): every
+  // routed response first waits for the log to be synced past every batch committed so
+  // far (~2 ms at most, and nothing when none is waiting). Not the submission route's own:
+  // its answer waited for its batch's sync and shows nothing else.
+  install_response_compression(http, [&s, headers](const httplib::Request& req, httplib::Response& res) {
+    if (req.method == "POST" && is_submission_path(req.path)) return;
+    if (!s.writer->wait_durable()) {
+      res = httplib::Response();  // nothing of what the route made (a streamed export, a redirect)
+      res.headers = headers;
+      send_json(res, error_response(503, Error{"storage.sync_failed", "", 0, 0,
+                                               "the server could not write to its disk and has stopped storing; an operator must restart it"}));
+    }
+  });
   // cpp-httplib closes a keep-alive connection after 5 requests: under load that was a
   // new TCP connection (accept, handshake, a pool task) for every fifth request, ~500 a
   // second in the benchmark. 1,000 is nginx's default (keepalive_requests).
@@ -157,7 +178,9 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
         "# HELP blankett_writer_rows_total Submissions appended by the writer.\n"
         "# TYPE blankett_writer_rows_total counter\nblankett_writer_rows_total " + std::to_string(w.rows) + "\n" +
         "# HELP blankett_wal_checkpoints_total Checkpoints of the write-ahead log run beside the writer.\n"
-        "# TYPE blankett_wal_checkpoints_total counter\nblankett_wal_checkpoints_total " + std::to_string(w.checkpoints) + "\n";
+        "# TYPE blankett_wal_checkpoints_total counter\nblankett_wal_checkpoints_total " + std::to_string(w.checkpoints) + "\n" +
+        "# HELP blankett_writer_syncs_total Syncs of the log that made committed batches durable.\n"
+        "# TYPE blankett_writer_syncs_total counter\nblankett_writer_syncs_total " + std::to_string(w.syncs) + "\n";
     res.set_content(s.metrics.render(extra), "text/plain; version=0.0.4; charset=utf-8");
   }));
 
@@ -316,6 +339,7 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
   dispatch.db_path = db;
   dispatch.smtp = options.smtp;
   dispatch.interval_ms = options.dispatch_interval_ms;
+  dispatch.wait_durable = [&s] { return s.writer->wait_durable(); };
   Result<std::unique_ptr<Dispatcher>> dispatcher = Dispatcher::open(std::move(dispatch));
   if (!dispatcher) return dispatcher.errors();
   s.dispatcher = std::move(dispatcher).value();

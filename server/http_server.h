@@ -1,6 +1,7 @@
 // The HTTP server of `blankett serve`: routes (docs/api.md) over the engine, the store
 // and the keys. Handlers stay thin: decode, call, answer through api_response.
 #pragma once
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -42,6 +43,9 @@ struct ServeOptions {
   // provider.
   bool production = false;
   IdentityOptions identity;
+  // How the submission writer makes its commits durable (WriterOptions::sync_log).
+  // Empty: fdatasync of the database's log. Tests make it fail.
+  std::function<Result<bool>()> log_sync;
 };
 
 class BlankettServer {

@@ -238,6 +238,36 @@ TEST_F(AuditTest, CatchesReorderedRows) {
   EXPECT_NE(std::find(p.begin(), p.end(), "audit.chain_broken /submissions/2"), p.end()) << ::testing::PrintToString(p);
 }
 
+// The log cannot be synced (a failing disk): the submission is refused with 503
+// storage.sync_failed, and from then on every answer of the server says so, /healthz too,
+// since nothing it reads can be trusted to be on disk (docs/storage.md).
+class HttpSyncFailureTest : public HttpApiTest {
+ protected:
+  void SetUp() override {
+    options_.log_sync = [] { return Result<bool>(Errors{Error{"storage.sync_failed", "", 0, 0, "cannot sync the log: Input/output error"}}); };
+    start();
+  }
+};
+
+TEST_F(HttpSyncFailureTest, AFailedLogSyncStopsTheServerFromAnsweringWithData) {
+  ASSERT_EQ(client_->Get("/healthz")->status, 200);  // nothing committed yet: nothing to sync
+  const json body = {{"version", current_version("skolskjuts")}, {"answers", valid_answers()}};
+  auto res = post("skolskjuts", body, "key-sync-0001");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 503) << res->body;
+  EXPECT_EQ(json::parse(res->body)["error"]["code"], "storage.sync_failed") << res->body;
+  for (const char* path : {"/healthz", "/api/forms", "/api/keys"}) {
+    auto after = client_->Get(path);
+    ASSERT_TRUE(after) << path;
+    EXPECT_EQ(after->status, 503) << path;
+    EXPECT_EQ(json::parse(after->body)["error"]["code"], "storage.sync_failed") << path << ": " << after->body;
+    EXPECT_EQ(after->get_header_value("X-Content-Type-Options"), "nosniff") << path;  // still the server's headers
+  }
+  auto again = post("skolskjuts", body, "key-sync-0002");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 503);
+}
+
 TEST_F(HttpApiTest, AttachmentsAreCheckedByTheirBytesAndStoredByHash) {
   const std::string pdf = "%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
   const std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + "not really an image";

@@ -204,6 +204,10 @@ bool stream_list(const ListExport& x, httplib::DataSink& sink) {
     count = visited.value();
   }
   if (!buffer.empty() && !sink.write(buffer.data(), buffer.size())) return false;
+  // The rows above are read while streaming, after the response's durability barrier
+  // (http_server.cc), so the last ones may be a batch the writer has not synced yet. The
+  // audit entry's COMMIT syncs the log (synchronous=FULL on this connection) and only
+  // then does sink.done() end the download: a complete file holds only durable rows.
   AuditEntry e;
   e.actor = x.actor;
   e.action = "cases.export";

@@ -122,7 +122,8 @@ void send_bytes(const httplib::Request& req, httplib::Response& res, const Compr
   res.set_content(*bytes, mime_type.c_str());
 }
 
-void install_response_compression(httplib::Server& http) {
+void install_response_compression(httplib::Server& http,
+                                  std::function<void(const httplib::Request&, httplib::Response&)> before_compressing) {
   http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
     // The request object is the server's own, non-const; the hook merely receives it by
     // const reference. Moving the header aside is the only way to stop the library's
@@ -137,7 +138,8 @@ void install_response_compression(httplib::Server& http) {
     }
     return httplib::Server::HandlerResponse::Unhandled;
   });
-  http.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+  http.set_post_routing_handler([before = std::move(before_compressing)](const httplib::Request& req, httplib::Response& res) {
+    if (before) before(req, res);
     if (res.body.size() < kMinCompressBytes || res.status == 206 || res.has_header("Content-Encoding")) return;
     if (!compressible(res.get_header_value("Content-Type"))) return;
     res.set_header("Vary", "Accept-Encoding");

@@ -8,6 +8,7 @@
 // gzip instead: files and form definitions once (compress_once, level 9, cached by the
 // caller), any other large text response per request at a cheap level.
 #pragma once
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -57,7 +58,10 @@ bool accepts_gzip(const httplib::Request& req);
 std::string gzip_bytes(const std::string& bytes, int level);
 
 // Installs the pre- and post-routing hooks described above. Call once, before listening;
-// uses both hooks of the server.
-void install_response_compression(httplib::Server& http);
+// uses both hooks of the server, so `before_compressing` is how anything else gets the
+// post-routing hook: it runs first, on every routed response (the server's durability
+// barrier, http_server.cc).
+void install_response_compression(httplib::Server& http,
+                                  std::function<void(const httplib::Request&, httplib::Response&)> before_compressing = {});
 
 }  // namespace blankett

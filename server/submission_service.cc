@@ -311,6 +311,13 @@ ApiResponse write_submission(SubmissionContext& ctx, PendingSubmission pending, 
       if (amendment && e.code == "storage.duplicate_reference") {
         return error_response(409, Error{"completion.not_open", "", 0, 0, "the completion request was answered by another reply"});
       }
+      // The writer stopped on a failed sync (submission_writer.h): the row may or may not
+      // be on disk; after a restart the same key finds it or stores it.
+      if (e.code == "storage.sync_failed") {
+        return error_response(503, Error{"storage.sync_failed", "", 0, 0,
+                                         "the server could not make the submission durable and has stopped storing; "
+                                         "retry later with the same Idempotency-Key"});
+      }
       // Nothing was stored: the client may retry with the same key.
       return errors_response(503, "submission.not_stored", "the submission was not stored; please try again", written.errors);
     }

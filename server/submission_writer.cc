@@ -51,6 +51,20 @@ Result<nlohmann::json> call_make_receipt(const MakeReceipt& make_receipt, const 
   }
 }
 
+// sync_log is a callback like make_receipt: what it throws is a failed sync, never the
+// end of the thread that called it.
+Result<bool> call_sync(const std::function<Result<bool>()>& sync_log) {
+  try {
+    Result<bool> synced = sync_log();
+    if (!synced && synced.errors().empty()) return Errors{error("storage.sync_failed", "syncing the log failed")};
+    return synced;
+  } catch (const std::exception& e) {
+    return Errors{error("storage.sync_failed", std::string("syncing the log failed: ") + e.what())};
+  } catch (...) {
+    return Errors{error("storage.sync_failed", "syncing the log failed")};
+  }
+}
+
 // The row's reference: the receipt's, which is what the citizen sees, else the one the
 // caller chose before the chain position was known.
 Result<std::string> reference_of(const PendingSubmission& p, const nlohmann::json& receipt) {
@@ -86,13 +100,28 @@ SubmissionWriter::SubmissionWriter(Store store, WriterOptions options)
   (void)sql::exec(store_.db.get(), "PRAGMA temp_store = MEMORY");
   // A log that grew during a burst is cut back to this size when it is started over.
   (void)sql::exec(store_.db.get(), "PRAGMA journal_size_limit = 33554432");
-  if (const char* path = sqlite3_db_filename(store_.db.get(), "main"); path != nullptr && *path != '\0') {
+  const char* path = sqlite3_db_filename(store_.db.get(), "main");
+  const bool on_disk = path != nullptr && *path != '\0';
+  if (on_disk) {
     Result<std::unique_ptr<WalCheckpointer>> checkpointer = WalCheckpointer::start(path);
     if (checkpointer) {
       checkpointer_ = std::move(checkpointer).value();
       checkpointer_->watch(store_.db.get());
     }
   }
+  if (!options_.sync_log) {
+    if (on_disk) {
+      wal_sync_ = std::make_unique<WalSync>(path);
+      options_.sync_log = [sync = wal_sync_.get()] { return sync->sync(); };
+    } else {
+      options_.sync_log = [] { return Result<bool>(true); };  // an in-memory database has no disk to wait for
+    }
+  }
+  // COMMIT only appends the batch to the log; sync_loop() makes it durable before
+  // anyone is answered (see the header). Only this connection: every other one still
+  // syncs inside its own COMMIT, which also syncs whatever this one appended before.
+  (void)sql::exec(store_.db.get(), "PRAGMA synchronous = NORMAL");
+  sync_thread_ = std::thread([this] { sync_loop(); });
   thread_ = std::thread([this] { run(); });
 }
 
@@ -109,7 +138,7 @@ std::future<WriteResult> SubmissionWriter::submit(PendingSubmission pending) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     full = queue_.size() >= options_.max_queue;
-    if (!closing_ && !full) {
+    if (!closing_ && !full && !sync_failed_.load()) {
       queue_.push_back(std::move(queued));
       wake_.notify_one();
       return future;
@@ -118,8 +147,12 @@ std::future<WriteResult> SubmissionWriter::submit(PendingSubmission pending) {
   failed_.fetch_add(1);
   // Overload is refused at once (the client retries with the same key) rather than
   // queued without bound, which would only turn into memory and minutes of latency.
-  queued.promise.set_value(full ? failed({error("storage.busy", "too many submissions are waiting to be stored; try again shortly")})
-                                : failed({error("storage.writer_closed", "the submission writer is shut down")}));
+  if (sync_failed_.load()) {
+    queued.promise.set_value(failed(sync_errors()));
+  } else {
+    queued.promise.set_value(full ? failed({error("storage.busy", "too many submissions are waiting to be stored; try again shortly")})
+                                  : failed({error("storage.writer_closed", "the submission writer is shut down")}));
+  }
   return future;
 }
 
@@ -131,6 +164,59 @@ void SubmissionWriter::close() {
   wake_.notify_one();
   std::lock_guard<std::mutex> lock(join_mutex_);
   if (thread_.joinable()) thread_.join();
+  // The writer has handed over its last batch; the sync thread answers it and ends.
+  {
+    std::lock_guard<std::mutex> sync_lock(sync_mutex_);
+    sync_closing_ = true;
+  }
+  sync_wake_.notify_one();
+  if (sync_thread_.joinable()) sync_thread_.join();
+}
+
+bool SubmissionWriter::wait_durable() {
+  std::unique_lock<std::mutex> lock(sync_mutex_);
+  const uint64_t committed = commits_;
+  synced_.wait(lock, [&] { return sync_failed_.load() || synced_commits_ >= committed; });
+  return !sync_failed_.load();
+}
+
+Errors SubmissionWriter::sync_errors() {
+  std::lock_guard<std::mutex> lock(sync_mutex_);
+  return sync_errors_;
+}
+
+void SubmissionWriter::sync_loop() {
+  std::unique_lock<std::mutex> lock(sync_mutex_);
+  for (;;) {
+    sync_wake_.wait(lock, [this] { return sync_closing_ || !unsynced_.empty(); });
+    if (unsynced_.empty()) return;  // closing, and every committed batch is answered
+    std::deque<Committed> batches;
+    batches.swap(unsynced_);
+    const uint64_t committed = commits_;
+    const bool failed_before = sync_failed_.load();
+    lock.unlock();
+    // Once a sync has failed no later one is believed: the kernel may have dropped the
+    // pages it could not write and report the next fsync as a success.
+    Result<bool> synced = failed_before ? Result<bool>(Errors{}) : call_sync(options_.sync_log);
+    lock.lock();
+    if (synced && !failed_before) {
+      synced_commits_ = committed;
+      syncs_.fetch_add(1);
+    } else if (!failed_before) {
+      sync_errors_ = synced.errors();
+      sync_failed_.store(true);
+    }
+    const Errors errors = sync_errors_;
+    synced_.notify_all();
+    lock.unlock();
+    for (Committed& c : batches) {
+      if (sync_failed_.load()) failed_.fetch_add(c.batch.size());
+      for (size_t i = 0; i < c.batch.size(); ++i) {
+        c.batch[i].promise.set_value(sync_failed_.load() ? failed(errors) : std::move(c.results[i]));
+      }
+    }
+    lock.lock();
+  }
 }
 
 WriterStats SubmissionWriter::stats() const {
@@ -142,6 +228,7 @@ WriterStats SubmissionWriter::stats() const {
   s.failed = failed_.load();
   s.failed_batches = failed_batches_.load();
   s.checkpoints = checkpointer_ ? checkpointer_->checkpoints() : 0;
+  s.syncs = syncs_.load();
   return s;
 }
 
@@ -158,6 +245,12 @@ void SubmissionWriter::run() {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
+    }
+    if (sync_failed_.load()) {  // stopped: nothing more is written (see the header)
+      const Errors errors = sync_errors();
+      failed_.fetch_add(batch.size());
+      for (Queued& q : batch) q.promise.set_value(failed(errors));
+      continue;
     }
     write_batch(batch);
     // Between two transactions: the only moment a checkpoint can copy the whole log, so
@@ -196,7 +289,13 @@ void SubmissionWriter::write_batch(std::vector<Queued>& batch) {
       case WriteStatus::failed: failed_.fetch_add(1); break;
     }
   }
-  for (size_t i = 0; i < batch.size(); ++i) batch[i].promise.set_value(std::move(results[i]));
+  // Answered by sync_loop() once the log is synced past this commit.
+  {
+    std::lock_guard<std::mutex> lock(sync_mutex_);
+    unsynced_.push_back(Committed{std::move(batch), std::move(results)});
+    ++commits_;
+  }
+  sync_wake_.notify_one();
 }
 
 Result<bool> SubmissionWriter::write_transaction(std::vector<Queued>& batch, std::vector<WriteResult>& results) {
@@ -290,8 +389,8 @@ Result<bool> SubmissionWriter::write_transaction(std::vector<Queued>& batch, std
     head = ChainHead{row.seq, row.receipt_sha256, row.received_at};
   }
 
-  // synchronous=FULL: when COMMIT returns, the WAL is on disk, so every receipt of this
-  // batch survives a crash or power loss from here on. Only now may anyone see them.
+  // synchronous=NORMAL on this connection: COMMIT appends the batch to the log without
+  // waiting for the disk. Its callers are answered by sync_loop() once it is synced.
   return txn.value().commit();
 }
 

@@ -1,8 +1,19 @@
 // The one writer of the submission chain. HTTP threads hand it submissions; a single
 // thread appends them with group commit: it takes everything queued (up to a batch
-// limit), writes it in ONE transaction, waits for that COMMIT to be durable, and only
-// then answers each caller. One fsync thus serves a whole batch, and because one thread
-// assigns every seq the chain has no gaps and no forks.
+// limit) and writes it in ONE transaction. Its COMMIT does not wait for the disk
+// (synchronous=NORMAL on this connection only): a second thread syncs the log
+// (wal_sync.h) and only then answers the batch's callers, while the first is already
+// writing the next batch. One fsync thus serves one or more whole batches, a receipt
+// still leaves only once its row is durable, and because one thread assigns every seq
+// the chain has no gaps and no forks.
+//
+// A committed batch is visible to other connections for the moment (~2 ms) before its
+// sync ends. Whatever shows data outside the server waits for wait_durable() first (the
+// HTTP server before every response, the dispatcher before it sends), so nothing a power
+// cut could take back is ever shown or sent. If a sync fails the writer stops: the
+// batch's callers and every later submission get "storage.sync_failed" (the pages the
+// kernel failed to write may be gone, and a later successful fsync would not say so);
+// a restart lets SQLite's recovery find what is really on disk.
 //
 // Receipts are made by the caller's make_receipt (signing lives outside storage): the
 // writer tells it the chain position, stores what it returns, and returns it to the
@@ -15,6 +26,7 @@
 #include <deque>
 #include <functional>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -25,6 +37,7 @@
 #include "blankett/error.h"
 #include "store.h"
 #include "wal_checkpointer.h"
+#include "wal_sync.h"
 
 namespace blankett {
 
@@ -81,6 +94,9 @@ struct WriterOptions {
   size_t max_queue = 4096;
   // The clock for received_at (UTC "YYYY-MM-DDTHH:MM:SS.sssZ"); tests may fix it.
   std::function<std::string()> now;
+  // Makes every commit made so far durable. Empty: fdatasync of the database's log
+  // (WalSync); tests may hold it back or fail it.
+  std::function<Result<bool>()> sync_log;
 };
 
 // Counters for metrics; read at any time from any thread.
@@ -92,6 +108,7 @@ struct WriterStats {
   uint64_t failed = 0;          // submissions answered with an error
   uint64_t failed_batches = 0;  // transactions that failed as a whole
   uint64_t checkpoints = 0;     // log checkpoints run off the writer's thread (WalCheckpointer)
+  uint64_t syncs = 0;           // log syncs that made one or more committed batches durable
 };
 
 class SubmissionWriter {
@@ -112,13 +129,24 @@ class SubmissionWriter {
 
   WriterStats stats() const;
 
+  // Thread-safe. Returns once every batch committed before the call is durable: true,
+  // or false if the writer has stopped on a failed sync (nothing it committed since the
+  // last good sync can be trusted to be on disk).
+  bool wait_durable();
+
  private:
   struct Queued {
     PendingSubmission pending;
     std::promise<WriteResult> promise;
   };
+  struct Committed {  // a batch whose callers wait for the next sync
+    std::vector<Queued> batch;
+    std::vector<WriteResult> results;
+  };
 
   void run();
+  void sync_loop();
+  Errors sync_errors();
   void write_batch(std::vector<Queued>& batch);
   // Writes the batch in one transaction; on success fills `results`. On failure nothing
   // was written.
@@ -136,10 +164,22 @@ class SubmissionWriter {
   std::deque<Queued> queue_;
   bool closing_ = false;
 
-  std::atomic<uint64_t> batches_{0}, rows_{0}, existing_{0}, conflicts_{0}, failed_{0}, failed_batches_{0};
+  std::atomic<uint64_t> batches_{0}, rows_{0}, existing_{0}, conflicts_{0}, failed_{0}, failed_batches_{0}, syncs_{0};
+
+  std::unique_ptr<WalSync> wal_sync_;  // the default sync_log; null when tests give one
+  std::mutex sync_mutex_;  // guards everything down to sync_errors_
+  std::condition_variable sync_wake_;  // a batch committed, or closing
+  std::condition_variable synced_;     // a sync ended
+  std::deque<Committed> unsynced_;
+  uint64_t commits_ = 0;         // batches committed
+  uint64_t synced_commits_ = 0;  // of those, the first n are durable
+  bool sync_closing_ = false;
+  std::atomic<bool> sync_failed_{false};  // written under sync_mutex_; read anywhere
+  Errors sync_errors_;                    // why, once sync_failed_
 
   std::mutex join_mutex_;  // two threads calling close() must not both join
-  std::thread thread_;     // started in the constructor's body, when every member exists
+  std::thread sync_thread_;  // both started in the constructor's body, when every member exists
+  std::thread thread_;
 };
 
 }  // namespace blankett

@@ -6,6 +6,9 @@
 #include <stdlib.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <future>
+#include <mutex>
 #include <filesystem>
 #include <iostream>
 #include <stdexcept>
@@ -487,32 +490,120 @@ TEST(SubmissionWriter, ManyThreadsGetOneContiguousDurableChain) {
   EXPECT_FALSE(sql::step(fk_check.value()).value());  // no rows: no violations
 }
 
-}  // namespace
-}  // namespace blankett
 
-namespace blankett {
-namespace {
+// A log sync that tests hold back and release, or make fail.
+struct HeldSync {
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool released = false;
+  bool fail = false;
+  int calls = 0;
 
-TEST(SubmissionWriter, RefusesWhenTheQueueIsFull) {
+  std::function<Result<bool>()> function() {
+    return [this]() -> Result<bool> {
+      std::unique_lock<std::mutex> lock(mutex);
+      ++calls;
+      changed.notify_all();
+      changed.wait(lock, [this] { return released; });
+      if (fail) return Errors{Error{"storage.sync_failed", "", 0, 0, "cannot sync the log: Input/output error"}};
+      return true;
+    };
+  }
+  void wait_for_call() {
+    std::unique_lock<std::mutex> lock(mutex);
+    changed.wait(lock, [this] { return calls > 0; });
+  }
+  void release(bool failing = false) {
+    std::lock_guard<std::mutex> lock(mutex);
+    released = true;
+    fail = failing;
+    changed.notify_all();
+  }
+};
+
+int64_t stored_rows(const std::string& path) {
+  Store store = must_open(path);
+  Result<sql::Statement> count = sql::prepare(store.db.get(), "SELECT COUNT(*) FROM submissions");
+  if (!count || !sql::step(count.value()).value()) return -1;
+  return sql::column_int64(count.value(), 0);
+}
+
+// The batch is committed (another connection sees the row) while its sync is held back,
+// and only the sync's end answers the caller: a receipt never leaves before its row is
+// on disk, and the writer does not wait for the disk before committing the next batch.
+TEST(SubmissionWriter, ACallerIsAnsweredOnlyOnceTheLogIsSynced) {
   TempDir dir;
+  HeldSync sync;
   WriterOptions options;
-  options.max_queue = 2;
+  options.sync_log = sync.function();
   SubmissionWriter writer(fresh_store(dir.file("blankett.db")), options);
-  Gate gate;
-  std::future<WriteResult> held = writer.submit(gate.submission());
-  gate.entered.wait();  // the writer is busy with the gate's batch; the queue is empty
-  std::future<WriteResult> a = writer.submit(pending("q1"));
-  std::future<WriteResult> b = writer.submit(pending("q2"));
-  WriteResult refused = writer.submit(pending("q3")).get();  // answered at once
-  EXPECT_EQ(refused.status, WriteStatus::failed);
-  ASSERT_FALSE(refused.errors.empty());
-  EXPECT_EQ(refused.errors.front().code, "storage.busy");
-  gate.open();
-  EXPECT_EQ(held.get().status, WriteStatus::created);
-  EXPECT_EQ(a.get().status, WriteStatus::created);
-  EXPECT_EQ(b.get().status, WriteStatus::created);
-  // Once there is room again, the same key goes through.
-  EXPECT_EQ(writer.submit(pending("q3")).get().status, WriteStatus::created);
+  std::future<WriteResult> first = writer.submit(pending("s1"));
+  sync.wait_for_call();
+  EXPECT_EQ(stored_rows(dir.file("blankett.db")), 1);
+  EXPECT_EQ(first.wait_for(std::chrono::milliseconds(100)), std::future_status::timeout);
+  // Meanwhile the writer goes on: the next batch is committed before the first is synced.
+  std::future<WriteResult> second = writer.submit(pending("s2"));
+  for (int i = 0; i < 500 && stored_rows(dir.file("blankett.db")) < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(stored_rows(dir.file("blankett.db")), 2);
+  EXPECT_EQ(second.wait_for(std::chrono::milliseconds(50)), std::future_status::timeout);
+  sync.release();
+  EXPECT_EQ(first.get().status, WriteStatus::created);
+  EXPECT_EQ(second.get().status, WriteStatus::created);
+  EXPECT_GE(writer.stats().syncs, 1u);
+}
+
+// wait_durable() returns only once what was committed before it is synced.
+TEST(SubmissionWriter, WaitDurableWaitsForTheSyncOfEarlierCommits) {
+  TempDir dir;
+  HeldSync sync;
+  WriterOptions options;
+  options.sync_log = sync.function();
+  SubmissionWriter writer(fresh_store(dir.file("blankett.db")), options);
+  EXPECT_TRUE(writer.wait_durable());  // nothing committed: at once
+  std::future<WriteResult> r = writer.submit(pending("w1"));
+  sync.wait_for_call();
+  std::future<bool> durable = std::async(std::launch::async, [&] { return writer.wait_durable(); });
+  EXPECT_EQ(durable.wait_for(std::chrono::milliseconds(100)), std::future_status::timeout);
+  sync.release();
+  EXPECT_TRUE(durable.get());
+  EXPECT_EQ(r.get().status, WriteStatus::created);
+}
+
+// A failed sync fails its batch's callers and stops the writer: later submissions are
+// refused at once, wait_durable() says false, and nothing more is written.
+TEST(SubmissionWriter, AFailedSyncStopsTheWriter) {
+  TempDir dir;
+  HeldSync sync;
+  WriterOptions options;
+  options.sync_log = sync.function();
+  SubmissionWriter writer(fresh_store(dir.file("blankett.db")), options);
+  std::future<WriteResult> r = writer.submit(pending("f1"));
+  sync.wait_for_call();
+  sync.release(/*failing=*/true);
+  WriteResult failed = r.get();
+  EXPECT_EQ(failed.status, WriteStatus::failed);
+  ASSERT_FALSE(failed.errors.empty());
+  EXPECT_EQ(failed.errors.front().code, "storage.sync_failed");
+  EXPECT_FALSE(writer.wait_durable());
+  WriteResult later = writer.submit(pending("f2")).get();
+  EXPECT_EQ(later.status, WriteStatus::failed);
+  ASSERT_FALSE(later.errors.empty());
+  EXPECT_EQ(later.errors.front().code, "storage.sync_failed");
+  writer.close();
+  EXPECT_EQ(stored_rows(dir.file("blankett.db")), 1);  // f1 was committed; whether it is on disk is not known
+  EXPECT_EQ(sync.calls, 1);
+  EXPECT_EQ(writer.stats().syncs, 0u);
+}
+
+// The default sync is fdatasync of the real log file (WalSync): a receipt comes back
+// and the row is there after a reopen.
+TEST(SubmissionWriter, TheDefaultSyncIsTheLogFiles) {
+  TempDir dir;
+  SubmissionWriter writer(fresh_store(dir.file("blankett.db")));
+  EXPECT_EQ(writer.submit(pending("d1")).get().status, WriteStatus::created);
+  EXPECT_TRUE(writer.wait_durable());
+  writer.close();
+  EXPECT_EQ(stored_rows(dir.file("blankett.db")), 1);
 }
 
 }  // namespace
