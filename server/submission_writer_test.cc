@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <filesystem>
 #include <iostream>
@@ -528,15 +529,30 @@ int64_t stored_rows(const std::string& path) {
   return sql::column_int64(count.value(), 0);
 }
 
+// A writer whose log sync the test holds back (HeldSync); `writer` is a reference so
+// that the tests read like the ones above.
+class HeldSyncWriter : public ::testing::Test {
+ protected:
+  HeldSyncWriter() : owned_(make()), writer(*owned_) {}
+  std::unique_ptr<SubmissionWriter> make() {
+    WriterOptions options;
+    options.sync_log = sync.function();
+    return std::make_unique<SubmissionWriter>(fresh_store(dir.file("blankett.db")), options);
+  }
+  TempDir dir;
+  HeldSync sync;
+
+ private:
+  std::unique_ptr<SubmissionWriter> owned_;
+
+ protected:
+  SubmissionWriter& writer;
+};
+
 // The batch is committed (another connection sees the row) while its sync is held back,
 // and only the sync's end answers the caller: a receipt never leaves before its row is
 // on disk, and the writer does not wait for the disk before committing the next batch.
-TEST(SubmissionWriter, ACallerIsAnsweredOnlyOnceTheLogIsSynced) {
-  TempDir dir;
-  HeldSync sync;
-  WriterOptions options;
-  options.sync_log = sync.function();
-  SubmissionWriter writer(fresh_store(dir.file("blankett.db")), options);
+TEST_F(HeldSyncWriter, ACallerIsAnsweredOnlyOnceTheLogIsSynced) {
   std::future<WriteResult> first = writer.submit(pending("s1"));
   sync.wait_for_call();
   EXPECT_EQ(stored_rows(dir.file("blankett.db")), 1);
@@ -553,12 +569,7 @@ TEST(SubmissionWriter, ACallerIsAnsweredOnlyOnceTheLogIsSynced) {
 }
 
 // wait_durable() returns only once what was committed before it is synced.
-TEST(SubmissionWriter, WaitDurableWaitsForTheSyncOfEarlierCommits) {
-  TempDir dir;
-  HeldSync sync;
-  WriterOptions options;
-  options.sync_log = sync.function();
-  SubmissionWriter writer(fresh_store(dir.file("blankett.db")), options);
+TEST_F(HeldSyncWriter, WaitDurableWaitsForTheSyncOfEarlierCommits) {
   EXPECT_TRUE(writer.wait_durable());  // nothing committed: at once
   std::future<WriteResult> r = writer.submit(pending("w1"));
   sync.wait_for_call();
@@ -571,12 +582,7 @@ TEST(SubmissionWriter, WaitDurableWaitsForTheSyncOfEarlierCommits) {
 
 // A failed sync fails its batch's callers and stops the writer: later submissions are
 // refused at once, wait_durable() says false, and nothing more is written.
-TEST(SubmissionWriter, AFailedSyncStopsTheWriter) {
-  TempDir dir;
-  HeldSync sync;
-  WriterOptions options;
-  options.sync_log = sync.function();
-  SubmissionWriter writer(fresh_store(dir.file("blankett.db")), options);
+TEST_F(HeldSyncWriter, AFailedSyncStopsTheWriter) {
   std::future<WriteResult> r = writer.submit(pending("f1"));
   sync.wait_for_call();
   sync.release(/*failing=*/true);
