@@ -136,7 +136,7 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
   http.set_tcp_nodelay(true);
   // No response shows a submission that is not durable yet (submission_writer.h): every
   // routed response first waits for the log to be synced past every batch committed so
-  // far (~2 ms at most, and nothing when none is waiting). Not the submission route's own:
+  // far (one log sync, 2–3 ms; nothing when none is waiting). Not the submission route's own:
   // its answer waited for its batch's sync and shows nothing else.
   install_response_compression(http, [&s, headers](const httplib::Request& req, httplib::Response& res) {
     if (req.method == "POST" && is_submission_path(req.path)) return;

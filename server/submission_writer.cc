@@ -197,22 +197,26 @@ void SubmissionWriter::sync_loop() {
     lock.unlock();
     // Once a sync has failed no later one is believed: the kernel may have dropped the
     // pages it could not write and report the next fsync as a success.
-    Result<bool> synced = failed_before ? Result<bool>(Errors{}) : call_sync(options_.sync_log);
-    lock.lock();
-    if (synced && !failed_before) {
-      synced_commits_ = committed;
-      syncs_.fetch_add(1);
-    } else if (!failed_before) {
-      sync_errors_ = synced.errors();
-      sync_failed_.store(true);
+    bool durable = false;
+    if (!failed_before) {
+      Result<bool> synced = call_sync(options_.sync_log);
+      durable = synced.ok();
+      lock.lock();
+      if (durable) {
+        synced_commits_ = committed;
+        syncs_.fetch_add(1);
+      } else {
+        sync_errors_ = synced.errors();
+        sync_failed_.store(true);
+      }
+      lock.unlock();
     }
-    const Errors errors = sync_errors_;
+    const Errors errors = durable ? Errors{} : sync_errors();
     synced_.notify_all();
-    lock.unlock();
     for (Committed& c : batches) {
-      if (sync_failed_.load()) failed_.fetch_add(c.batch.size());
+      if (!durable) failed_.fetch_add(c.batch.size());
       for (size_t i = 0; i < c.batch.size(); ++i) {
-        c.batch[i].promise.set_value(sync_failed_.load() ? failed(errors) : std::move(c.results[i]));
+        c.batch[i].promise.set_value(durable ? std::move(c.results[i]) : failed(errors));
       }
     }
     lock.lock();
