@@ -529,24 +529,17 @@ int64_t stored_rows(const std::string& path) {
   return sql::column_int64(count.value(), 0);
 }
 
-// A writer whose log sync the test holds back (HeldSync); `writer` is a reference so
-// that the tests read like the ones above.
+// A writer whose log sync the test holds back (HeldSync).
 class HeldSyncWriter : public ::testing::Test {
  protected:
-  HeldSyncWriter() : owned_(make()), writer(*owned_) {}
-  std::unique_ptr<SubmissionWriter> make() {
+  WriterOptions held_options() {
     WriterOptions options;
     options.sync_log = sync.function();
-    return std::make_unique<SubmissionWriter>(fresh_store(dir.file("blankett.db")), options);
+    return options;
   }
   TempDir dir;
   HeldSync sync;
-
- private:
-  std::unique_ptr<SubmissionWriter> owned_;
-
- protected:
-  SubmissionWriter& writer;
+  SubmissionWriter writer{fresh_store(dir.file("blankett.db")), held_options()};  // after dir and sync
 };
 
 // The batch is committed (another connection sees the row) while its sync is held back,

@@ -14,7 +14,7 @@ Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::start(const std::strin
 WalCheckpointer::WalCheckpointer(Store store, int threshold_pages, int restart_pages)
     : store_(std::move(store)),
       threshold_pages_(threshold_pages > 0 ? threshold_pages : 1),
-      restart_pages_(restart_pages > 0 ? restart_pages : 4 * (threshold_pages > 0 ? threshold_pages : 1)) {
+      restart_pages_(restart_pages > 0 ? restart_pages : 4 * threshold_pages_) {
   // This connection only reads the log to copy it; it must never hand the work back.
   sqlite3_wal_autocheckpoint(store_.db.get(), 0);
   thread_ = std::thread([this] { run(); });

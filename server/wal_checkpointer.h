@@ -6,7 +6,8 @@
 // checkpoint with a wake-up of this thread, which runs PASSIVE checkpoints: they copy
 // what no reader still needs, never block a writer, and leave the log to be restarted by
 // the next write once everything is copied. Durability is unchanged: a commit is synced
-// into the log before COMMIT returns, whoever checkpoints it later.
+// into the log before anyone hears of it (by COMMIT itself, or for the submission writer
+// by its sync thread), whoever checkpoints it later.
 //
 // Under sustained load "once everything is copied" never comes by itself: SQLite starts
 // the log over only when a write transaction begins with every frame already copied, and
