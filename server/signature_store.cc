@@ -10,6 +10,9 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+#include <cstdio>
+
 #include "audit_log.h"
 #include "blankett/form.h"
 #include "blankett/signers.h"
@@ -171,25 +174,51 @@ std::string lang_of_planned_mail(const NewSignatureRequest& r) {
 
 }  // namespace
 
-std::string new_signing_token() {
-  if (sodium_init() < 0) throw std::runtime_error("libsodium cannot start");
-  unsigned char bytes[32];
-  randombytes_buf(bytes, sizeof bytes);
-  const std::string token = base64url_encode(bytes, sizeof bytes);
-  sodium_memzero(bytes, sizeof bytes);
-  return token;
-}
+namespace {
 
-bool plausible_signing_token(std::string_view token) {
-  if (token.size() != 43) return false;
-  for (char c : token) {
+constexpr size_t kTokenTimeDigits = 12;      // 48 bits of milliseconds: until the year 10889
+constexpr size_t kTokenSecretChars = 43;     // 32 bytes, base64url without padding
+constexpr size_t kTokenChars = kTokenTimeDigits + kTokenSecretChars;
+
+bool is_base64url(std::string_view text) {
+  for (char c : text) {
     const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
     if (!ok) return false;
   }
   return true;
 }
 
-std::string signing_token_sha256(std::string_view token) { return sha256_of(token); }
+bool is_lower_hex(std::string_view text) {
+  for (char c : text) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string new_signing_token(int64_t now_ms) {
+  if (sodium_init() < 0) throw std::runtime_error("libsodium cannot start");
+  // Fixed-width lower-case hex compares as strings the way the times compare as numbers.
+  char time[kTokenTimeDigits + 1];
+  std::snprintf(time, sizeof time, "%012llx", static_cast<unsigned long long>(std::max<int64_t>(now_ms, 0)) & 0xffffffffffffULL);
+  unsigned char bytes[32];
+  randombytes_buf(bytes, sizeof bytes);
+  std::string token = std::string(time, kTokenTimeDigits) + base64url_encode(bytes, sizeof bytes);
+  sodium_memzero(bytes, sizeof bytes);
+  return token;
+}
+
+bool plausible_signing_token(std::string_view token) {
+  if (token.size() == kTokenSecretChars) return is_base64url(token);  // a link from before the time prefix
+  return token.size() == kTokenChars && is_lower_hex(token.substr(0, kTokenTimeDigits)) &&
+         is_base64url(token.substr(kTokenTimeDigits));
+}
+
+std::string signing_token_key(std::string_view token) {
+  if (token.size() != kTokenChars) return sha256_of(token);
+  return std::string(token.substr(0, kTokenTimeDigits)) + sha256_of(token);
+}
 
 SigningMail signing_mail(const std::string& lang, const std::string& link, const std::string& expires_at, bool reminder) {
   const MailText& t = mail_text(normalised_lang(lang));
@@ -225,13 +254,13 @@ Result<std::vector<NewSignatureRequest>> plan_signature_requests(const FormState
       return Errors{Error{"signer.no_personal_number", "/" + number_field, 0, 0,
                           "signer '" + s.id + "' must sign, and their personal identity number is needed to check who signs"}};
     }
-    const std::string token = new_signing_token();
+    const std::string token = new_signing_token(now_ms);
     NewSignatureRequest r;
     r.signer_id = s.id;
     r.title_json = s.title.dump();
     r.expected_number = s.personal_number;
     r.email = s.email;
-    r.token_sha256 = signing_token_sha256(token);
+    r.token_sha256 = signing_token_key(token);
     r.expires_at = expires_at;
     r.link = public_url + "/sign/" + token;
     SigningMail mail = signing_mail(lang, r.link, expires_at, false);
@@ -471,7 +500,7 @@ Result<SignatureRequest> remind_signer(Store& store, int64_t seq, std::string_vi
     return Errors{signature_error("signature.too_soon", "at most one reminder per signer per hour")};
   }
 
-  const std::string token = new_signing_token();
+  const std::string token = new_signing_token(now_ms);
   const std::string expires_at = format_utc_ms(now_ms + kSigningLinkDays * kDayMs);
   {
     Result<sql::Statement> s = prepare(store,
@@ -479,7 +508,7 @@ Result<SignatureRequest> remind_signer(Store& store, int64_t seq, std::string_vi
         "last_reminder_at = ?4 WHERE id = ?1");
     if (!s) return s.errors();
     sql::bind_int64(s.value(), 1, r.id);
-    sql::bind_text(s.value(), 2, signing_token_sha256(token));
+    sql::bind_text(s.value(), 2, signing_token_key(token));
     sql::bind_text(s.value(), 3, expires_at);
     sql::bind_text(s.value(), 4, now);
     Result<bool> updated = sql::run(s.value());

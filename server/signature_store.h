@@ -34,13 +34,19 @@ inline constexpr int64_t kReminderIntervalSeconds = 3600;  // per signer
 // [SECTION] Links and their e-mail
 // ---------------------------------------------------------------------------------------
 
-// 32 random bytes (libsodium), base64url without padding: 43 characters.
-std::string new_signing_token();
-// Whether `token` has the shape of one (43 base64url characters): anything else is never
-// looked up.
+// A link's token: the time it was made (`now_ms`, milliseconds since 1970, as 12 hex
+// digits), then 32 random bytes (libsodium) in base64url without padding: 55 characters.
+// Only the random part is secret. The time leads so that the keys of new links sort after
+// the older ones: their unique index grows at its end, where a random key would dirty a
+// page of its own in every batch of submissions (docs/performance.md).
+std::string new_signing_token(int64_t now_ms);
+// Whether `token` has the shape of one: anything else is never looked up. Links mailed
+// before tokens had their time (43 base64url characters) keep working.
 bool plausible_signing_token(std::string_view token);
-// What is stored of a token: SHA-256 hex of its text.
-std::string signing_token_sha256(std::string_view token);
+// What is stored of a token, and looked up by (signature_requests.token_sha256): its time
+// prefix followed by the SHA-256 hex of the whole token; for a link from before the time
+// prefix, the SHA-256 hex alone.
+std::string signing_token_key(std::string_view token);
 
 struct SigningMail {
   std::string subject;

@@ -66,7 +66,11 @@ TEST(SignaturePlanTest, JointCustodyAsksTheSecondGuardianByMailWithALinkOnly) {
   ASSERT_EQ(r.link.rfind(std::string(kPublicUrl) + "/sign/", 0), 0u) << r.link;
   const std::string token = token_of(r.link);
   EXPECT_TRUE(plausible_signing_token(token)) << token;
-  EXPECT_EQ(r.token_sha256, sha256_of(token));
+  // Stored: the link's time, then the SHA-256 of the whole token; never the token.
+  EXPECT_EQ(r.token_sha256, token.substr(0, 12) + sha256_of(token));
+  const int64_t made = std::stoll(token.substr(0, 12), nullptr, 16);
+  EXPECT_GE(made, before);
+  EXPECT_LE(made, ms(utc_now()));
   EXPECT_EQ(r.token_sha256.find(token), std::string::npos);
   // Thirty days from now.
   const int64_t expires = ms(r.expires_at);
@@ -110,12 +114,35 @@ TEST(SignaturePlanTest, MissingEmailOrPersonalNumberIsRefusedWithThePointer) {
   EXPECT_EQ(plan.errors().front().pointer, "/guardian2_pnr");
 }
 
-TEST(SignaturePlanTest, TokensHaveOneShape) {
-  EXPECT_TRUE(plausible_signing_token(new_signing_token()));
+TEST(SignaturePlanTest, TokensHaveTheirShape) {
+  const std::string token = new_signing_token(0x18f2a3b4c5dLL);
+  ASSERT_EQ(token.size(), 55u);
+  EXPECT_EQ(token.substr(0, 12), "018f2a3b4c5d");
+  EXPECT_TRUE(plausible_signing_token(token));
+  EXPECT_NE(new_signing_token(0x18f2a3b4c5dLL).substr(12), token.substr(12));  // the secret is random
+  EXPECT_TRUE(plausible_signing_token(std::string(43, 'a')));                 // a link from before the time
   EXPECT_FALSE(plausible_signing_token(""));
   EXPECT_FALSE(plausible_signing_token(std::string(42, 'a')));
   EXPECT_FALSE(plausible_signing_token(std::string(42, 'a') + "="));
   EXPECT_FALSE(plausible_signing_token(std::string(42, 'a') + "/"));
+  EXPECT_FALSE(plausible_signing_token(token.substr(0, 54)));
+  EXPECT_FALSE(plausible_signing_token("018F2A3B4C5D" + token.substr(12)));  // the time is lower-case hex
+  EXPECT_FALSE(plausible_signing_token("018f2a3b4c5g" + token.substr(12)));
+  EXPECT_FALSE(plausible_signing_token(token.substr(0, 54) + "."));
+}
+
+TEST(SignaturePlanTest, KeysOfLaterLinksSortAfterEarlierOnes) {
+  // The unique index on the stored key grows at its end rather than at a random page.
+  std::string previous;
+  for (int64_t t : {int64_t{0}, int64_t{9}, int64_t{10}, int64_t{255}, int64_t{256}, int64_t{1786000000000}, int64_t{1786000000001}}) {
+    const std::string key = signing_token_key(new_signing_token(t));
+    EXPECT_EQ(key.size(), 76u);
+    EXPECT_LT(previous, key) << t;
+    previous = key;
+  }
+  // A link mailed before tokens had their time is still looked up by its SHA-256 alone.
+  const std::string old = std::string(43, 'Q');
+  EXPECT_EQ(signing_token_key(old), sha256_of(old));
 }
 
 // A store with one joint-custody case inserted as the writer does, a key ring, a
@@ -154,13 +181,13 @@ class SignatureStoreTest : public ::testing::Test {
     row.previous_receipt_sha256 = head.receipt_sha256;
     CaseIntake intake;
     for (const auto& [id, number] : signers) {
-      const std::string token = new_signing_token();
+      const std::string token = new_signing_token(ms(utc_now()));
       NewSignatureRequest r;
       r.signer_id = id;
       r.title_json = json{{"sv", "Vårdnadshavare " + id}, {"en", "Guardian " + id}}.dump();
       r.expected_number = number;
       r.email = id + "@example.se";
-      r.token_sha256 = signing_token_sha256(token);
+      r.token_sha256 = signing_token_key(token);
       r.link = std::string(kPublicUrl) + "/sign/" + token;
       r.expires_at = format_utc_ms(ms(utc_now()) + kSigningLinkDays * 86400000);
       const SigningMail mail = signing_mail("en", r.link, r.expires_at, false);
@@ -184,7 +211,7 @@ class SignatureStoreTest : public ::testing::Test {
     return kinds;
   }
   Result<SignatureDone> sign(const std::string& signer, const std::string& number, const std::string& now = utc_now()) {
-    return record_signature(*store_, keys_, signing_token_sha256(links_[signer]), SignerIdentity{"dev", "dev:" + number, number}, now,
+    return record_signature(*store_, keys_, signing_token_key(links_[signer]), SignerIdentity{"dev", "dev:" + number, number}, now,
                             nullptr);
   }
   SignatureRequest request(int64_t seq, const std::string& signer) {
@@ -214,7 +241,7 @@ TEST_F(SignatureStoreTest, InsertQueuesTheMailAndStoresOnlyTheHashAndTheLanguage
   EXPECT_EQ(r.state, "pending");
   EXPECT_EQ(r.lang, "en");
   EXPECT_EQ(r.expected_number, kGuardian2);
-  Result<std::optional<SigningLink>> link = find_signing_link(*store_, sha256_of(links_["guardian2"]));
+  Result<std::optional<SigningLink>> link = find_signing_link(*store_, signing_token_key(links_["guardian2"]));
   ASSERT_TRUE(link.ok() && link.value());
   EXPECT_EQ(link.value()->request.id, r.id);
   EXPECT_EQ(link.value()->reference, case_of(seq).reference);
@@ -275,7 +302,7 @@ TEST_F(SignatureStoreTest, TheRightPersonSignsOnceAndTheLastSignatureMovesTheCas
 
 TEST_F(SignatureStoreTest, WhatRunsWithTheSignatureRollsItBackWhenItFails) {
   const int64_t seq = add_case({{"guardian2", kGuardian2}});
-  Result<SignatureDone> failed = record_signature(*store_, keys_, signing_token_sha256(links_["guardian2"]),
+  Result<SignatureDone> failed = record_signature(*store_, keys_, signing_token_key(links_["guardian2"]),
                                                   SignerIdentity{"dev", "dev:x", kGuardian2}, utc_now(),
                                                   [] { return Result<bool>(Errors{Error{"identity.ended", "", 0, 0, "x"}}); });
   ASSERT_FALSE(failed.ok());
@@ -313,11 +340,11 @@ TEST_F(SignatureStoreTest, RemindersIssueANewLinkAndAreLimited) {
   EXPECT_EQ(first.value().last_reminder_at, format_utc_ms(t));
   EXPECT_EQ(first.value().expires_at, format_utc_ms(t + 30LL * 86400000));
   // The old link stops working; the new one is in the new mail, in the submitter's language.
-  EXPECT_FALSE(find_signing_link(*store_, sha256_of(old_token)).value().has_value());
+  EXPECT_FALSE(find_signing_link(*store_, signing_token_key(old_token)).value().has_value());
   const std::vector<Notification> mails = list_notifications(*store_).value();
   ASSERT_EQ(mails.size(), 2u);
   EXPECT_EQ(mails[0].subject, "Reminder: an application is waiting for your signature");
-  EXPECT_TRUE(find_signing_link(*store_, sha256_of(token_of(mails[0].link))).value().has_value());
+  EXPECT_TRUE(find_signing_link(*store_, signing_token_key(token_of(mails[0].link))).value().has_value());
   EXPECT_EQ(event_kinds(seq), std::vector<std::string>{"signature_reminder"});
   EXPECT_EQ(list_audit(*store_, 0, 1).value()[0].action, "case.signature_reminder");
 

@@ -220,7 +220,7 @@ std::optional<SigningLink> link_for(const httplib::Request& req, httplib::Respon
     return std::nullopt;
   }
   *store = opened.value();
-  Result<std::optional<SigningLink>> found = find_signing_link(**store, signing_token_sha256(token));
+  Result<std::optional<SigningLink>> found = find_signing_link(**store, signing_token_key(token));
   if (!found.ok()) {
     send_unavailable(req, res, token);
     return std::nullopt;
@@ -261,7 +261,7 @@ std::optional<IdentifiedSigner> identified_signer(AppContext& app, const httplib
   IdentifiedSigner s;
   std::optional<SigningLink> link = link_for(req, res, &s.store, token, app);
   if (!link || !link_open(req, res, *link, token, false)) return std::nullopt;
-  Result<std::optional<VerifiedIdentity>> who = identified_for(app, *s.store, req, IdentityPurpose::sign, signing_token_sha256(token));
+  Result<std::optional<VerifiedIdentity>> who = identified_for(app, *s.store, req, IdentityPurpose::sign, signing_token_key(token));
   if (!who.ok()) {
     send_unavailable(req, res, token);
     return std::nullopt;
@@ -315,7 +315,7 @@ void identify(AppContext& app, const httplib::Request& req, httplib::Response& r
   Store* store = nullptr;
   std::optional<SigningLink> link = link_for(req, res, &store, token, app);
   if (!link || !link_open(req, res, *link, token, true)) return;
-  begin_identification(app, req, res, IdentityPurpose::sign, signing_token_sha256(token), "/sign/" + token);
+  begin_identification(app, req, res, IdentityPurpose::sign, signing_token_key(token), "/sign/" + token);
 }
 
 void sign(AppContext& app, const httplib::Request& req, httplib::Response& res) {
@@ -323,7 +323,7 @@ void sign(AppContext& app, const httplib::Request& req, httplib::Response& res) 
   Store* store = nullptr;
   std::optional<SigningLink> link = link_for(req, res, &store, token, app);
   if (!link || !link_open(req, res, *link, token, true)) return;
-  const std::string target = signing_token_sha256(token);
+  const std::string target = signing_token_key(token);
   Result<std::optional<VerifiedIdentity>> who = identified_for(app, *store, req, IdentityPurpose::sign, target);
   if (!who.ok()) return send_unavailable(req, res, token);
   if (!who.value()) {

@@ -152,7 +152,7 @@ class SigningPagesTest : public TestServer {
 
 TEST_F(SigningPagesTest, UnknownOrMalformedLinksAre404) {
   submit_joint();
-  const std::string guess = new_signing_token();
+  const std::string guess = new_signing_token(parse_utc_ms(utc_now()).value());
   for (const std::string& token : {guess, std::string("abc"), token_ + "x", token_.substr(0, 42) + "."}) {
     auto res = get_sign(token);
     ASSERT_TRUE(res);
@@ -315,6 +315,20 @@ TEST_F(SigningPagesTest, AnIdentityForOneLinkCannotSignAnother) {
   EXPECT_EQ(post_sign(first_token, cookie, csrf)->status, 200);
   EXPECT_EQ(case_of(first).status, CaseStatus::new_case);
   EXPECT_EQ(case_of(second).status, CaseStatus::awaiting_signatures);
+}
+
+TEST_F(SigningPagesTest, LinksMailedBeforeTokensHadTheirTimeStillSign) {
+  const std::string reference = submit_joint();
+  // As such a request was stored: a 43-character token, kept as its SHA-256 alone.
+  const std::string old = "Qm9va2VkIGJlZm9yZSB0aGUgdGltZSBwcmVmaXguLi4";
+  ASSERT_TRUE(plausible_signing_token(old));
+  run_sql("UPDATE signature_requests SET token_sha256 = '" + sha256_of(old) + "'");
+  EXPECT_EQ(get_sign(token_)->status, 404);
+  const std::string cookie = identify(old, kGuardian2);
+  const std::string csrf = csrf_of(get_sign(old, cookie)->body);
+  ASSERT_FALSE(csrf.empty());
+  EXPECT_EQ(post_sign(old, cookie, csrf)->status, 200);
+  EXPECT_EQ(case_of(reference).status, CaseStatus::new_case);
 }
 
 TEST_F(SigningPagesTest, ExpiredLinksAre410) {
