@@ -4,19 +4,16 @@
 #include <cstdio>
 #include <ctime>
 
+#include "blankett/date.h"
+
 namespace blankett {
 
+// The calendar arithmetic is the runtime's (blankett/date.h), not gmtime_r/timegm: glibc
+// takes a process-wide lock and re-reads TZ in each of those calls, and every submission
+// asks for a few timestamps, on many threads at once.
 std::string utc_now() {
   using namespace std::chrono;
-  const auto now = system_clock::now();
-  const std::time_t seconds = system_clock::to_time_t(now);
-  const auto millis = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char text[64];  // roomy enough for any int the compiler imagines in the fields
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(millis));
-  return text;
+  return format_utc_ms(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
 }
 
 namespace {
@@ -52,27 +49,21 @@ std::optional<int64_t> parse_utc_ms(std::string_view t) {
     for (; n < 3; ++n) ms *= 10;
   }
   if (i + 1 != t.size() || t[i] != 'Z') return std::nullopt;
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = s;
-  const std::time_t secs = timegm(&tm);
-  // timegm rolls 2026-02-30 over into March: such a date does not exist.
-  if (tm.tm_mday != d || tm.tm_mon != mo - 1) return std::nullopt;
-  return static_cast<int64_t>(secs) * 1000 + ms;
+  if (!valid_ymd(y, mo, d)) return std::nullopt;  // 2026-02-30 does not exist
+  const int64_t days = date_from_ymd(y, mo, d).days;
+  return ((days * 24 + h) * 60 + mi) * 60000 + s * 1000 + ms;
 }
 
 std::string format_utc_ms(int64_t ms) {
-  const int64_t floor_secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
-  const std::time_t secs = static_cast<std::time_t>(floor_secs);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
+  constexpr int64_t kDayMs = 86400000;
+  const int64_t days = ms >= 0 ? ms / kDayMs : (ms - (kDayMs - 1)) / kDayMs;
+  const int64_t in_day = ms - days * kDayMs;
+  int year = 0, month = 0, day = 0;
+  ymd_from_date(Date{static_cast<int32_t>(days)}, &year, &month, &day);
   char text[64];  // roomy enough for any int the compiler imagines in the fields
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms - floor_secs * 1000));
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", year, month, day,
+                static_cast<int>(in_day / 3600000), static_cast<int>(in_day / 60000 % 60),
+                static_cast<int>(in_day / 1000 % 60), static_cast<int>(in_day % 1000));
   return text;
 }
 

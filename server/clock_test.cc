@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <ctime>
+#include <random>
+
 namespace blankett {
 namespace {
 
@@ -15,6 +18,27 @@ TEST(ClockTest, ReadsAndWritesUtcNowsFormat) {
   const std::string now = utc_now();
   ASSERT_TRUE(parse_utc_ms(now).has_value()) << now;
   EXPECT_EQ(format_utc_ms(*parse_utc_ms(now)), now);
+}
+
+// The format is computed with the runtime's calendar; the C library's gmtime_r agrees on
+// every millisecond tried, leap days and centuries included.
+TEST(ClockTest, AgreesWithTheCLibraryFrom1900To2200) {
+  std::mt19937_64 random(20261204);
+  std::uniform_int_distribution<int64_t> any_ms(-2208988800000LL, 7258118400000LL);
+  std::vector<int64_t> samples = {951782400000LL /* 2000-02-29 */, 4107456000000LL /* 2100-02-28 */,
+                                  4107542400000LL /* 2100-03-01 */, 1709164800000LL /* 2024-02-29 */};
+  for (int i = 0; i < 20000; ++i) samples.push_back(any_ms(random));
+  for (int64_t ms : samples) {
+    const int64_t floor_secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+    const std::time_t secs = static_cast<std::time_t>(floor_secs);
+    std::tm tm{};
+    ASSERT_NE(gmtime_r(&secs, &tm), nullptr);
+    char expected[64];
+    std::snprintf(expected, sizeof expected, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms - floor_secs * 1000));
+    ASSERT_EQ(format_utc_ms(ms), expected) << ms;
+    ASSERT_EQ(parse_utc_ms(expected), ms) << expected;
+  }
 }
 
 TEST(ClockTest, TheFractionIsOptionalAndCutAtMilliseconds) {
