@@ -18,6 +18,7 @@
 // re-checks everything with the same engine.
 import { loadEngine } from '/engine/engine.mjs';
 import { verifySentBody, jsonDownloadUrl, canonicalJson, answersToSend, filesToSend } from './receipt.js';
+import { newIdempotencyKey } from './idempotency-key.js';
 import { t, LANGUAGES, initialLanguage, rememberLanguage, formatDateTime } from './i18n.js';
 import { h, StepView, createField, errorSummary, answerSummary, inputId, pathOfPointer, languageSwitch } from './render.js';
 
@@ -59,11 +60,6 @@ function localToday() {
 function formTitle() {
   const title = C.definition ? C.definition.title : '';
   return typeof title === 'string' ? title : title[C.lang] || title[C.languages[0]] || '';
-}
-
-function randomKey() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 //-----------------------------------------------------------------------------
@@ -333,7 +329,7 @@ async function onSend() {
   const json = JSON.stringify({ version: C.request.version, answers, language: C.lang });
   // The same body again (a retry after a failure) keeps its key, so the server stores
   // one reply however often it arrives; changed answers are a new request.
-  if (!C.lastSend || C.lastSend.body !== json) C.lastSend = { body: json, key: randomKey() };
+  if (!C.lastSend || C.lastSend.body !== json) C.lastSend = { body: json, key: newIdempotencyKey() };
   const headers = { 'Idempotency-Key': C.lastSend.key };
   if (C.request.identity_csrf) headers['X-Identity-CSRF'] = C.request.identity_csrf;
   const files = filesToSend(answers, C.files);

@@ -14,6 +14,7 @@
 // When IndexedDB cannot be used the outbox still works for the life of the page
 // (entries kept in memory, entry.persisted === false).
 import { putOutboxEntry, getOutboxEntry, listOutboxEntries, deleteOutboxEntry } from './storage.js';
+import { newIdempotencyKey } from './idempotency-key.js';
 
 const BASE_DELAY_MS = 1000;
 const MAX_DELAY_MS = 5 * 60 * 1000;
@@ -246,7 +247,7 @@ export async function queueSubmission({ formId, version, answers, language, file
   if (typeof version !== 'string' || !version) throw new TypeError('queueSubmission needs the form version');
   const entry = {
     id: randomId(),
-    idempotencyKey: randomId(),
+    idempotencyKey: newIdempotencyKey(),
     formId,
     version,
     answers: answers || {},

@@ -213,7 +213,8 @@ test('a caseworker asks for a new address and certificate; the applicant complet
     page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/api/completions/')),
     page.click('#send'),
   ]);
-  assert.match(request.headers()['idempotency-key'] || '', /.{16,}/);
+  assert.match(request.headers()['idempotency-key'] || '', /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    'a time-ordered key (web/js/idempotency-key.js)');
   assert.match(request.headers()['x-identity-csrf'] || '', /.{16,}/, 'the identity CSRF token goes with the reply');
   assert.match(request.headers()['content-type'], /^multipart\/form-data/, 'the new file goes with the answers');
   const replied = await response.json();

@@ -328,6 +328,11 @@ describe('storage and outbox (fixture page)', () => {
       window.__outbox.queueSubmission({ formId: 'skolskjuts', version, answers, language: 'en' }), { version, answers: VALID_ANSWERS });
     assert.equal(entry.state, 'queued');
     assert.match(entry.idempotencyKey, /^[A-Za-z0-9._-]{8,128}$/);
+    // A UUID of version 7 whose first 48 bits are the time it was made: later keys sort
+    // after earlier ones (web/js/idempotency-key.js).
+    assert.match(entry.idempotencyKey, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const madeAt = parseInt(entry.idempotencyKey.replace('-', '').slice(0, 12), 16);
+    assert.ok(Math.abs(madeAt - Date.parse(entry.queuedAt)) < 5000, `${entry.idempotencyKey} was made at ${entry.queuedAt}`);
     await waitForEvent(page, 'pending', 'offline');
     // Stored durably, still queued, the same key.
     const stored = await page.evaluate(() => window.__outbox.pendingSubmissions('skolskjuts'));
