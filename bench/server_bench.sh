@@ -9,11 +9,19 @@
 # Prints one JSON line:
 #   {"bench":"server","accepted_per_s":…,"p50_ms":…,"p99_ms":…,"ceiling_per_s":…,…}
 # accepted_per_s counts 201 answers only; p50/p99 are wrk's latencies over all requests.
-# Details of both runs go to stderr.
+# server_cpu_us_per_accepted is the server process's CPU time (user + system, from
+# /proc/<pid>/stat) during the wrk run, per accepted submission: on this shared VM it
+# moves less from one minute to the next than the rate does. Details go to stderr.
+#
+# Comparing two builds: the rate drifts by ±20% within minutes here, so alternate them
+# run by run and skip the ceiling (docs/performance.md):
+#   for i in 1 2 3 4 5 6; do for b in old/blankett new/blankett; do
+#     BENCH_CEILING=0 bench/server_bench.sh "$b" build/bench/bare_server; done; done
 #
 # Usage: bench/server_bench.sh <blankett> <bare_server> [forms-dir]
 #   (normally through scripts/bench server, which builds both in Release)
 # Environment: BENCH_DURATION (10s), BENCH_CONNECTIONS (64), BENCH_THREADS (2),
+#   BENCH_CEILING=0 skips the ceiling (its fields are null),
 #   BENCH_CEILING_NODELAY=0 runs the ceiling with cpp-httplib's default (Nagle on),
 #   BENCH_KEEP=1 keeps the data directory.
 set -euo pipefail
@@ -92,51 +100,62 @@ if [ "$check" != 201 ]; then
   exit 1
 fi
 
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }  # utime + stime of the server
+ticks_before="$(cpu_ticks)"
 server_json="$(run_wrk "$port" blankett)"
+ticks="$(( $(cpu_ticks) - ticks_before ))"
 rows="$(curl -fsS "http://127.0.0.1:$port/metrics" | awk '$1 == "blankett_writer_rows_total" {print $2}')"
 batches="$(curl -fsS "http://127.0.0.1:$port/metrics" | awk '$1 == "blankett_writer_batches_total" {print $2}')"
 stop_server
 
 # 2. The ceiling: bare cpp-httplib, same script and bodies.
-bare_args=(--port 0)
-if [ "${BENCH_CEILING_NODELAY:-1}" != 0 ]; then bare_args+=(--tcp-nodelay); fi
-"$bare" "${bare_args[@]}" >"$work/bare.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 100); do grep -q '^port ' "$work/bare.log" && break; sleep 0.05; done
-bare_port="$(awk '/^port /{print $2}' "$work/bare.log")"
-[ -n "$bare_port" ] || { echo "server_bench: bare_server did not start" >&2; cat "$work/bare.log" >&2; exit 1; }
-wait_healthy "$bare_port"
-bare_json="$(run_wrk "$bare_port" bare)"
-stop_server
+bare_json=null
+if [ "${BENCH_CEILING:-1}" != 0 ]; then
+  bare_args=(--port 0)
+  if [ "${BENCH_CEILING_NODELAY:-1}" != 0 ]; then bare_args+=(--tcp-nodelay); fi
+  "$bare" "${bare_args[@]}" >"$work/bare.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 100); do grep -q '^port ' "$work/bare.log" && break; sleep 0.05; done
+  bare_port="$(awk '/^port /{print $2}' "$work/bare.log")"
+  [ -n "$bare_port" ] || { echo "server_bench: bare_server did not start" >&2; cat "$work/bare.log" >&2; exit 1; }
+  wait_healthy "$bare_port"
+  bare_json="$(run_wrk "$bare_port" bare)"
+  stop_server
+fi
 
-python3 - "$server_json" "$bare_json" "${rows:-0}" "${batches:-0}" "$connections" "$threads" "$duration" "${BENCH_CEILING_NODELAY:-1}" <<'PY'
+python3 - "$server_json" "$bare_json" "${rows:-0}" "${batches:-0}" "$connections" "$threads" "$duration" "${BENCH_CEILING_NODELAY:-1}" \
+  "$ticks" "$(getconf CLK_TCK)" <<'PY'
 import json, sys
 server, bare = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 rows, batches = int(sys.argv[3]), int(sys.argv[4])
+ticks, ticks_per_s = int(sys.argv[9]), int(sys.argv[10])
 accepted = server["accepted"] / server["duration_s"]
-ceiling = bare["accepted"] / bare["duration_s"]
+ceiling = bare["accepted"] / bare["duration_s"] if bare else None
 non_201 = server["requests"] - server["accepted"]
 errors = sum(server["errors"].values())
 print(f"server_bench: blankett: {server['requests']} requests, {server['accepted']} accepted (201), "
       f"statuses {server['statuses']}, socket errors {server['errors']}; writer stored {rows} rows "
       f"(incl. 1 check and those still in flight when wrk stopped) in {batches} commits ({(rows / batches if batches else 0):.1f} per commit)",
       file=sys.stderr)
-print(f"server_bench: bare: {bare['requests']} requests, statuses {bare['statuses']}, errors {bare['errors']}",
-      file=sys.stderr)
+if bare:
+    print(f"server_bench: bare: {bare['requests']} requests, statuses {bare['statuses']}, errors {bare['errors']}",
+          file=sys.stderr)
 result = {
     "bench": "server",
     "accepted_per_s": round(accepted),
     "p50_ms": round(server["p50_us"] / 1000, 2),
     "p99_ms": round(server["p99_us"] / 1000, 2),
-    "ceiling_per_s": round(ceiling),
+    "ceiling_per_s": round(ceiling) if bare else None,
     "fraction_of_ceiling": round(accepted / ceiling, 3) if ceiling else None,
     "non_201": non_201,
     "socket_errors": errors,
-    "ceiling_p99_ms": round(bare["p99_us"] / 1000, 2),
+    "ceiling_p99_ms": round(bare["p99_us"] / 1000, 2) if bare else None,
+    "server_cpu_us_per_accepted": round(ticks * 1e6 / ticks_per_s / server["accepted"]) if server["accepted"] else None,
+    "rows_per_commit": round(rows / batches, 1) if batches else None,
     "connections": int(sys.argv[5]),
     "wrk_threads": int(sys.argv[6]),
     "duration": sys.argv[7],
-    "ceiling_tcp_nodelay": sys.argv[8] != "0",
+    "ceiling_tcp_nodelay": sys.argv[8] != "0" if bare else None,
 }
 print(json.dumps(result))
 PY
