@@ -156,18 +156,19 @@ std::optional<ApiResponse> read_submission_body(SubmissionContext& ctx, const Su
 std::optional<ApiResponse> evaluate_answers(SubmissionContext& ctx, const FormPtr& form, const json& answers,
                                             const std::string& lang, std::optional<FormState>* out) {
   Metrics& m = ctx.metrics;
-  // The same engine as the browser, for the version the citizen used.
-  Result<FormState> created = FormState::create(form, ctx.today());
-  if (!created.ok()) return reject(m, 500, created.errors().front());
-  FormState state = std::move(created).value();
-  Result<bool> applied = state.set_answers(answers);
-  if (!applied.ok()) {
-    Errors errors = applied.errors();
+  // The same engine as the browser, for the version the citizen used, evaluated once
+  // with all the answers.
+  Result<FormState> created = FormState::create(form, ctx.today(), answers);
+  if (!created.ok()) {
+    Errors errors = created.errors();
+    // No form or no valid today is the server's fault; everything else names an answer.
+    if (errors.front().code.rfind("state.", 0) == 0) return reject(m, 500, errors.front());
     for (Error& e : errors) e.pointer = "/answers" + e.pointer;
     m.submission_rejected(errors.front().code);
     count_rule_rejection(ctx, form_id(*form));
     return errors_response(422, "submission.invalid", "some answers do not belong to this form", errors);
   }
+  FormState state = std::move(created).value();
   if (!state.valid()) {
     Errors errors = state.errors(lang);
     for (Error& e : errors) e.pointer = "/answers" + e.pointer;

@@ -110,11 +110,18 @@ void run_random_edits(const FormPtr& form, unsigned seed, int edits) {
     std::string difference;
     ASSERT_TRUE(same_derived_state(s, scratch, &difference))
         << form_id(*form) << " seed " << seed << " after edit " << i << ": " << difference << "\nanswers: " << s.answers().dump();
+    // The server's way: one evaluation of a state created with the answers.
+    Result<FormState> once = FormState::create(form, "2026-08-15", s.answers());
+    ASSERT_TRUE(once.ok()) << to_string(once.errors().front());
+    ASSERT_TRUE(same_derived_state(s, once.value(), &difference))
+        << form_id(*form) << " seed " << seed << " after edit " << i << " (created with the answers): " << difference;
+    ASSERT_EQ(once.value().answers(), s.answers());
     // The submission is written directly as canonical JSON: it must be exactly what
     // serialising its own document with sorted keys gives, and the same from scratch.
     const CanonicalSubmission c = canonical_submission(s);
     ASSERT_EQ(submission_document(c).dump(), c.bytes) << form_id(*form) << " seed " << seed << " after edit " << i;
     ASSERT_EQ(canonical_submission(scratch).bytes, c.bytes);
+    ASSERT_EQ(canonical_submission(once.value()).bytes, c.bytes);
   }
 }
 

@@ -279,7 +279,11 @@ FormState::FormState(FormState&&) noexcept = default;
 FormState& FormState::operator=(FormState&&) noexcept = default;
 FormState::~FormState() = default;
 
-Result<FormState> FormState::create(FormPtr form, std::string_view today) {
+namespace {
+
+// The state of a new filling before anything is evaluated: no answers, defaults read,
+// groups with min_items empty rows.
+Result<std::unique_ptr<StateData>> blank_state(FormPtr form, std::string_view today) {
   if (!form) return Errors{Error{"state.no_form", "", 0, 0, "no form given"}};
   Date d;
   if (!parse_iso_date(today, &d)) {
@@ -302,13 +306,100 @@ Result<FormState> FormState::create(FormPtr form, std::string_view today) {
     const int rows = std::max(0, gd.min_items);
     st->group_rows[static_cast<size_t>(gd.group_slot)].assign(static_cast<size_t>(rows), Row(gd.children.size()));
   }
-  FormState state(std::move(st));
+  return st;
+}
+
+// Replaces every answer of `st` (and every row of its groups) by `answers`, without
+// evaluating. The errors name what does not fit the form; `st` is then half-written.
+Errors replace_answers(StateData& st, const nlohmann::json& answers) {
+  if (!answers.is_object()) {
+    return Errors{Error{"answer.wrong_type", "", 0, 0, "answers must be a JSON object {field: answer, …}"}};
+  }
+  Errors errors;
+  for (auto& c : st.cells) { c.answer = nullptr; c.parsed = Value(); c.unreadable = Problem::kNone; }
+  for (auto& rows : st.group_rows) rows.clear();
+  for (const auto& [key, value] : answers.items()) {
+    const std::string ptr = "/" + key;
+    const auto it = st.form->field_by_id.find(key);
+    if (it == st.form->field_by_id.end() || st.field(it->second).group >= 0) {
+      errors.push_back(Error{"answer.unknown_field", ptr, 0, 0, "the form has no field '" + key + "'"});
+      continue;
+    }
+    const int f = it->second;
+    const Field& fd = st.field(f);
+    if (fd.type == FieldType::kGroup) {
+      if (!value.is_array()) {
+        errors.push_back(Error{"answer.wrong_type", ptr, 0, 0, "'" + key + "' is a repeat group: its answer is an array of rows"});
+        continue;
+      }
+      if (value.size() > 1000 || (fd.max_items >= 0 && static_cast<int>(value.size()) > fd.max_items)) {
+        errors.push_back(Error{"answer.too_many_rows", ptr, 0, 0, "'" + key + "' has too many rows"});
+        continue;
+      }
+      auto& rows = st.rows_of(f);
+      for (size_t r = 0; r < value.size(); ++r) {
+        const auto& row = value[r];
+        const std::string rp = ptr + "/" + std::to_string(r);
+        if (!row.is_object()) {
+          errors.push_back(Error{"answer.wrong_type", rp, 0, 0, "a row is an object {field: answer, …}"});
+          continue;
+        }
+        rows.emplace_back(fd.children.size());
+        for (const auto& [ckey, cvalue] : row.items()) {
+          const auto cit = st.form->field_by_id.find(ckey);
+          if (cit == st.form->field_by_id.end() || st.field(cit->second).group != f) {
+            errors.push_back(Error{"answer.unknown_field", rp + "/" + ckey, 0, 0, "the group '" + key + "' has no field '" + ckey + "'"});
+            continue;
+          }
+          const Field& cd = st.field(cit->second);
+          if (cd.calculate >= 0 || cd.readonly || cd.type == FieldType::kInfo) {
+            if (!cvalue.is_null()) errors.push_back(Error{"answer.not_editable", rp + "/" + ckey, 0, 0, "'" + ckey + "' cannot be answered"});
+            continue;
+          }
+          Cell& c = rows.back()[static_cast<size_t>(cd.column)];
+          c.answer = cvalue;
+          c.unreadable = read_answer(cd, cvalue, st.today, &c.parsed);
+        }
+      }
+      continue;
+    }
+    if (fd.calculate >= 0 || fd.readonly || fd.type == FieldType::kInfo) {
+      if (!value.is_null()) errors.push_back(Error{"answer.not_editable", ptr, 0, 0, "'" + key + "' cannot be answered"});
+      continue;
+    }
+    Cell& c = st.cells[static_cast<size_t>(f)];
+    c.answer = value;
+    c.unreadable = read_answer(fd, value, st.today, &c.parsed);
+  }
+  return errors;
+}
+
+}  // namespace
+
+Result<FormState> FormState::create(FormPtr form, std::string_view today) {
+  Result<std::unique_ptr<StateData>> st = blank_state(std::move(form), today);
+  if (!st) return st.errors();
+  FormState state(std::move(st).value());
   evaluate_all(*state.d_, state.d_->scratch);
-  // First visible step.
-  state.d_->current_step = 0;
-  const auto visible = state.visible_steps();
-  if (!visible.empty()) state.d_->current_step = visible.front();
+  state.go_to_first_visible_step();
   return state;
+}
+
+Result<FormState> FormState::create(FormPtr form, std::string_view today, const nlohmann::json& answers) {
+  Result<std::unique_ptr<StateData>> st = blank_state(std::move(form), today);
+  if (!st) return st.errors();
+  Errors errors = replace_answers(*st.value(), answers);
+  if (!errors.empty()) return errors;
+  FormState state(std::move(st).value());
+  evaluate_all(*state.d_, state.d_->scratch);
+  state.go_to_first_visible_step();
+  return state;
+}
+
+void FormState::go_to_first_visible_step() {
+  d_->current_step = 0;
+  const auto visible = visible_steps();
+  if (!visible.empty()) d_->current_step = visible.front();
 }
 
 const FormPtr& FormState::form() const { return d_->form; }
@@ -392,67 +483,9 @@ Result<Changes> FormState::remove_row(std::string_view group, int row) {
 }
 
 Result<bool> FormState::set_answers(const nlohmann::json& answers) {
-  if (!answers.is_object()) {
-    return Errors{Error{"answer.wrong_type", "", 0, 0, "answers must be a JSON object {field: answer, …}"}};
-  }
-  Errors errors;
   auto next = std::make_unique<StateData>(*d_);
-  for (auto& c : next->cells) { c.answer = nullptr; c.parsed = Value(); c.unreadable = Problem::kNone; }
-  for (auto& rows : next->group_rows) rows.clear();
-  for (const auto& [key, value] : answers.items()) {
-    const std::string ptr = "/" + key;
-    const auto it = next->form->field_by_id.find(key);
-    if (it == next->form->field_by_id.end() || next->field(it->second).group >= 0) {
-      errors.push_back(Error{"answer.unknown_field", ptr, 0, 0, "the form has no field '" + key + "'"});
-      continue;
-    }
-    const int f = it->second;
-    const Field& fd = next->field(f);
-    if (fd.type == FieldType::kGroup) {
-      if (!value.is_array()) {
-        errors.push_back(Error{"answer.wrong_type", ptr, 0, 0, "'" + key + "' is a repeat group: its answer is an array of rows"});
-        continue;
-      }
-      if (value.size() > 1000 || (fd.max_items >= 0 && static_cast<int>(value.size()) > fd.max_items)) {
-        errors.push_back(Error{"answer.too_many_rows", ptr, 0, 0, "'" + key + "' has too many rows"});
-        continue;
-      }
-      auto& rows = next->rows_of(f);
-      for (size_t r = 0; r < value.size(); ++r) {
-        const auto& row = value[r];
-        const std::string rp = ptr + "/" + std::to_string(r);
-        if (!row.is_object()) {
-          errors.push_back(Error{"answer.wrong_type", rp, 0, 0, "a row is an object {field: answer, …}"});
-          continue;
-        }
-        rows.emplace_back(fd.children.size());
-        for (const auto& [ckey, cvalue] : row.items()) {
-          const auto cit = next->form->field_by_id.find(ckey);
-          if (cit == next->form->field_by_id.end() || next->field(cit->second).group != f) {
-            errors.push_back(Error{"answer.unknown_field", rp + "/" + ckey, 0, 0, "the group '" + key + "' has no field '" + ckey + "'"});
-            continue;
-          }
-          const Field& cd = next->field(cit->second);
-          if (cd.calculate >= 0 || cd.readonly || cd.type == FieldType::kInfo) {
-            if (!cvalue.is_null()) errors.push_back(Error{"answer.not_editable", rp + "/" + ckey, 0, 0, "'" + ckey + "' cannot be answered"});
-            continue;
-          }
-          Cell& c = rows.back()[static_cast<size_t>(cd.column)];
-          c.answer = cvalue;
-          c.unreadable = read_answer(cd, cvalue, next->today, &c.parsed);
-        }
-      }
-      continue;
-    }
-    if (fd.calculate >= 0 || fd.readonly || fd.type == FieldType::kInfo) {
-      if (!value.is_null()) errors.push_back(Error{"answer.not_editable", ptr, 0, 0, "'" + key + "' cannot be answered"});
-      continue;
-    }
-    Cell& c = next->cells[static_cast<size_t>(f)];
-    c.answer = value;
-    c.unreadable = read_answer(fd, value, next->today, &c.parsed);
-  }
-  if (!errors.empty()) return errors;
+  Errors errors = replace_answers(*next, answers);
+  if (!errors.empty()) return errors;  // on a copy: nothing changed
   const int step = d_->current_step;
   d_ = std::move(next);
   evaluate_all(*d_, d_->scratch);

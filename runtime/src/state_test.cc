@@ -176,6 +176,23 @@ TEST_F(HouseholdTest, SetAnswersReplacesEverythingOrNothing) {
   EXPECT_EQ(s.answers(), (json{{"name", "Bo"}, {"children", json::array({json{{"child_name", "x"}, {"child_income", 5}}})}}));
 }
 
+TEST_F(HouseholdTest, CreatedWithAnswersRefusesWhatSetAnswersRefuses) {
+  const json bad = json{{"name", "Bo"}, {"ghost", 1}, {"children", json::array({json{{"child_nam", "x"}}})}};
+  const Result<FormState> refused = FormState::create(form_, "2026-08-15", bad);
+  ASSERT_FALSE(refused.ok());
+  ASSERT_EQ(refused.errors().size(), 2u);
+  EXPECT_EQ(refused.errors()[0].pointer, "/children/0/child_nam");
+  EXPECT_EQ(refused.errors()[1].pointer, "/ghost");
+  EXPECT_EQ(FormState::create(form_, "2026-08-15", json::array()).errors().front().code, "answer.wrong_type");
+  EXPECT_EQ(FormState::create(form_, "15/08/2026", json::object()).errors().front().code, "state.bad_date");
+  EXPECT_EQ(FormState::create(nullptr, "2026-08-15", json::object()).errors().front().code, "state.no_form");
+  // Groups not answered have no rows, as after set_answers; the current step is the first visible.
+  const Result<FormState> made = FormState::create(form_, "2026-08-15", json{{"name", "Bo"}});
+  ASSERT_TRUE(made.ok());
+  EXPECT_EQ(made.value().row_count(made.value().find_field("children")), 0);
+  EXPECT_EQ(made.value().current_step(), fresh().current_step());
+}
+
 TEST_F(HouseholdTest, ViewModelOfAStep) {
   FormState s = fresh();
   const json v = view_step(s, "en");

@@ -52,6 +52,10 @@ class FormState {
   // A new, empty filling. `today` ("YYYY-MM-DD") fixes today() and personnummer
   // centuries. Fails only for an invalid date or a null form.
   static Result<FormState> create(FormPtr form, std::string_view today);
+  // A filling with `answers` (the shape set_answers takes, with its errors), evaluated
+  // once: what create() and then set_answers() give, except that the current step is
+  // the first visible one. The server's way to re-evaluate a submission.
+  static Result<FormState> create(FormPtr form, std::string_view today, const nlohmann::json& answers);
 
   FormState(const FormState& other);
   FormState& operator=(const FormState& other);
@@ -135,6 +139,7 @@ class FormState {
   explicit FormState(std::unique_ptr<StateData> d);
   // After an edit hid the current step: the nearest visible step before it (or after).
   void keep_current_step_visible();
+  void go_to_first_visible_step();
   std::unique_ptr<StateData> d_;
 };
 
