@@ -482,8 +482,8 @@ std::vector<std::string> answerable_fields(SubmissionContext& ctx, const FormPtr
       if (reply.contains(path)) merged[path] = reply[path];
       else merged.erase(path);
     }
-    Result<FormState> state = FormState::create(form, ctx.today());
-    if (!state.ok() || !state.value().set_answers(merged).ok()) return allowed;
+    const Result<FormState> state = FormState::create(form, ctx.today(), merged);
+    if (!state.ok()) return allowed;
     bool grew = false;
     for (const Error& e : state.value().errors(lang)) {
       const std::string key = e.pointer.substr(1, e.pointer.find('/', 1) == std::string::npos ? std::string::npos : e.pointer.find('/', 1) - 1);
