@@ -399,7 +399,7 @@ CREATE INDEX identity_flows_by_expiry ON identity_flows (expires_at);
 )sql";
 
 // Version 5: what every stored submission wrote to and nothing read. Each index a new row
-// enters costs the writer a page in most batches (docs/performance.md). No query reads
+// enters costs the writer two to three pages a batch (docs/performance.md). No query reads
 // submissions_by_form_received: per-form date ranges go through cases_by_form_received.
 // A new case has no assignee, and "my cases" only asks for an assignee, so the index
 // leaves out the unassigned (SQLite uses a partial index when the query's
