@@ -17,6 +17,7 @@
 #include "oidc_client.h"
 #include "request_store.h"
 #include "sessions.h"
+#include "signing_keys.h"
 #include "web_auth.h"
 
 namespace blankett {
@@ -61,13 +62,7 @@ std::optional<std::string> identity_options_problem(const ServeOptions& options)
 
 int64_t identity_unix_now() { return static_cast<int64_t>(std::time(nullptr)); }
 
-bool plausible_identity_token(const std::string& token) {
-  if (token.size() != 43) return false;
-  for (char c : token) {
-    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return false;
-  }
-  return true;
-}
+bool plausible_identity_token(const std::string& token) { return token.size() == 43 && is_base64url_text(token); }
 
 std::string identity_request_cookie(const httplib::Request& req, const std::string& name) { return request_cookie(req, name); }
 

@@ -28,13 +28,7 @@ Error bad_time(const std::string& now) {
 }
 
 // A token we hand out is 43 base64url characters; anything else is not worth a lookup.
-bool plausible_token(std::string_view token) {
-  if (token.size() != 43) return false;
-  for (char c : token) {
-    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return false;
-  }
-  return true;
-}
+bool plausible_token(std::string_view token) { return token.size() == 43 && is_base64url_text(token); }
 
 // Once a minute is enough to keep the idle clock honest; a write per request is not.
 constexpr int64_t kTouchEveryMs = 60 * 1000;

@@ -172,28 +172,9 @@ std::string lang_of_planned_mail(const NewSignatureRequest& r) {
   return "sv";
 }
 
-}  // namespace
-
-namespace {
-
 constexpr size_t kTokenTimeDigits = 12;      // 48 bits of milliseconds: until the year 10889
 constexpr size_t kTokenSecretChars = 43;     // 32 bytes, base64url without padding
 constexpr size_t kTokenChars = kTokenTimeDigits + kTokenSecretChars;
-
-bool is_base64url(std::string_view text) {
-  for (char c : text) {
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-    if (!ok) return false;
-  }
-  return true;
-}
-
-bool is_lower_hex(std::string_view text) {
-  for (char c : text) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -210,9 +191,9 @@ std::string new_signing_token(int64_t now_ms) {
 }
 
 bool plausible_signing_token(std::string_view token) {
-  if (token.size() == kTokenSecretChars) return is_base64url(token);  // a link from before the time prefix
+  if (token.size() == kTokenSecretChars) return is_base64url_text(token);  // a link from before the time prefix
   return token.size() == kTokenChars && is_lower_hex(token.substr(0, kTokenTimeDigits)) &&
-         is_base64url(token.substr(kTokenTimeDigits));
+         is_base64url_text(token.substr(kTokenTimeDigits));
 }
 
 std::string signing_token_key(std::string_view token) {

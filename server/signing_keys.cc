@@ -526,6 +526,13 @@ bool signature_valid(const PublicKeyBytes& public_key, std::string_view bytes, c
                                      public_key.data()) == 0;
 }
 
+bool is_base64url_text(std::string_view text) {
+  for (char c : text) {
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return false;
+  }
+  return true;
+}
+
 std::string base64url_encode(const unsigned char* bytes, std::size_t size) {
   const std::size_t len = sodium_base64_ENCODED_LEN(size, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
   std::string out(len, '\0');

@@ -116,6 +116,9 @@ bool signature_valid(const PublicKeyBytes& public_key, std::string_view bytes, c
 
 // Base64url without padding (RFC 4648 §5), as JWK and WebCrypto use.
 std::string base64url_encode(const unsigned char* bytes, std::size_t size);
+// Whether every character is of base64url's alphabet (A–Z a–z 0–9 - _): the shape check
+// of the tokens the server hands out, before anything is looked up.
+bool is_base64url_text(std::string_view text);
 // Exactly `size` bytes from canonical base64url without padding; false on anything else
 // (wrong length, padding, other characters, non-zero trailing bits).
 bool base64url_decode(std::string_view text, unsigned char* out, std::size_t size);

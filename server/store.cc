@@ -111,13 +111,14 @@ Error insert_error(sqlite3* db, std::string_view what, const char* foreign_key_c
 
 }  // namespace
 
-bool is_sha256_hex(std::string_view text) {
-  if (text.size() != 64) return false;
+bool is_lower_hex(std::string_view text) {
   for (char c : text) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   }
   return true;
 }
+
+bool is_sha256_hex(std::string_view text) { return text.size() == 64 && is_lower_hex(text); }
 
 Result<Store> open_store(const std::string& path, const StoreOptions& options) {
   Result<sql::Db> db = sql::open_db(path);

@@ -164,6 +164,8 @@ Result<std::optional<Attachment>> get_attachment(Store& store, std::string_view 
 
 // --- Small helpers -----------------------------------------------------------------------
 
+// Only the digits 0–9 and a–f.
+bool is_lower_hex(std::string_view text);
 // 64 lowercase hex digits, the form every hash in the store has.
 bool is_sha256_hex(std::string_view text);
 
