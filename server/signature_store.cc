@@ -216,7 +216,10 @@ Result<std::vector<NewSignatureRequest>> plan_signature_requests(const FormState
   if (required.empty()) return out;
   // The loader checked that each signer names a personnummer and an email field; their
   // ids give the pointer of an empty one.
-  const json& declared = form_definition(*state.form()).value("signers", json::array());
+  const json& definition = form_definition(*state.form());
+  const auto signers = definition.find("signers");  // not value(): that copies the array per submission
+  static const json kNone = json::array();
+  const json& declared = signers != definition.end() ? *signers : kNone;
   const int64_t now_ms = parse_utc_ms(utc_now()).value_or(0);
   const std::string expires_at = format_utc_ms(now_ms + kSigningLinkDays * kDayMs);
   for (const RequiredSigner& s : required) {

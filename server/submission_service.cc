@@ -355,13 +355,16 @@ ApiResponse handle_submission(SubmissionContext& ctx, const SubmissionRequest& r
   Result<std::vector<NewSignatureRequest>> signers = plan_signature_requests(state, ctx.public_url, body.lang);
   if (!signers) return reject(m, 422, signers.errors().front());
   pending.intake.signers = std::move(signers).value();
-  json awaiting = json::array();
-  for (const NewSignatureRequest& r : pending.intake.signers) {
-    awaiting.push_back({{"id", r.signer_id}, {"title", json::parse(r.title_json, nullptr, false)}});
-  }
-  pending.make_receipt = receipt_maker(ctx.keys, *form, canonical.sha256);
   // Who else must sign before the case is handled (docs/signers.md); [] for most forms.
-  return write_submission(ctx, std::move(pending), ",\"awaiting_signatures\":" + awaiting.dump());
+  // [{"id", "title"}] in canonical order, the title spliced as the JSON text it is stored as.
+  std::string awaiting = ",\"awaiting_signatures\":[";
+  for (const NewSignatureRequest& r : pending.intake.signers) {
+    if (awaiting.back() != '[') awaiting += ',';
+    awaiting.append("{\"id\":").append(json(r.signer_id).dump()).append(",\"title\":").append(r.title_json).append("}");
+  }
+  awaiting += ']';
+  pending.make_receipt = receipt_maker(ctx.keys, *form, canonical.sha256);
+  return write_submission(ctx, std::move(pending), awaiting);
 }
 
 }  // namespace blankett

@@ -132,8 +132,16 @@ SubmissionWriter::~SubmissionWriter() {
 }
 
 std::future<WriteResult> SubmissionWriter::submit(PendingSubmission pending) {
+  // Checked here, on the caller's thread, rather than by the one writer thread that every
+  // submission waits for: what can be checked without the database is (docs/performance.md).
+  const bool hash_matches = sha256_of(pending.canonical) == pending.submission_sha256;
   Queued queued{std::move(pending), std::promise<WriteResult>()};
   std::future<WriteResult> future = queued.promise.get_future();
+  if (!hash_matches) {
+    failed_.fetch_add(1);
+    queued.promise.set_value(failed({error("storage.bad_submission", "submission_sha256 is not the SHA-256 of the canonical bytes")}));
+    return future;
+  }
   bool full = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -334,10 +342,6 @@ Result<bool> SubmissionWriter::write_transaction(std::vector<Queued>& batch, std
     // Checked before make_receipt, so that receipts are made only for what will be stored.
     if (p.idempotency_key.empty()) {
       result = failed({error("storage.bad_submission", "a submission needs an idempotency key")});
-      continue;
-    }
-    if (sha256_of(p.canonical) != p.submission_sha256) {
-      result = failed({error("storage.bad_submission", "submission_sha256 is not the SHA-256 of the canonical bytes")});
       continue;
     }
     Result<bool> known = has_form_version(store_, p.form_id, p.version);

@@ -123,6 +123,25 @@ TEST(SubmissionWriter, ReturnsTheStoredReceiptOfANewSubmission) {
   EXPECT_EQ(row->previous_receipt_sha256, kNoPreviousReceipt);
 }
 
+TEST(SubmissionWriter, RefusesBytesThatAreNotWhatTheirHashSays) {
+  TempDir dir;
+  SubmissionWriter writer(fresh_store(dir.file("blankett.db")));
+  PendingSubmission lying = pending("k1");
+  lying.canonical = R"({"answers":{"a":"nej"},"form":"bygglov"})";  // the hash is still that of "ja"
+  WriteResult refused = writer.submit(lying).get();
+  EXPECT_EQ(refused.status, WriteStatus::failed);
+  ASSERT_FALSE(refused.errors.empty());
+  EXPECT_EQ(refused.errors.front().code, "storage.bad_submission");
+  // Nothing was stored and nothing was taken: the honest submission with the same key is
+  // the chain's first.
+  WriteResult honest = writer.submit(pending("k1")).get();
+  ASSERT_EQ(honest.status, WriteStatus::created);
+  EXPECT_EQ(honest.seq, 1);
+  writer.close();
+  EXPECT_EQ(writer.stats().rows, 1u);
+  EXPECT_EQ(writer.stats().failed, 1u);
+}
+
 TEST(SubmissionWriter, SameKeySameHashIsExistingDifferentHashIsConflict) {
   TempDir dir;
   SubmissionWriter writer(fresh_store(dir.file("blankett.db")));

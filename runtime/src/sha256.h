@@ -11,6 +11,11 @@ namespace blankett {
 
 std::array<uint8_t, 32> sha256(std::string_view data);
 
+// The same digest from the portable rounds only, and whether sha256() uses the
+// processor's SHA instructions instead: for the test that the two agree.
+std::array<uint8_t, 32> sha256_portable(std::string_view data);
+bool sha256_uses_cpu_instructions();
+
 // The digest as 64 lowercase hexadecimal characters.
 std::string sha256_hex(std::string_view data);
 

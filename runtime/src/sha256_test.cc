@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <random>
 #include <string>
 
 namespace blankett {
@@ -54,6 +56,25 @@ TEST(Sha256, RawDigestMatchesHex) {
   EXPECT_EQ(digest[0], 0xba);
   EXPECT_EQ(digest[1], 0x78);
   EXPECT_EQ(digest[31], 0xad);
+}
+
+// sha256() may run on the processor's SHA instructions (sha256.cc); every length up to
+// three blocks and then some, and random bytes, must give the portable rounds' digest.
+TEST(Sha256, ProcessorInstructionsAgreeWithPortableRounds) {
+  std::mt19937 random(20261204);
+  std::string data;
+  for (size_t length = 0; length <= 300; ++length) {
+    ASSERT_EQ(sha256(data), sha256_portable(data)) << "length " << length;
+    data.push_back(static_cast<char>(random()));
+  }
+  for (int i = 0; i < 50; ++i) {
+    std::string big(1000 + random() % 20000, '\0');
+    for (char& c : big) c = static_cast<char>(random());
+    ASSERT_EQ(sha256(big), sha256_portable(big)) << "length " << big.size();
+  }
+  EXPECT_EQ(sha256_portable("abc"), sha256("abc"));
+  // Which rounds ran, for whoever reads the test log on a given machine.
+  std::printf("sha256 uses the processor's SHA instructions: %s\n", sha256_uses_cpu_instructions() ? "yes" : "no");
 }
 
 }  // namespace

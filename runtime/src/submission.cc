@@ -21,26 +21,44 @@ namespace {
 
 // Canonical JSON is nlohmann's dump (sorted keys, no spaces, UTF-8, shortest numbers);
 // the submission's objects are written here directly in that form, each value through
-// nlohmann, so that no document has to be built, sorted and torn down per submission.
-void append_json(std::string* out, const json& value) {
-  out->append(value.dump(-1, ' ', false, json::error_handler_t::strict));
-}
+// nlohmann's serializer, so that no document has to be built, sorted and torn down per
+// submission. One serializer writes a whole text: json::dump() makes a new one (which
+// reads the locale) and a new string for every value, and on the server that was half of
+// making the canonical submission. The serializer is nlohmann's own (its detail
+// namespace, as json::dump uses it), so the bytes are exactly dump()'s.
+class CanonicalText {
+ public:
+  explicit CanonicalText(std::string* out)
+      : out_(out), serializer_(nlohmann::detail::output_adapter<char, std::string>(*out), ' ', json::error_handler_t::strict) {}
+  void value(const json& v) { serializer_.dump(v, false, false, 0); }
+  std::string& text() { return *out_; }
+
+ private:
+  std::string* out_;
+  nlohmann::detail::serializer<json> serializer_;
+};
 
 struct Member {
   const std::string* key;
-  std::string value;  // canonical JSON text
+  json value;            // written through the serializer, unless
+  std::string rendered;  // already canonical JSON text (a group's rows)
 };
 
-void append_object(std::string* out, std::vector<Member>* members) {
+void append_object(CanonicalText* out, std::vector<Member>* members) {
   std::sort(members->begin(), members->end(), [](const Member& a, const Member& b) { return *a.key < *b.key; });
-  out->push_back('{');
+  out->text().push_back('{');
   for (size_t i = 0; i < members->size(); ++i) {
-    if (i > 0) out->push_back(',');
-    append_json(out, *(*members)[i].key);
-    out->push_back(':');
-    out->append((*members)[i].value);
+    const Member& m = (*members)[i];
+    if (i > 0) out->text().push_back(',');
+    out->value(json(*m.key));
+    out->text().push_back(':');
+    if (m.rendered.empty()) {
+      out->value(m.value);
+    } else {
+      out->text().append(m.rendered);
+    }
   }
-  out->push_back('}');
+  out->text().push_back('}');
 }
 
 }  // namespace
@@ -52,7 +70,7 @@ CanonicalSubmission canonical_submission(const FormState& state) {
     const Field& fd = st.field(f);
     const Cell& c = st.cell(f, row);
     if (fd.type == FieldType::kInfo || !c.visible || c.value.empty()) return;
-    members->push_back(Member{&fd.id, value_to_json(fd, c.value, c.answer).dump(-1, ' ', false, json::error_handler_t::strict)});
+    members->push_back(Member{&fd.id, value_to_json(fd, c.value, c.answer), std::string()});
   };
   std::vector<Member> answers;
   for (const Step& step : form.steps) {
@@ -64,25 +82,27 @@ CanonicalSubmission canonical_submission(const FormState& state) {
       }
       if (!st.cell(f, -1).visible || state.row_count(f) == 0) continue;
       std::string rows = "[";
+      CanonicalText rows_text(&rows);
       std::vector<Member> row;
       for (int r = 0; r < state.row_count(f); ++r) {
         row.clear();
         for (int child : fd.children) put(&row, child, r);
         if (r > 0) rows.push_back(',');
-        append_object(&rows, &row);
+        append_object(&rows_text, &row);
       }
       rows.push_back(']');
-      answers.push_back(Member{&fd.id, std::move(rows)});
+      answers.push_back(Member{&fd.id, json(), std::move(rows)});
     }
   }
   CanonicalSubmission out;
+  CanonicalText text(&out.bytes);
   // Keys in sorted order: answers, form, format, version.
   out.bytes = "{\"answers\":";
-  append_object(&out.bytes, &answers);
+  append_object(&text, &answers);
   out.bytes += ",\"form\":";
-  append_json(&out.bytes, form.id);
+  text.value(form.id);
   out.bytes += ",\"format\":\"blankett-submission/1\",\"version\":";
-  append_json(&out.bytes, form.version);
+  text.value(form.version);
   out.bytes += "}";
   out.sha256 = sha256_hex(out.bytes);
   return out;
