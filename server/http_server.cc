@@ -107,6 +107,7 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
   if (!writer_store.ok()) return writer_store.errors();
   WriterOptions writer_options;
   writer_options.sync_log = options.log_sync;
+  writer_options.thread_nice = options.writer_nice;
   st->writer = std::make_unique<SubmissionWriter>(std::move(writer_store).value(), writer_options);
 
   if (options.tls_cert.empty() != options.tls_key.empty()) {
@@ -359,5 +360,7 @@ bool BlankettServer::listen() { return state_->http->listen_after_bind(); }
 void BlankettServer::stop() { state_->http->stop(); }
 httplib::Server& BlankettServer::http() { return *state_->http; }
 bool BlankettServer::tls() const { return !state_->options.tls_cert.empty(); }
+
+std::string BlankettServer::writer_priority_note() const { return state_->writer->priority_error(); }
 
 }  // namespace blankett

@@ -46,6 +46,10 @@ struct ServeOptions {
   // How the submission writer makes its commits durable (WriterOptions::sync_log).
   // Empty: fdatasync of the database's log. Tests make it fail.
   std::function<Result<bool>()> log_sync;
+  // The nice value of the submission writer's thread (WriterOptions::thread_nice): ahead
+  // of the request threads. Needs CAP_SYS_NICE or LimitNICE=-10 (systemd); without, the
+  // server runs on at normal priority and says so at start-up (writer_priority_note()).
+  int writer_nice = -10;
 };
 
 class BlankettServer {
@@ -63,6 +67,8 @@ class BlankettServer {
   void stop();
   httplib::Server& http();
   bool tls() const;
+  // Why the writer could not get writer_nice ("" if it did), for the start-up log.
+  std::string writer_priority_note() const;
 
  private:
   struct State;

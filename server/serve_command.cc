@@ -134,6 +134,12 @@ int serve_command(int argc, char** argv) {
                 << " (scripts/build --wasm builds it): /preview/{form-id} answers 404 until then." << std::endl;
     }
   }
+  const std::string priority = server.value()->writer_priority_note();
+  if (!priority.empty()) {
+    // Not an error: only throughput under load depends on it (docs/storage.md).
+    std::cerr << "note: the submission writer runs at normal priority (" << priority
+              << "); with CAP_SYS_NICE or LimitNICE=-10 it runs ahead of the request threads" << std::endl;
+  }
   std::cout << "Blankett serving " << options.forms_dir << " on " << (server.value()->tls() ? "https" : "http") << "://" << options.bind << ":" << port << "/  (data in "
             << options.data_dir << "; Ctrl-C stops)" << std::endl;
   const bool ok = server.value()->listen();

@@ -8,6 +8,7 @@
 
 #include "blankett/submission.h"
 #include "clock.h"
+#include "thread_priority.h"
 
 namespace blankett {
 
@@ -122,7 +123,14 @@ SubmissionWriter::SubmissionWriter(Store store, WriterOptions options)
   // syncs inside its own COMMIT, which also syncs whatever this one appended before.
   (void)sql::exec(store_.db.get(), "PRAGMA synchronous = NORMAL");
   sync_thread_ = std::thread([this] { sync_loop(); });
-  thread_ = std::thread([this] { run(); });
+  // The thread sets its own priority (a nice value is per thread) before it writes.
+  std::promise<std::string> priority;
+  std::future<std::string> priority_set = priority.get_future();
+  thread_ = std::thread([this, nice = options_.thread_nice, &priority] {
+    priority.set_value(nice == 0 ? "" : set_this_thread_nice(nice));
+    run();
+  });
+  priority_error_ = priority_set.get();
 }
 
 SubmissionWriter::~SubmissionWriter() {

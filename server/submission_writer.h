@@ -97,6 +97,12 @@ struct WriterOptions {
   // Makes every commit made so far durable. Empty: fdatasync of the database's log
   // (WalSync); tests may hold it back or fail it.
   std::function<Result<bool>()> sync_log;
+  // The nice value of the writer's thread (thread_priority.h). Every submission passes
+  // through it one at a time; at the request threads' priority, the 64 of those that feed
+  // it took its CPU (docs/performance.md: +9% with -10). Its sync thread stays as it is:
+  // raised too, it made p99 worse. 0 leaves the thread as it is. Not being allowed is not
+  // an error: see priority_error().
+  int thread_nice = 0;
 };
 
 // Counters for metrics; read at any time from any thread.
@@ -128,6 +134,9 @@ class SubmissionWriter {
   void close();
 
   WriterStats stats() const;
+
+  // Why thread_nice could not be applied ("" if it was, or was 0), for the start-up log.
+  const std::string& priority_error() const { return priority_error_; }
 
   // Thread-safe. Returns once every batch committed before the call is durable: true,
   // or false if the writer has stopped on a failed sync (nothing it committed since the
@@ -176,6 +185,8 @@ class SubmissionWriter {
   bool sync_closing_ = false;
   std::atomic<bool> sync_failed_{false};  // written under sync_mutex_; read anywhere
   Errors sync_errors_;                    // why, once sync_failed_
+
+  std::string priority_error_;  // set by the constructor, from what the writer's thread reported
 
   std::mutex join_mutex_;  // two threads calling close() must not both join
   std::thread sync_thread_;  // both started in the constructor's body, when every member exists

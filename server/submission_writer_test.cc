@@ -1,6 +1,6 @@
 // Tests of the group-committing submission writer: receipts and chain links,
 // idempotency (also inside one batch), failures that touch one submission or a whole
-// batch, many threads at once, shutdown, and durability across a reopen.
+// batch, many threads at once, shutdown, durability across a reopen, and the thread's priority.
 #include "submission_writer.h"
 
 #include <stdlib.h>
@@ -20,6 +20,7 @@
 #include <gtest/gtest.h>
 
 #include "store_testing.h"
+#include "thread_priority.h"
 
 #include "blankett/submission.h"
 
@@ -121,6 +122,25 @@ TEST(SubmissionWriter, ReturnsTheStoredReceiptOfANewSubmission) {
   EXPECT_EQ(row->canonical, p.canonical);
   EXPECT_EQ(row->receipt, r.receipt);
   EXPECT_EQ(row->previous_receipt_sha256, kNoPreviousReceipt);
+}
+
+TEST(SubmissionWriter, RunsAtTheNiceValueItIsGivenAndTheCallerKeepsItsOwn) {
+  TempDir dir;
+  const int caller = this_thread_nice();
+  WriterOptions options;
+  options.thread_nice = caller + 2;  // a lower priority: allowed without any privilege
+  SubmissionWriter writer(fresh_store(dir.file("blankett.db")), options);
+  EXPECT_EQ(writer.priority_error(), "");
+  PendingSubmission p = pending("k1");
+  int writer_nice = -100;
+  MakeReceipt inner = p.make_receipt;
+  p.make_receipt = [&writer_nice, inner](const ChainPosition& at) {  // runs on the writer's thread
+    writer_nice = this_thread_nice();
+    return inner(at);
+  };
+  ASSERT_EQ(writer.submit(p).get().status, WriteStatus::created);
+  EXPECT_EQ(writer_nice, caller + 2);
+  EXPECT_EQ(this_thread_nice(), caller);
 }
 
 TEST(SubmissionWriter, RefusesBytesThatAreNotWhatTheirHashSays) {
