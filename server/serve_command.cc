@@ -27,11 +27,12 @@ const char kUsage[] =
     "                      [--dev [--preview-dir ./build-wasm/preview]]\n"
     "                      [--smtp-host HOST [--smtp-port 25] [--smtp-starttls off|required]\n"
     "                       --smtp-from ADDRESS [--smtp-user NAME]]\n"
-    "  --smtp-*  where notification e-mails go (docs/notifications.md); the password is\n"
-    "         read from the environment variable BLANKETT_SMTP_PASSWORD.\n"
     "                      [--public-url https://e-tjanst.kommun.se] [--production]\n"
     "                      [--identity dev|oidc [--oidc-issuer URL --oidc-client-id ID\n"
     "                       [--oidc-personal-number-claim NAME] [--oidc-scopes \"openid ...\"]]]\n"
+    "                      [--writer-nice -10]\n"
+    "  --smtp-*  where notification e-mails go (docs/notifications.md); the password is\n"
+    "         read from the environment variable BLANKETT_SMTP_PASSWORD.\n"
     "  --dev  developer mode: the browser preview at /preview/{form-id}, which reads and\n"
     "         writes files under --forms. Never in production.\n"
     "  --public-url  where citizens reach the server: links in e-mails and the OpenID\n"
@@ -39,7 +40,10 @@ const char kUsage[] =
     "  --production  refuses --dev and --identity dev.\n"
     "  --identity  how signers and completing applicants identify (docs/identity.md):\n"
     "         dev (type a personal identity number; development only) or oidc (the\n"
-    "         client secret is read from BLANKETT_OIDC_CLIENT_SECRET).\n";
+    "         client secret is read from BLANKETT_OIDC_CLIENT_SECRET).\n"
+    "  --writer-nice  the nice value (-20 to 19) of the thread that stores submissions,\n"
+    "         ahead of the request threads; below 0 needs CAP_SYS_NICE or LimitNICE.\n"
+    "         0 leaves it at the server's own (docs/storage.md).\n";
 
 }  // namespace
 
@@ -80,6 +84,13 @@ int serve_command(int argc, char** argv) {
       else if (arg == "--oidc-client-id") options.identity.oidc.client_id = value;
       else if (arg == "--oidc-personal-number-claim") options.identity.oidc.personal_number_claim = value;
       else if (arg == "--oidc-scopes") options.identity.oidc.scopes = value;
+      else if (arg == "--writer-nice") {
+        options.writer_nice = std::stoi(value);
+        if (options.writer_nice < -20 || options.writer_nice > 19) {
+          std::cerr << "blankett serve: --writer-nice is a nice value from -20 to 19, not " << value << "\n";
+          return 2;
+        }
+      }
       else if (arg == "--smtp-starttls") {
         if (value != "off" && value != "required") {
           std::cerr << "blankett serve: --smtp-starttls is off or required, not '" << value << "'\n";

@@ -33,6 +33,7 @@ check test-failing 1 "$blankett" test failing
 check test-one-passing-file 0 "$blankett" test failing/tests/passes.json
 check test-broken-form 1 "$blankett" test broken
 check usage 2 "$blankett" frobnicate
+check serve-writer-nice-out-of-range 2 "$blankett" serve --writer-nice 25
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
