@@ -11,10 +11,12 @@ namespace blankett {
 // The calendar arithmetic is the runtime's (blankett/date.h), not gmtime_r/timegm: glibc
 // takes a process-wide lock and re-reads TZ in each of those calls, and every submission
 // asks for a few timestamps, on many threads at once.
-std::string utc_now() {
+int64_t utc_now_ms() {
   using namespace std::chrono;
-  return format_utc_ms(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
+
+std::string utc_now() { return format_utc_ms(utc_now_ms()); }
 
 namespace {
 

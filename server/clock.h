@@ -12,6 +12,8 @@ namespace blankett {
 // Now in UTC, RFC 3339 with milliseconds: "2026-08-15T10:12:03.123Z". Timestamps of this
 // fixed format compare as strings (receipts, key files, audit entries).
 std::string utc_now();
+// Now as milliseconds since 1970-01-01T00:00:00Z: utc_now() without the text.
+int64_t utc_now_ms();
 
 // Milliseconds since 1970-01-01T00:00:00Z of a timestamp in utc_now()'s format. The
 // fraction may be left out or have any number of digits (beyond milliseconds is cut

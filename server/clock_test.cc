@@ -55,5 +55,14 @@ TEST(ClockTest, RefusesEverythingElse) {
   }
 }
 
+TEST(ClockTest, NowInMillisecondsIsNowAsText) {
+  const int64_t before = utc_now_ms();
+  const std::optional<int64_t> text = parse_utc_ms(utc_now());
+  const int64_t after = utc_now_ms();
+  ASSERT_TRUE(text.has_value());
+  EXPECT_LE(before, *text);
+  EXPECT_LE(*text, after);
+}
+
 }  // namespace
 }  // namespace blankett

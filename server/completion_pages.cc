@@ -162,8 +162,7 @@ void post_request(AppContext& app, const httplib::Request& req, httplib::Respons
   r.case_seq = p->c.seq;
   r.user_id = p->user.who.user.id;
   r.token_sha256 = sha256_of(token);
-  const std::optional<int64_t> now = parse_utc_ms(utc_now());
-  r.expires_at = format_utc_ms(now.value_or(0) + int64_t{kCompletionDays} * 24 * 3600 * 1000);
+  r.expires_at = format_utc_ms(utc_now_ms() + int64_t{kCompletionDays} * 24 * 3600 * 1000);
   compose_mail(mail_language(*form), app.public_url + "/complete/" + token, r.expires_at, &r);
 
   Result<CompletionRequest> made = create_completion_request(store, r);

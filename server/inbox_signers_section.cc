@@ -176,14 +176,12 @@ namespace {
 // [SECTION] The caseworker's reminder and deadline
 //----------------------------------------------------------------------------------------
 
-int64_t now_ms() { return parse_utc_ms(utc_now()).value_or(0); }
-
 void post_remind(AppContext& app, const httplib::Request& req, httplib::Response& res) {
   std::optional<CasePost> p = start_case_post(app, req, res);
   if (!p) return;
   const std::string& l = p->user.lang;
   const std::string signer = req.matches[2].str();
-  Result<SignatureRequest> sent = remind_signer(*p->user.store, p->c.seq, signer, app.public_url, p->user.who.user.id, now_ms());
+  Result<SignatureRequest> sent = remind_signer(*p->user.store, p->c.seq, signer, app.public_url, p->user.who.user.id, utc_now_ms());
   if (sent.ok()) return back_to_case(res, p->c, "reminder");
   const std::string& code = sent.errors().front().code;
   const std::string field = "remind-" + signer;
@@ -223,8 +221,8 @@ void post_deadline(AppContext& app, const httplib::Request& req, httplib::Respon
   if (date.empty() && !remove) {
     return show_case_problem(app, req, res, *p, 400, "signing-deadline", tr(l, "Ange ett datum", "Enter a date"));
   }
-  Result<bool> set = remove ? remove_signing_deadline(*p->user.store, p->c.seq, p->user.who.user.id, now_ms())
-                            : set_signing_deadline(*p->user.store, p->c.seq, date, p->user.who.user.id, now_ms());
+  Result<bool> set = remove ? remove_signing_deadline(*p->user.store, p->c.seq, p->user.who.user.id, utc_now_ms())
+                            : set_signing_deadline(*p->user.store, p->c.seq, date, p->user.who.user.id, utc_now_ms());
   if (set.ok()) return back_to_case(res, p->c, "deadline");
   const std::string& code = set.errors().front().code;
   if (code == "signature.bad_deadline") {

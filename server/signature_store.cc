@@ -220,7 +220,7 @@ Result<std::vector<NewSignatureRequest>> plan_signature_requests(const FormState
   const auto signers = definition.find("signers");  // not value(): that copies the array per submission
   static const json kNone = json::array();
   const json& declared = signers != definition.end() ? *signers : kNone;
-  const int64_t now_ms = parse_utc_ms(utc_now()).value_or(0);
+  const int64_t now_ms = utc_now_ms();
   const std::string expires_at = format_utc_ms(now_ms + kSigningLinkDays * kDayMs);
   for (const RequiredSigner& s : required) {
     std::string number_field, email_field;
