@@ -104,8 +104,12 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }  # utime + stime of t
 ticks_before="$(cpu_ticks)"
 server_json="$(run_wrk "$port" blankett)"
 ticks="$(( $(cpu_ticks) - ticks_before ))"
-rows="$(curl -fsS "http://127.0.0.1:$port/metrics" | awk '$1 == "blankett_writer_rows_total" {print $2}')"
-batches="$(curl -fsS "http://127.0.0.1:$port/metrics" | awk '$1 == "blankett_writer_batches_total" {print $2}')"
+metrics="$(curl -fsS "http://127.0.0.1:$port/metrics")"
+metric() { awk -v name="$1" '$1 == name {print $2}' <<<"$metrics"; }
+rows="$(metric blankett_writer_rows_total)"
+batches="$(metric blankett_writer_batches_total)"
+pages="$(metric blankett_writer_pages_total)"
+writer_cpu="$(metric blankett_writer_cpu_seconds_total)"
 stop_server
 
 # 2. The ceiling: bare cpp-httplib, same script and bodies.
@@ -124,11 +128,13 @@ if [ "${BENCH_CEILING:-1}" != 0 ]; then
 fi
 
 python3 - "$server_json" "$bare_json" "${rows:-0}" "${batches:-0}" "$connections" "$threads" "$duration" "${BENCH_CEILING_NODELAY:-1}" \
-  "$ticks" "$(getconf CLK_TCK)" <<'PY'
+  "$ticks" "$(getconf CLK_TCK)" "${pages:-0}" "${writer_cpu:-0}" <<'PY'
 import json, sys
 server, bare = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 rows, batches = int(sys.argv[3]), int(sys.argv[4])
 ticks, ticks_per_s = int(sys.argv[9]), int(sys.argv[10])
+pages = int(sys.argv[11])
+writer_cpu_s = float(sys.argv[12])
 accepted = server["accepted"] / server["duration_s"]
 ceiling = bare["accepted"] / bare["duration_s"] if bare else None
 non_201 = server["requests"] - server["accepted"]
@@ -152,6 +158,8 @@ result = {
     "ceiling_p99_ms": round(bare["p99_us"] / 1000, 2) if bare else None,
     "server_cpu_us_per_accepted": round(ticks * 1e6 / ticks_per_s / server["accepted"]) if server["accepted"] else None,
     "rows_per_commit": round(rows / batches, 1) if batches else None,
+    "log_pages_per_row": round(pages / rows, 2) if rows else None,
+    "writer_cpu_us_per_row": round(writer_cpu_s * 1e6 / rows, 1) if rows else None,
     "connections": int(sys.argv[5]),
     "wrk_threads": int(sys.argv[6]),
     "duration": sys.argv[7],

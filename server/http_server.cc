@@ -1,6 +1,7 @@
 #include "http_server.h"
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 
 #include <httplib.h>
@@ -37,6 +38,14 @@ namespace blankett {
 namespace {
 
 using nlohmann::json;
+
+// Nanoseconds as Prometheus wants a duration: seconds, with all nine decimals.
+std::string seconds_text(uint64_t ns) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%llu.%09llu", static_cast<unsigned long long>(ns / 1000000000u),
+                static_cast<unsigned long long>(ns % 1000000000u));
+  return text;
+}
 
 // Requests one keep-alive connection may carry before the server closes it.
 constexpr size_t kKeepAliveMaxRequests = 1000;
@@ -181,7 +190,11 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
         "# HELP blankett_wal_checkpoints_total Checkpoints of the write-ahead log run beside the writer.\n"
         "# TYPE blankett_wal_checkpoints_total counter\nblankett_wal_checkpoints_total " + std::to_string(w.checkpoints) + "\n" +
         "# HELP blankett_writer_syncs_total Syncs of the log that made committed batches durable.\n"
-        "# TYPE blankett_writer_syncs_total counter\nblankett_writer_syncs_total " + std::to_string(w.syncs) + "\n";
+        "# TYPE blankett_writer_syncs_total counter\nblankett_writer_syncs_total " + std::to_string(w.syncs) + "\n" +
+        "# HELP blankett_writer_pages_total Database pages the writer's transactions appended to the write-ahead log.\n"
+        "# TYPE blankett_writer_pages_total counter\nblankett_writer_pages_total " + std::to_string(w.pages) + "\n" +
+        "# HELP blankett_writer_cpu_seconds_total CPU time of the submission writer's thread, through its last transaction.\n"
+        "# TYPE blankett_writer_cpu_seconds_total counter\nblankett_writer_cpu_seconds_total " + seconds_text(w.cpu_ns) + "\n";
     res.set_content(s.metrics.render(extra), "text/plain; version=0.0.4; charset=utf-8");
   }));
 

@@ -322,6 +322,15 @@ TEST_F(HttpApiTest, HealthAndMetrics) {
   EXPECT_NE(res->body.find("blankett_submissions_accepted_total{form=\"skolskjuts\"} 1"), std::string::npos) << res->body;
   EXPECT_NE(res->body.find("blankett_http_requests_total{method=\"POST\",route=\"/api/forms/{id}/submissions\",status=\"201\"} 1"), std::string::npos);
   EXPECT_NE(res->body.find("blankett_http_request_duration_seconds_bucket"), std::string::npos);
+  // The writer's own counters: the one commit wrote pages to the log and took CPU time.
+  auto value_of = [&](const std::string& name) {
+    const size_t at = res->body.find("\n" + name + " ");
+    return at == std::string::npos ? -1.0 : std::stod(res->body.substr(at + name.size() + 2));
+  };
+  EXPECT_EQ(value_of("blankett_writer_rows_total"), 1.0);
+  EXPECT_GE(value_of("blankett_writer_pages_total"), 2.0) << res->body;  // a table page and at least one index's
+  EXPECT_GT(value_of("blankett_writer_cpu_seconds_total"), 0.0) << res->body;
+  EXPECT_LT(value_of("blankett_writer_cpu_seconds_total"), 60.0);
   res = client_->Get("/");
   EXPECT_EQ(res->status, 200);
   EXPECT_NE(res->body.find("Ansökan om skolskjuts"), std::string::npos);

@@ -167,6 +167,95 @@ TEST(Store, NewSubmissionsSkipTheIndexesNothingReads) {
   EXPECT_EQ(sql::column_text(plan.value(), 3), "SEARCH c USING INDEX cases_by_assignee (assignee=? AND seq<?)");
 }
 
+// Version 6 rebuilds the tables a submission adds rows to, so that their allowed-value
+// CHECKs need no temporary table per row. A database at version 5 keeps every row and
+// every reference, still refuses a value outside the list, and inserting into those tables
+// no longer opens an ephemeral table (what `x IN (...)` costs in a CHECK).
+TEST(Store, MigrationToV6KeepsRowsAndChecksWithoutTemporaryTables) {
+  TempDir dir;
+  const std::string path = dir.file("blankett.db");
+  {
+    sql::Db db = sql::open_db(path).value();
+    ASSERT_TRUE(sql::exec(db.get(), "PRAGMA foreign_keys = ON").ok());
+    ASSERT_TRUE(sql::exec(db.get(), "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT)").ok());
+    for (const Migration& m : schema_migrations()) {
+      if (m.version > 5) break;
+      if (m.rebuilds_tables) {
+        ASSERT_TRUE(sql::exec(db.get(), "PRAGMA foreign_keys = OFF").ok());
+      }
+      ASSERT_TRUE(sql::exec(db.get(), m.sql).ok()) << m.version;
+      ASSERT_TRUE(sql::exec(db.get(), "PRAGMA foreign_keys = ON").ok());
+      const std::string row = "INSERT INTO schema_migrations VALUES (" + std::to_string(m.version) + ", 'then')";
+      ASSERT_TRUE(sql::exec(db.get(), row.c_str()).ok()) << m.version;
+    }
+    const char* rows = R"sql(
+      INSERT INTO form_versions VALUES ('f', 'v', x'7b7d', '2026-01-01T00:00:00.000Z');
+      INSERT INTO submissions VALUES (1, 'F-2026-000001', 'f', 'v', 'key-0001', x'7b7d', 'h', '2026-01-02T00:00:00.000Z', '{}', 'r1',
+        '0000000000000000000000000000000000000000000000000000000000000000');
+      INSERT INTO users VALUES (7, 'anna', 'Anna', 'x', 0, '2026-01-01T00:00:00.000Z');
+      INSERT INTO cases (seq, form_id, reference, received_at, status, assignee, applicant_name, applicant_number, updated_at,
+                         applicant_email, signing_deadline, flag)
+        VALUES (1, 'f', 'F-2026-000001', '2026-01-02T00:00:00.000Z', 'awaiting_signatures', 7, 'Eva Ek', '20100101-1234',
+                '2026-01-03T00:00:00.000Z', 'eva@example.se', '2026-01-30', 'signature_deadline_passed');
+      INSERT INTO case_terms VALUES ('eva', 1);
+      INSERT INTO signature_requests (id, seq, signer_id, title, email, token_sha256, created_at, expires_at, state, lang)
+        VALUES (3, 1, 'guardian2', '"Vårdnadshavare 2"', 'per@example.se', 'tok', '2026-01-02T00:00:00.000Z', '2026-01-30T00:00:00.000Z',
+                'signed', 'en');
+      INSERT INTO notifications (id, recipient, subject, body, link, created_at, state, attempts)
+        VALUES (4, 'per@example.se', 'Sign', 'Sign at https://x/sign/t', 'https://x/sign/t', '2026-01-02T00:00:00.000Z', 'sent', 1);
+      INSERT INTO webhooks (id, form_id, url, secret, events, created_by, created_at)
+        VALUES (5, 'f', 'https://hook.example/', 's', 'submission.created', 'admin', '2026-01-01T00:00:00.000Z');
+      INSERT INTO webhook_deliveries (id, webhook_id, event, event_key, payload, state, last_status)
+        VALUES (6, 5, 'case.created', 'case:1', '{}', 'delivered', 204);
+    )sql";
+    ASSERT_TRUE(sql::exec(db.get(), rows).ok());
+  }
+  Store store = must_open(path);
+  sqlite3* db = store.db.get();
+  EXPECT_EQ(current_schema_version(db).value(), latest_schema_version());
+  EXPECT_EQ(query_text(db, "SELECT status || ' ' || assignee || ' ' || applicant_email || ' ' || signing_deadline || ' ' || flag FROM cases"),
+            "awaiting_signatures 7 eva@example.se 2026-01-30 signature_deadline_passed");
+  EXPECT_EQ(query_text(db, "SELECT id || ' ' || state || ' ' || lang || ' ' || title FROM signature_requests"),
+            "3 signed en \"Vårdnadshavare 2\"");
+  EXPECT_EQ(query_text(db, "SELECT id || ' ' || state || ' ' || attempts FROM notifications"), "4 sent 1");
+  EXPECT_EQ(query_text(db, "SELECT id || ' ' || state || ' ' || last_status FROM webhook_deliveries"), "6 delivered 204");
+  EXPECT_EQ(query_text(db, "SELECT COUNT(*) FROM case_terms t JOIN cases c ON c.seq = t.seq"), "1");
+  EXPECT_EQ(query_text(db, "SELECT COUNT(*) FROM pragma_foreign_key_check"), "0");
+  EXPECT_EQ(query_text(db, "SELECT COUNT(*) FROM sqlite_master WHERE sql LIKE '%\\_v6%' ESCAPE '\\'"), "0");
+  EXPECT_EQ(query_text(db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN ('cases_by_form', "
+                           "'cases_by_form_status', 'cases_by_assignee', 'cases_by_form_received', 'signature_requests_by_state', "
+                           "'notifications_due', 'webhook_deliveries_due')"),
+            "7");
+  // The rules still hold, and references into the rebuilt tables are still enforced.
+  EXPECT_FALSE(sql::exec(db, "UPDATE cases SET status = 'lost'").ok());
+  EXPECT_FALSE(sql::exec(db, "UPDATE signature_requests SET state = 'lost'").ok());
+  EXPECT_FALSE(sql::exec(db, "UPDATE notifications SET state = 'lost'").ok());
+  EXPECT_FALSE(sql::exec(db, "UPDATE webhook_deliveries SET state = 'lost'").ok());
+  EXPECT_TRUE(sql::exec(db, "UPDATE cases SET status = 'closed'").ok());
+  EXPECT_FALSE(sql::exec(db, "INSERT INTO case_terms VALUES ('x', 99)").ok());
+  EXPECT_FALSE(sql::exec(db, "INSERT INTO signature_requests (seq, signer_id, title, email, token_sha256, created_at, expires_at) "
+                             "VALUES (99, 's', '\"\"', 'a@b.se', 't2', 'now', 'later')").ok());
+  // What each insert runs: no ephemeral table.
+  for (const char* insert : {"INSERT INTO cases (seq, form_id, reference, received_at, updated_at) VALUES (2, 'f', 'R', 'a', 'b')",
+                             "INSERT INTO signature_requests (seq, signer_id, title, email, token_sha256, created_at, expires_at) "
+                             "VALUES (1, 's', 't', 'e', 'k', 'a', 'b')",
+                             "INSERT INTO notifications (recipient, subject, body, link, created_at) VALUES ('r', 's', 'b', 'l', 'c')",
+                             "INSERT INTO webhook_deliveries (webhook_id, event, event_key, payload) VALUES (5, 'e', 'k', 'p')"}) {
+    Result<sql::Statement> program = sql::prepare(db, std::string("EXPLAIN ") + insert);
+    ASSERT_TRUE(program.ok()) << insert;
+    bool ephemeral = false, any = false;
+    for (;;) {
+      Result<bool> op = sql::step(program.value());
+      ASSERT_TRUE(op.ok());
+      if (!op.value()) break;
+      any = true;
+      if (sql::column_text(program.value(), 1) == "OpenEphemeral") ephemeral = true;
+    }
+    EXPECT_TRUE(any) << insert;
+    EXPECT_FALSE(ephemeral) << insert;
+  }
+}
+
 TEST(Store, TwoStoresOnOneFileBothOpen) {
   TempDir dir;
   const std::string path = dir.file("blankett.db");

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <ctime>
 #include <exception>
+#include <optional>
 #include <utility>
 
 #include "blankett/submission.h"
@@ -249,6 +250,8 @@ WriterStats SubmissionWriter::stats() const {
   s.failed_batches = failed_batches_.load();
   s.checkpoints = checkpointer_ ? checkpointer_->checkpoints() : 0;
   s.syncs = syncs_.load();
+  s.pages = pages_.load();
+  s.cpu_ns = cpu_ns_.load();
   return s;
 }
 
@@ -284,9 +287,16 @@ void SubmissionWriter::run() {
 
 void SubmissionWriter::write_batch(std::vector<Queued>& batch) {
   std::vector<WriteResult> results;
-  Result<bool> written = Errors{error("storage.sqlite", "batch not written")};
+  Result<Written> written = Errors{error("storage.sqlite", "batch not written")};
   try {
-    written = write_transaction(batch, results);
+    // First without a savepoint per submission: SQLite copies every page a savepoint
+    // touches (some fifteen per submission, one per table and index) so that it could undo
+    // them, and almost no submission breaks a constraint that the checks before it let
+    // through. If one does, the batch is written again, each submission in its own
+    // savepoint, so that only that one fails (docs/storage.md). Receipts are made again
+    // then; none was shown to anyone.
+    written = write_transaction(batch, results, false);
+    if (written && written.value() == Written::retry_isolated) written = write_transaction(batch, results, true);
   } catch (const std::exception& e) {  // bad_alloc and the like; the transaction guard rolled back
     written = Errors{error("storage.sqlite", std::string("writing the batch failed: ") + e.what())};
   } catch (...) {
@@ -299,8 +309,17 @@ void SubmissionWriter::write_batch(std::vector<Queued>& batch) {
     return;
   }
   // Counted before the futures are fulfilled, so a caller that has its result also sees it
-  // in the stats.
+  // in the stats. Pages per batch is what the log, its sync and its checkpoints cost: each
+  // index a row enters adds pages to it (docs/performance.md).
   batches_.fetch_add(1);
+  int pages_written = 0, unused_high_water = 0;
+  if (sqlite3_db_status(store_.db.get(), SQLITE_DBSTATUS_CACHE_WRITE, &pages_written, &unused_high_water, 1) == SQLITE_OK) {
+    pages_.fetch_add(static_cast<uint64_t>(pages_written));
+  }
+  timespec cpu{};
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu) == 0) {
+    cpu_ns_.store(static_cast<uint64_t>(cpu.tv_sec) * 1000000000u + static_cast<uint64_t>(cpu.tv_nsec));
+  }
   for (const WriteResult& r : results) {
     switch (r.status) {
       case WriteStatus::created: rows_.fetch_add(1); break;
@@ -318,7 +337,8 @@ void SubmissionWriter::write_batch(std::vector<Queued>& batch) {
   sync_wake_.notify_one();
 }
 
-Result<bool> SubmissionWriter::write_transaction(std::vector<Queued>& batch, std::vector<WriteResult>& results) {
+Result<SubmissionWriter::Written> SubmissionWriter::write_transaction(std::vector<Queued>& batch, std::vector<WriteResult>& results,
+                                                                       bool each_in_savepoint) {
   sqlite3* db = store_.db.get();
   results.assign(batch.size(), WriteResult{});
   Result<sql::Transaction> txn = sql::Transaction::begin(db);
@@ -386,20 +406,28 @@ Result<bool> SubmissionWriter::write_transaction(std::vector<Queued>& batch, std
     }
     row.reference = std::move(reference).value();
 
-    // A savepoint per submission: if one breaks a constraint (an unknown attachment, a
-    // reference already used) only its own rows are undone and the batch goes on.
-    Result<sql::Savepoint> savepoint = sql::Savepoint::begin(db, store_.statements.get());
-    if (!savepoint) return savepoint.errors();
+    // In a savepoint, a submission that breaks a constraint (an unknown attachment, a
+    // reference already used) has only its own rows undone and the batch goes on.
+    std::optional<sql::Savepoint> savepoint;
+    if (each_in_savepoint) {
+      Result<sql::Savepoint> begun = sql::Savepoint::begin(db, store_.statements.get());
+      if (!begun) return begun.errors();
+      savepoint.emplace(std::move(begun).value());
+    }
     Result<bool> inserted = insert_submission(store_, row, p.attachments, p.intake);
     if (!inserted) {
       // SQLite ends the whole transaction on some errors (disk full, I/O); then nothing of
       // the batch can be kept.
       if (!is_item_error(inserted.errors()) || sqlite3_get_autocommit(db) != 0) return inserted.errors();
+      // Without a savepoint some of its rows may be in: the transaction guard rolls back.
+      if (!savepoint) return Written::retry_isolated;
       result = failed(inserted.errors());
       continue;  // the savepoint's destructor undoes this submission's rows
     }
-    Result<bool> released = savepoint.value().release();
-    if (!released) return released.errors();
+    if (savepoint) {
+      Result<bool> released = savepoint->release();
+      if (!released) return released.errors();
+    }
 
     result = from_row(WriteStatus::created, row);
     head = ChainHead{row.seq, row.receipt_sha256, row.received_at};
@@ -407,7 +435,9 @@ Result<bool> SubmissionWriter::write_transaction(std::vector<Queued>& batch, std
 
   // synchronous=NORMAL on this connection: COMMIT appends the batch to the log without
   // waiting for the disk. Its callers are answered by sync_loop() once it is synced.
-  return txn.value().commit();
+  Result<bool> committed = txn.value().commit();
+  if (!committed) return committed.errors();
+  return Written::committed;
 }
 
 std::string SubmissionWriter::now_not_before(const std::string& previous) const {

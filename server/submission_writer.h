@@ -53,6 +53,9 @@ struct ChainPosition {
 // of exactly those bytes, so that the chain can be checked from the database alone
 // (receipt_sha256 in receipt.h is that hash). If the receipt has a string "reference",
 // that is the submission's reference (it may depend on seq, e.g. "SKOL-2026-000123").
+// It may be called more than once for one submission (a batch written a second time, see
+// docs/storage.md); only the receipt of the transaction that commits is ever returned, so
+// it must have no effect beyond what it returns.
 using MakeReceipt = std::function<Result<nlohmann::json>(const ChainPosition&)>;
 
 struct PendingSubmission {
@@ -115,6 +118,8 @@ struct WriterStats {
   uint64_t failed_batches = 0;  // transactions that failed as a whole
   uint64_t checkpoints = 0;     // log checkpoints run off the writer's thread (WalCheckpointer)
   uint64_t syncs = 0;           // log syncs that made one or more committed batches durable
+  uint64_t pages = 0;           // database pages the writer's commits appended to the log
+  uint64_t cpu_ns = 0;          // CPU time of the writer thread: the one thing every submission waits for
 };
 
 class SubmissionWriter {
@@ -158,8 +163,11 @@ class SubmissionWriter {
   Errors sync_errors();
   void write_batch(std::vector<Queued>& batch);
   // Writes the batch in one transaction; on success fills `results`. On failure nothing
-  // was written.
-  Result<bool> write_transaction(std::vector<Queued>& batch, std::vector<WriteResult>& results);
+  // was written. With `each_in_savepoint` a submission that breaks a constraint fails
+  // alone; without, it rolls the whole transaction back and the answer is `retry_isolated`
+  // (see write_batch).
+  enum class Written { committed, retry_isolated };
+  Result<Written> write_transaction(std::vector<Queued>& batch, std::vector<WriteResult>& results, bool each_in_savepoint);
   std::string now_not_before(const std::string& previous) const;
 
   Store store_;
@@ -173,7 +181,7 @@ class SubmissionWriter {
   std::deque<Queued> queue_;
   bool closing_ = false;
 
-  std::atomic<uint64_t> batches_{0}, rows_{0}, existing_{0}, conflicts_{0}, failed_{0}, failed_batches_{0}, syncs_{0};
+  std::atomic<uint64_t> batches_{0}, rows_{0}, existing_{0}, conflicts_{0}, failed_{0}, failed_batches_{0}, syncs_{0}, pages_{0}, cpu_ns_{0};
 
   std::unique_ptr<WalSync> wal_sync_;  // the default sync_log; null when tests give one
   std::mutex sync_mutex_;  // guards everything down to sync_errors_
