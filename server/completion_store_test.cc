@@ -45,8 +45,9 @@ class CompletionStoreTest : public ::testing::Test {
     PendingSubmission p = pending("case-" + std::to_string(++keys_), R"({"answers":{"a":"första"}})");
     p.intake.applicant_email = email;
     const std::string reference = "BYGG-2026-" + std::to_string(100000 + keys_);
-    p.make_receipt = [reference](const ChainPosition& at) -> Result<json> {
-      return json{{"reference", reference}, {"sequence", at.seq}, {"previous_receipt_sha256", at.previous_receipt_sha256}};
+    p.make_receipt = [reference](const ChainPosition& at) -> Result<MadeReceipt> {
+      const json receipt{{"reference", reference}, {"sequence", at.seq}, {"previous_receipt_sha256", at.previous_receipt_sha256}};
+      return MadeReceipt{receipt.dump(), reference};
     };
     WriteResult r = writer_->submit(std::move(p)).get();
     EXPECT_EQ(r.status, WriteStatus::created) << (r.errors.empty() ? "" : to_string(r.errors.front()));
@@ -70,8 +71,9 @@ class CompletionStoreTest : public ::testing::Test {
     PendingSubmission p = pending("reply-" + std::to_string(++keys_), R"({"answers":{"a":")" + answer + R"("}})");
     p.intake.amends = CaseAmendment{request.case_seq, request.id};
     const std::string reference = case_version_reference(case_reference, version);
-    p.make_receipt = [reference, amends](const ChainPosition& at) -> Result<json> {
-      return json{{"reference", reference}, {"sequence", at.seq}, {"amends", amends}};
+    p.make_receipt = [reference, amends](const ChainPosition& at) -> Result<MadeReceipt> {
+      const json receipt{{"reference", reference}, {"sequence", at.seq}, {"amends", amends}};
+      return MadeReceipt{receipt.dump(), reference};
     };
     return p;
   }

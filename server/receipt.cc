@@ -56,6 +56,30 @@ Error bad_format(const std::string& key, const std::string& message) {
   return Error{"receipt.bad_format", key.empty() ? "" : "/" + key, 0, 0, message};
 }
 
+Error bad_amends() {
+  return bad_format("amends", "\"amends\" must be 64 lowercase hex digits (the receipt_sha256 of the amended receipt)");
+}
+
+Error bad_sequence() { return bad_format("sequence", "\"sequence\" must be a whole number from 1"); }
+
+// The rule for the string-valued key `k` (kStringKeys, or "amends") of a receipt.
+void check_string(const std::string& k, const std::string& v, Errors& errors) {
+  if (k == "amends") {
+    if (!is_sha256_hex(v)) errors.push_back(bad_amends());
+  } else if (k == "form_version" || k == "submission_sha256" || k == "previous_receipt_sha256") {
+    if (!is_sha256_hex(v)) errors.push_back(bad_format(k, "\"" + k + "\" must be 64 lowercase hex digits (a SHA-256)"));
+  } else if (k == "received_at") {
+    if (!is_utc_timestamp(v)) errors.push_back(bad_format(k, "\"received_at\" must be an RFC 3339 UTC time like 2026-08-15T10:12:03Z"));
+  } else if (k == "signature") {
+    Signature sig{};
+    if (!base64url_decode(v, sig.data(), sig.size())) {
+      errors.push_back(bad_format(k, "\"signature\" must be base64url (no padding) of 64 bytes"));
+    }
+  } else if (v.empty()) {
+    errors.push_back(bad_format(k, "\"" + k + "\" must not be empty"));
+  }
+}
+
 // Every shape problem of `receipt`; `with_signature` = whether "signature" must be there.
 Errors shape_errors(const json& receipt, bool with_signature) {
   Errors errors;
@@ -88,49 +112,55 @@ Errors shape_errors(const json& receipt, bool with_signature) {
       errors.push_back(bad_format(k, "\"" + k + "\" must be a string"));
       continue;
     }
-    const std::string& v = it->get_ref<const std::string&>();
-    if (k == "form_version" || k == "submission_sha256" || k == "previous_receipt_sha256") {
-      if (!is_sha256_hex(v)) errors.push_back(bad_format(k, "\"" + k + "\" must be 64 lowercase hex digits (a SHA-256)"));
-    } else if (k == "received_at") {
-      if (!is_utc_timestamp(v)) errors.push_back(bad_format(k, "\"received_at\" must be an RFC 3339 UTC time like 2026-08-15T10:12:03Z"));
-    } else if (k == "signature") {
-      Signature sig{};
-      if (!base64url_decode(v, sig.data(), sig.size())) {
-        errors.push_back(bad_format(k, "\"signature\" must be base64url (no padding) of 64 bytes"));
-      }
-    } else if (v.empty()) {
-      errors.push_back(bad_format(k, "\"" + k + "\" must not be empty"));
-    }
+    check_string(k, it->get_ref<const std::string&>(), errors);
   }
   // Optional, but never empty: a receipt either amends another or does not have the key.
   it = receipt.find("amends");
-  if (it != receipt.end() && (!it->is_string() || !is_sha256_hex(it->get<std::string>()))) {
-    errors.push_back(bad_format("amends", "\"amends\" must be 64 lowercase hex digits (the receipt_sha256 of the amended receipt)"));
+  if (it != receipt.end()) {
+    if (it->is_string()) {
+      check_string("amends", it->get_ref<const std::string&>(), errors);
+    } else {
+      errors.push_back(bad_amends());
+    }
   }
   it = receipt.find("sequence");
   if (it == receipt.end()) {
     errors.push_back(bad_format("sequence", "\"sequence\" is missing"));
   } else if (!is_sequence(*it)) {
-    errors.push_back(bad_format("sequence", "\"sequence\" must be a whole number from 1"));
+    errors.push_back(bad_sequence());
   }
   return errors;
 }
 
-json unsigned_receipt(const ReceiptFields& f, const std::string& key_id) {
-  json receipt = {{"format", kReceiptFormat},
-                  {"reference", f.reference},
-                  {"form_id", f.form_id},
-                  {"form_version", f.form_version},
-                  {"submission_sha256", f.submission_sha256},
-                  {"received_at", f.received_at},
-                  {"key_id", key_id},
-                  {"previous_receipt_sha256", f.previous_receipt_sha256},
-                  {"sequence", f.sequence}};
-  if (!f.amends.empty()) receipt["amends"] = f.amends;
-  return receipt;
+std::string canonical(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::strict); }
+
+// `"key":"value"` as canonical() writes it. Printable ASCII other than `"` and `\` is
+// written as it is (all of a receipt but, at most, a reference with letters like "Å");
+// anything else goes through nlohmann, which escapes it and refuses invalid UTF-8.
+std::string& append_member(std::string& out, const char* key, const std::string& value) {
+  out.push_back('"');
+  out.append(key).append("\":");
+  for (char c : value) {
+    if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') return out.append(canonical(json(value)));
+  }
+  return out.append(1, '"').append(value).append(1, '"');
 }
 
-std::string canonical(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::strict); }
+// What shape_errors() says of the unsigned receipt made of `f`, checked on the fields
+// themselves (the same rules: check_string), without building it.
+Errors field_errors(const ReceiptFields& f, const std::string& key_id) {
+  Errors errors;
+  check_string("form_id", f.form_id, errors);
+  check_string("form_version", f.form_version, errors);
+  check_string("key_id", key_id, errors);
+  check_string("previous_receipt_sha256", f.previous_receipt_sha256, errors);
+  check_string("received_at", f.received_at, errors);
+  check_string("reference", f.reference, errors);
+  check_string("submission_sha256", f.submission_sha256, errors);
+  if (!f.amends.empty()) check_string("amends", f.amends, errors);
+  if (f.sequence < 1) errors.push_back(bad_sequence());
+  return errors;
+}
 
 }  // namespace
 
@@ -145,13 +175,32 @@ std::string reference_for(const std::string& prefix, int year, long long sequenc
   return prefix + "-" + std::to_string(year) + "-" + digits;
 }
 
-json sign_receipt(const ReceiptFields& fields, const KeyRing& ring) {
-  json receipt = unsigned_receipt(fields, ring.active().key_id);
-  const Errors errors = shape_errors(receipt, false);
+json sign_receipt(const ReceiptFields& fields, const KeyRing& ring) { return json::parse(signed_receipt_text(fields, ring)); }
+
+std::string signed_receipt_text(const ReceiptFields& fields, const KeyRing& ring) {
+  const std::string& key_id = ring.active().key_id;
+  const Errors errors = field_errors(fields, key_id);
   if (!errors.empty()) throw std::invalid_argument("sign_receipt: " + to_string(errors.front()));
-  const Signature sig = ring.sign(canonical(receipt));
-  receipt["signature"] = base64url_encode(sig.data(), sig.size());
-  return receipt;
+  // Keys in canonical (byte) order; "signature" goes between "sequence" and
+  // "submission_sha256", so the signed bytes are `head` + "," + `tail`.
+  std::string head = "{";
+  if (!fields.amends.empty()) append_member(head, "amends", fields.amends).push_back(',');
+  append_member(head, "form_id", fields.form_id).push_back(',');
+  append_member(head, "form_version", fields.form_version).push_back(',');
+  append_member(head, "format", kReceiptFormat).push_back(',');
+  append_member(head, "key_id", key_id).push_back(',');
+  append_member(head, "previous_receipt_sha256", fields.previous_receipt_sha256).push_back(',');
+  append_member(head, "received_at", fields.received_at).push_back(',');
+  append_member(head, "reference", fields.reference).push_back(',');
+  head.append("\"sequence\":").append(std::to_string(fields.sequence));
+  std::string tail;
+  append_member(tail, "submission_sha256", fields.submission_sha256).push_back('}');
+
+  const Signature sig = ring.sign(head + "," + tail);
+  std::string text = std::move(head);
+  text.push_back(',');
+  append_member(text, "signature", base64url_encode(sig.data(), sig.size())).push_back(',');
+  return text.append(tail);
 }
 
 std::string receipt_signed_bytes(const json& receipt) {

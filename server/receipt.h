@@ -46,6 +46,13 @@ std::string reference_for(const std::string& prefix, int year, long long sequenc
 // it would produce a receipt that can never verify).
 nlohmann::json sign_receipt(const ReceiptFields& fields, const KeyRing& ring);
 
+// The same receipt as its canonical JSON text (sign_receipt(...).dump()): what the store
+// keeps and hashes. Written directly, without building a JSON object and serialising it
+// twice (to sign it, then to store it): the submission writer makes one for every
+// submission, one at a time (docs/performance.md). Throws like sign_receipt, and
+// nlohmann::json::type_error on strings that are not UTF-8.
+std::string signed_receipt_text(const ReceiptFields& fields, const KeyRing& ring);
+
 // The bytes that are signed: the canonical JSON (sorted keys, no spaces, UTF-8; the
 // engine's canonical form) of the receipt without its "signature" key.
 // Throws nlohmann::json::type_error on strings that are not UTF-8.

@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <stdexcept>
+#include <vector>
 
 #include "blankett/submission.h"
 
@@ -213,6 +214,39 @@ TEST_F(ReceiptTest, ShapeProblemsAreReportedPerKey) {
   EXPECT_EQ(pointers(json::array()), P{""});
 }
 
+// signed_receipt_text writes the receipt's text itself: it must be byte for byte the
+// canonical JSON of the receipt it stands for, whatever the strings hold, because the
+// chain hashes that text and a verifier re-serialises the parsed receipt.
+TEST_F(ReceiptTest, TheReceiptTextIsItsCanonicalJson) {
+  std::vector<ReceiptFields> cases;
+  cases.push_back(example_fields());
+  ReceiptFields amending = example_fields();
+  amending.amends = sha256_of("the first version's receipt");
+  cases.push_back(amending);
+  for (const char* reference : {"ÅTER-2026-000001", "A\"B\\C-2026-000002", "TAB\tNEWLINE\n-2026-3", "DEL\x7f-2026-4", "Ω-2026-5"}) {
+    ReceiptFields f = example_fields();
+    f.reference = reference;
+    f.form_id = std::string("form ") + reference;
+    cases.push_back(f);
+  }
+  ReceiptFields big = example_fields();
+  big.sequence = 9007199254740993LL;  // beyond a double's integers
+  cases.push_back(big);
+  for (const ReceiptFields& f : cases) {
+    const std::string text = signed_receipt_text(f, ring);
+    const json parsed = json::parse(text);
+    EXPECT_EQ(text, parsed.dump()) << text;
+    EXPECT_EQ(parsed["reference"], f.reference);
+    EXPECT_EQ(parsed["sequence"].get<long long>(), f.sequence);
+    EXPECT_EQ(parsed.contains("amends"), !f.amends.empty());
+    EXPECT_TRUE(verify_receipt(parsed, ring.public_keys()).ok()) << text;
+    EXPECT_EQ(sign_receipt(f, ring), parsed);  // Ed25519 is deterministic
+  }
+  ReceiptFields bad_utf8 = example_fields();
+  bad_utf8.reference = "SKOL-\xff-2026";
+  EXPECT_THROW(signed_receipt_text(bad_utf8, ring), json::type_error);
+}
+
 TEST_F(ReceiptTest, SigningFieldsThatCouldNeverVerifyThrows) {
   ReceiptFields f = example_fields();
   f.submission_sha256 = "abc";
@@ -220,6 +254,15 @@ TEST_F(ReceiptTest, SigningFieldsThatCouldNeverVerifyThrows) {
   f = example_fields();
   f.sequence = 0;
   EXPECT_THROW(sign_receipt(f, ring), std::invalid_argument);
+  f = example_fields();
+  f.reference.clear();
+  EXPECT_THROW(signed_receipt_text(f, ring), std::invalid_argument);
+  f = example_fields();
+  f.amends = "not a hash";
+  EXPECT_THROW(signed_receipt_text(f, ring), std::invalid_argument);
+  f = example_fields();
+  f.received_at = "yesterday";
+  EXPECT_THROW(signed_receipt_text(f, ring), std::invalid_argument);
 }
 
 TEST_F(ReceiptTest, ChainHashingIsDeterministic) {

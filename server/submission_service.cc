@@ -262,7 +262,7 @@ MakeReceipt receipt_maker(const KeyRing& keys, const CompiledForm& form, const s
                           const std::string& reference, const std::string& amends) {
   const std::string prefix = form_reference_prefix(form);
   return [&keys, prefix, f = form_id(form), v = form_version(form), h = submission_sha256, reference,
-          amends](const ChainPosition& p) -> Result<json> {
+          amends](const ChainPosition& p) -> Result<MadeReceipt> {
     ReceiptFields fields;
     fields.reference = reference.empty() ? reference_for(prefix, year_of(p.received_at), p.seq) : reference;
     fields.form_id = f;
@@ -272,7 +272,8 @@ MakeReceipt receipt_maker(const KeyRing& keys, const CompiledForm& form, const s
     fields.previous_receipt_sha256 = p.previous_receipt_sha256;
     fields.sequence = p.seq;
     fields.amends = amends;
-    return sign_receipt(fields, keys);
+    std::string text = signed_receipt_text(fields, keys);
+    return MadeReceipt{std::move(text), std::move(fields.reference)};
   };
 }
 

@@ -36,13 +36,14 @@ WriteResult from_row(WriteStatus status, const StoredSubmission& row) {
 }
 
 // make_receipt is the caller's code: whatever it does wrong (an error, an exception, a
-// receipt that is not an object) is that submission's failure, never the writer thread's.
-Result<nlohmann::json> call_make_receipt(const MakeReceipt& make_receipt, const ChainPosition& position) {
+// receipt that is not a JSON object) is that submission's failure, never the writer thread's.
+Result<MadeReceipt> call_make_receipt(const MakeReceipt& make_receipt, const ChainPosition& position) {
   if (!make_receipt) return Errors{error("storage.receipt_failed", "no make_receipt given")};
   try {
-    Result<nlohmann::json> made = make_receipt(position);
+    Result<MadeReceipt> made = make_receipt(position);
     if (!made) return made;
-    if (!made.value().is_object()) {
+    const std::string& text = made.value().text;
+    if (text.size() < 2 || text.front() != '{' || text.back() != '}') {
       return Errors{error("storage.receipt_failed", "make_receipt returned a receipt that is not a JSON object")};
     }
     return made;
@@ -69,19 +70,16 @@ Result<bool> call_sync(const std::function<Result<bool>()>& sync_log) {
 
 // The row's reference: the receipt's, which is what the citizen sees, else the one the
 // caller chose before the chain position was known.
-Result<std::string> reference_of(const PendingSubmission& p, const nlohmann::json& receipt) {
-  const auto named = receipt.find("reference");
-  if (named == receipt.end() || !named->is_string()) {
+Result<std::string> reference_of(const PendingSubmission& p, const MadeReceipt& receipt) {
+  if (receipt.reference.empty()) {
     if (p.reference.empty()) return Errors{error("storage.bad_submission", "the submission has no reference")};
     return p.reference;
   }
-  const std::string& reference = named->get_ref<const std::string&>();
-  if (reference.empty()) return Errors{error("storage.bad_submission", "the receipt's reference is empty")};
-  if (!p.reference.empty() && p.reference != reference) {
+  if (!p.reference.empty() && p.reference != receipt.reference) {
     return Errors{error("storage.bad_submission",
-                        "the receipt names reference '" + reference + "' but the submission '" + p.reference + "'")};
+                        "the receipt names reference '" + receipt.reference + "' but the submission '" + p.reference + "'")};
   }
-  return reference;
+  return receipt.reference;
 }
 
 // insert_submission's errors that concern one submission (a constraint it breaks), as
@@ -381,30 +379,23 @@ Result<SubmissionWriter::Written> SubmissionWriter::write_transaction(std::vecto
     }
 
     ChainPosition position{head.seq + 1, head.receipt_sha256, now_not_before(head.received_at)};
-    Result<nlohmann::json> made = call_make_receipt(p.make_receipt, position);
+    Result<MadeReceipt> made = call_make_receipt(p.make_receipt, position);
     if (!made) {
       result = failed(made.errors());
       continue;
     }
-    StoredSubmission row{position.seq,        std::string(),       p.form_id,
-                         p.version,           p.idempotency_key,   p.canonical,
-                         p.submission_sha256, position.received_at, std::string(),
-                         std::string(),       position.previous_receipt_sha256};
-    try {
-      row.receipt = made.value().dump();
-    } catch (const std::exception& e) {  // nlohmann refuses invalid UTF-8 in strings
-      result = failed({error("storage.receipt_failed", std::string("cannot serialise the receipt: ") + e.what())});
-      continue;
-    }
-    // The link the next receipt will hold: recomputable from what is stored, so the chain
-    // can be audited from the database.
-    row.receipt_sha256 = sha256_of(row.receipt);
     Result<std::string> reference = reference_of(p, made.value());
     if (!reference) {
       result = failed(reference.errors());
       continue;
     }
-    row.reference = std::move(reference).value();
+    StoredSubmission row{position.seq,        std::move(reference).value(), p.form_id,
+                         p.version,           p.idempotency_key,            p.canonical,
+                         p.submission_sha256, position.received_at,          std::move(made.value().text),
+                         std::string(),       position.previous_receipt_sha256};
+    // The link the next receipt will hold: recomputable from what is stored, so the chain
+    // can be audited from the database.
+    row.receipt_sha256 = sha256_of(row.receipt);
 
     // In a savepoint, a submission that breaks a constraint (an unknown attachment, a
     // reference already used) has only its own rows undone and the batch goes on.

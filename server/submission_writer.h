@@ -48,15 +48,19 @@ struct ChainPosition {
   std::string received_at;              // UTC "YYYY-MM-DDTHH:MM:SS.sssZ", never earlier than seq - 1's
 };
 
-// make_receipt returns the signed receipt, a JSON object. The store keeps its canonical
-// JSON (receipt.dump(): compact, keys sorted) and chains the next receipt to the SHA-256
-// of exactly those bytes, so that the chain can be checked from the database alone
-// (receipt_sha256 in receipt.h is that hash). If the receipt has a string "reference",
-// that is the submission's reference (it may depend on seq, e.g. "SKOL-2026-000123").
+// make_receipt returns the signed receipt as canonical JSON text (compact, keys sorted:
+// signed_receipt_text in receipt.h), and the reference it names ("" if none; it may
+// depend on seq, e.g. "SKOL-2026-000123"). The store keeps exactly that text and chains
+// the next receipt to its SHA-256, so that the chain can be checked from the database
+// alone (receipt_sha256 in receipt.h is that hash).
 // It may be called more than once for one submission (a batch written a second time, see
 // docs/storage.md); only the receipt of the transaction that commits is ever returned, so
 // it must have no effect beyond what it returns.
-using MakeReceipt = std::function<Result<nlohmann::json>(const ChainPosition&)>;
+struct MadeReceipt {
+  std::string text;
+  std::string reference;
+};
+using MakeReceipt = std::function<Result<MadeReceipt>(const ChainPosition&)>;
 
 struct PendingSubmission {
   // Unique, human-readable. May be left empty when the receipt names it (see

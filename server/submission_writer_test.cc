@@ -43,16 +43,21 @@ Store fresh_store(const std::string& path) {
   return store;
 }
 
+// A receipt as make_receipt returns one: its canonical text and the reference it names.
+MadeReceipt made(const nlohmann::json& receipt) {
+  return MadeReceipt{receipt.dump(), receipt.is_object() ? receipt.value("reference", "") : ""};
+}
+
 // The receipt a real signer would make, minus the signature: it commits to the chain
 // position and the submission, and its hash is over the bytes the store keeps.
 MakeReceipt plain_receipt(const std::string& reference, const std::string& submission_sha256) {
-  return [reference, submission_sha256](const ChainPosition& at) -> Result<nlohmann::json> {
+  return [reference, submission_sha256](const ChainPosition& at) -> Result<MadeReceipt> {
     nlohmann::json receipt = {{"seq", at.seq},
                               {"previous_receipt_sha256", at.previous_receipt_sha256},
                               {"received_at", at.received_at},
                               {"reference", reference},
                               {"submission_sha256", submission_sha256}};
-    return receipt;
+    return made(receipt);
   };
 }
 
@@ -228,9 +233,8 @@ TEST(SubmissionWriter, TheReceiptMayNameTheReference) {
   // A reference that depends on the chain position, known only inside make_receipt.
   PendingSubmission numbered = pending("k1");
   numbered.reference.clear();
-  numbered.make_receipt = [](const ChainPosition& at) -> Result<nlohmann::json> {
-    nlohmann::json receipt = {{"reference", "BYGG-2026-" + std::to_string(at.seq)}, {"sequence", at.seq}};
-    return receipt;
+  numbered.make_receipt = [](const ChainPosition& at) -> Result<MadeReceipt> {
+    return made({{"reference", "BYGG-2026-" + std::to_string(at.seq)}, {"sequence", at.seq}});
   };
   WriteResult r = writer.submit(numbered).get();
   ASSERT_EQ(r.status, WriteStatus::created);
@@ -242,10 +246,7 @@ TEST(SubmissionWriter, TheReceiptMayNameTheReference) {
 
   PendingSubmission nameless = pending("k3");
   nameless.reference.clear();
-  nameless.make_receipt = [](const ChainPosition&) -> Result<nlohmann::json> {
-    nlohmann::json receipt = {{"sequence", 1}};
-    return receipt;
-  };
+  nameless.make_receipt = [](const ChainPosition&) -> Result<MadeReceipt> { return made({{"sequence", 1}}); };
   EXPECT_EQ(writer.submit(nameless).get().errors.front().code, "storage.bad_submission");
 
   writer.close();
@@ -258,7 +259,7 @@ TEST(SubmissionWriter, UnknownFormVersionFailsAndStoresNothing) {
   PendingSubmission p = pending("k1");
   p.version = std::string(64, 'f');
   bool receipt_made = false;
-  p.make_receipt = [&](const ChainPosition&) -> Result<nlohmann::json> {
+  p.make_receipt = [&](const ChainPosition&) -> Result<MadeReceipt> {
     receipt_made = true;
     return Errors{Error{"test", "", 0, 0, "should not be called"}};
   };
@@ -309,9 +310,9 @@ TEST(SubmissionWriter, FailingMakeReceiptLeavesTheDatabaseUnchanged) {
   for (int i = 0; i < 6; ++i) {
     PendingSubmission p = pending("bad" + std::to_string(i));
     if (i % 2 == 0) {
-      p.make_receipt = [](const ChainPosition&) -> Result<nlohmann::json> { throw std::runtime_error("signing key gone"); };
+      p.make_receipt = [](const ChainPosition&) -> Result<MadeReceipt> { throw std::runtime_error("signing key gone"); };
     } else {
-      p.make_receipt = [](const ChainPosition&) -> Result<nlohmann::json> {
+      p.make_receipt = [](const ChainPosition&) -> Result<MadeReceipt> {
         return Errors{Error{"signing.unavailable", "", 0, 0, "no key"}};
       };
     }
@@ -349,8 +350,8 @@ TEST(SubmissionWriter, OneFailingSubmissionDoesNotFailItsBatch) {
   gate.entered.wait();
   std::future<WriteResult> a = writer.submit(pending("a"));
   PendingSubmission bad = pending("b");
-  bad.make_receipt = [](const ChainPosition&) -> Result<nlohmann::json> {
-    return nlohmann::json::array();  // not a receipt
+  bad.make_receipt = [](const ChainPosition&) -> Result<MadeReceipt> {
+    return made(nlohmann::json::array());  // not a receipt
   };
   std::future<WriteResult> b = writer.submit(bad);
   PendingSubmission reused_reference = pending("c");
