@@ -227,7 +227,22 @@ constexpr Composition kCompositions[] = {
     {'z', 0x030C, 0x017E},  // ž
 };
 
+// The smallest and largest mark in kCompositions.
+constexpr char32_t kFirstMark = [] {
+  char32_t m = kCompositions[0].mark;
+  for (const Composition& c : kCompositions) m = c.mark < m ? c.mark : m;
+  return m;
+}();
+constexpr char32_t kLastMark = [] {
+  char32_t m = kCompositions[0].mark;
+  for (const Composition& c : kCompositions) m = c.mark > m ? c.mark : m;
+  return m;
+}();
+
 char32_t compose(char32_t base, char32_t mark) {
+  // Called for every character after the first of a text that is not plain ASCII; almost
+  // none is a combining mark, and those need no search.
+  if (mark < kFirstMark || mark > kLastMark) return 0;
   const auto* end = std::end(kCompositions);
   const auto* it = std::lower_bound(
       std::begin(kCompositions), end, Composition{base, mark, 0},

@@ -152,6 +152,10 @@ TEST(Utf8, NormalizeComposesCombiningMarks) {
   EXPECT_EQ(normalize_text("u\xCC\x8A", false), "\xC5\xAF");   // ů
   EXPECT_EQ(normalize_text("Go\xCC\x88ran A\xCC\x8A" "berg", false),
             "G\xC3\xB6ran \xC3\x85" "berg");
+  // The first and the last mark of the table: compose() skips its search outside them.
+  EXPECT_EQ(normalize_text("a\xCC\x80", false), "\xC3\xA0");   // a + grave (U+0300) -> à
+  EXPECT_EQ(normalize_text("T\xCC\xA7", false), "\xC5\xA2");   // T + cedilla (U+0327) -> Ţ
+  EXPECT_EQ(normalize_text("a\xCC\xA8", false), "a\xCC\xA8");  // ogonek (U+0328), not listed
 }
 
 TEST(Utf8, NormalizeKeepsMarksWithoutPrecomposedForm) {
