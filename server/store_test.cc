@@ -104,6 +104,26 @@ TEST(Store, MigrationsAppliedOnceAndReopenIsIdempotent) {
   for (size_t i = 0; i < schema_migrations().size(); ++i) EXPECT_EQ(schema_migrations()[i].version, static_cast<int>(i + 1));
 }
 
+// A database file at schema `version`, as an older blankett left it: the migrations up to
+// it applied and recorded (a rebuild with foreign keys off, as migrate() does), foreign
+// keys on. Throws if one fails.
+sql::Db database_at_version(const std::string& path, int version) {
+  sql::Db db = sql::open_db(path).value();
+  auto run = [&](const std::string& sql) {
+    Result<bool> done = sql::exec(db.get(), sql.c_str());
+    if (!done) throw std::runtime_error(to_string(done.errors().front()));
+  };
+  run("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT)");
+  for (const Migration& m : schema_migrations()) {
+    if (m.version > version) break;
+    run(m.rebuilds_tables ? "PRAGMA foreign_keys = OFF" : "PRAGMA foreign_keys = ON");
+    run(m.sql);
+    run("INSERT INTO schema_migrations VALUES (" + std::to_string(m.version) + ", 'then')");
+  }
+  run("PRAGMA foreign_keys = ON");
+  return db;
+}
+
 // Version 4 rebuilds the cases table (a CHECK cannot be altered): a database at version 3
 // with cases, their search terms, history and an assignee must keep every row and every
 // reference, and accept the new status afterwards.
@@ -111,15 +131,7 @@ TEST(Store, MigrationToV4KeepsCasesAndTheirReferences) {
   TempDir dir;
   const std::string path = dir.file("blankett.db");
   {
-    sql::Db db = sql::open_db(path).value();
-    ASSERT_TRUE(sql::exec(db.get(), "PRAGMA foreign_keys = ON").ok());
-    ASSERT_TRUE(sql::exec(db.get(), "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT)").ok());
-    for (const Migration& m : schema_migrations()) {
-      if (m.version > 3) break;
-      ASSERT_TRUE(sql::exec(db.get(), m.sql).ok()) << m.version;
-      const std::string row = "INSERT INTO schema_migrations VALUES (" + std::to_string(m.version) + ", 'then')";
-      ASSERT_TRUE(sql::exec(db.get(), row.c_str()).ok()) << m.version;
-    }
+    sql::Db db = database_at_version(path, 3);
     const char* rows = R"sql(
       INSERT INTO form_versions VALUES ('f', 'v', x'7b7d', '2026-01-01T00:00:00.000Z');
       INSERT INTO submissions VALUES (1, 'F-2026-000001', 'f', 'v', 'key-0001', x'7b7d', 'h', '2026-01-02T00:00:00.000Z', '{}', 'r1',
@@ -175,19 +187,7 @@ TEST(Store, MigrationToV6KeepsRowsAndChecksWithoutTemporaryTables) {
   TempDir dir;
   const std::string path = dir.file("blankett.db");
   {
-    sql::Db db = sql::open_db(path).value();
-    ASSERT_TRUE(sql::exec(db.get(), "PRAGMA foreign_keys = ON").ok());
-    ASSERT_TRUE(sql::exec(db.get(), "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT)").ok());
-    for (const Migration& m : schema_migrations()) {
-      if (m.version > 5) break;
-      if (m.rebuilds_tables) {
-        ASSERT_TRUE(sql::exec(db.get(), "PRAGMA foreign_keys = OFF").ok());
-      }
-      ASSERT_TRUE(sql::exec(db.get(), m.sql).ok()) << m.version;
-      ASSERT_TRUE(sql::exec(db.get(), "PRAGMA foreign_keys = ON").ok());
-      const std::string row = "INSERT INTO schema_migrations VALUES (" + std::to_string(m.version) + ", 'then')";
-      ASSERT_TRUE(sql::exec(db.get(), row.c_str()).ok()) << m.version;
-    }
+    sql::Db db = database_at_version(path, 5);
     const char* rows = R"sql(
       INSERT INTO form_versions VALUES ('f', 'v', x'7b7d', '2026-01-01T00:00:00.000Z');
       INSERT INTO submissions VALUES (1, 'F-2026-000001', 'f', 'v', 'key-0001', x'7b7d', 'h', '2026-01-02T00:00:00.000Z', '{}', 'r1',
