@@ -161,6 +161,10 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
   // new TCP connection (accept, handshake, a pool task) for every fifth request, ~500 a
   // second in the benchmark. 1,000 is nginx's default (keepalive_requests).
   http.set_keep_alive_max_count(kKeepAliveMaxRequests);
+  // An idle keep-alive connection holds its thread: with cpp-httplib's 5 s, 70 idle
+  // connections (a dozen browsers that loaded a page) made the next visitor wait 4.4 s
+  // for a pool of 64 threads (docs/api.md, "Connections").
+  http.set_keep_alive_timeout(options.keep_alive_seconds);
   // Request threads block while the writer commits: more of them in flight means larger
   // group commits, not more CPU.
   const size_t threads = options.http_threads;

@@ -20,7 +20,12 @@ struct ServeOptions {
   std::string forms_dir = "./forms";
   std::string web_dir = "./web";
   size_t max_body_bytes = 10 * 1024 * 1024;
-  size_t http_threads = 64;        // request threads (each mostly waits for a commit)
+  // Request threads. cpp-httplib gives each connection a thread for as long as it is
+  // open, idle keep-alive time included, so this is also how many browsers can be
+  // connected at once before a new one waits (docs/api.md, "Connections").
+  size_t http_threads = 256;
+  // How long an idle keep-alive connection keeps its thread before the server closes it.
+  int keep_alive_seconds = 2;
   TodayFn today = local_today;     // what today() is for the rules
   // Developer mode (serve --dev): the browser preview and its routes (dev_routes.h).
   // Never on in production: it serves and writes form files.

@@ -1,5 +1,10 @@
 // The HTTP API against a real server on a free loopback port: every status the API
 // promises (docs/api.md), receipts that verify with the published keys, idempotency.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -336,6 +341,50 @@ TEST_F(HttpApiTest, HealthAndMetrics) {
   EXPECT_NE(res->body.find("Ansökan om skolskjuts"), std::string::npos);
   EXPECT_EQ(client_->Get("/../etc/passwd")->status, 404);
   EXPECT_EQ(client_->Get("/api/nothing")->status, 404);
+}
+
+// cpp-httplib gives an open connection a thread until it closes, idle keep-alive time
+// included. The server closes idle connections after keep_alive_seconds, so that when
+// every request thread holds one, a new visitor waits about that long, not minutes.
+TEST_F(HttpApiTest, IdleKeepAliveConnectionsGiveTheirThreadsBack) {
+  stop();
+  options_.http_threads = 4;
+  options_.keep_alive_seconds = 1;
+  start();
+  // Four browsers that loaded something and keep their connections open: every thread
+  // now waits on one of them.
+  std::vector<int> idle;
+  for (size_t i = 0; i < options_.http_threads; ++i) {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(fd, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port_));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    const std::string request = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    ASSERT_EQ(send(fd, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
+    char answer[4096];
+    const ssize_t got = recv(fd, answer, sizeof answer, 0);
+    ASSERT_GT(got, 0);
+    EXPECT_EQ(std::string(answer, 12), "HTTP/1.1 200");
+    idle.push_back(fd);
+  }
+  const auto asked = std::chrono::steady_clock::now();
+  httplib::Client visitor("127.0.0.1", port_);
+  visitor.set_read_timeout(30, 0);
+  const auto res = visitor.Get("/healthz");
+  const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - asked).count();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  // About one keep-alive period; cpp-httplib's own 5 s would be at least 5.
+  EXPECT_LT(waited, 4.0);
+  // And the idle connections were closed by the server, not left to the clients.
+  for (int fd : idle) {
+    char byte;
+    EXPECT_EQ(recv(fd, &byte, 1, 0), 0);
+    close(fd);
+  }
 }
 
 TEST_F(HttpApiTest, FormPagesShareOneShellAnd404ForUnknownForms) {

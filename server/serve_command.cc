@@ -30,7 +30,7 @@ const char kUsage[] =
     "                      [--public-url https://e-tjanst.kommun.se] [--production]\n"
     "                      [--identity dev|oidc [--oidc-issuer URL --oidc-client-id ID\n"
     "                       [--oidc-personal-number-claim NAME] [--oidc-scopes \"openid ...\"]]]\n"
-    "                      [--writer-nice -10]\n"
+    "                      [--writer-nice -10] [--http-threads 256] [--keep-alive 2]\n"
     "  --smtp-*  where notification e-mails go (docs/notifications.md); the password is\n"
     "         read from the environment variable BLANKETT_SMTP_PASSWORD.\n"
     "  --dev  developer mode: the browser preview at /preview/{form-id}, which reads and\n"
@@ -43,7 +43,10 @@ const char kUsage[] =
     "         client secret is read from BLANKETT_OIDC_CLIENT_SECRET).\n"
     "  --writer-nice  the nice value (-20 to 19) of the thread that stores submissions,\n"
     "         ahead of the request threads; below 0 needs CAP_SYS_NICE or LimitNICE.\n"
-    "         0 leaves it at the server's own (docs/storage.md).\n";
+    "         0 leaves it at the server's own (docs/storage.md).\n"
+    "  --http-threads  request threads (1 to 4096); each open connection holds one, idle\n"
+    "         or not (docs/api.md, Connections).\n"
+    "  --keep-alive  seconds (1 to 300) an idle connection keeps its thread.\n";
 
 }  // namespace
 
@@ -88,6 +91,21 @@ int serve_command(int argc, char** argv) {
         options.writer_nice = std::stoi(value);
         if (options.writer_nice < -20 || options.writer_nice > 19) {
           std::cerr << "blankett serve: --writer-nice is a nice value from -20 to 19, not " << value << "\n";
+          return 2;
+        }
+      }
+      else if (arg == "--http-threads") {
+        const long threads = std::stol(value);
+        if (threads < 1 || threads > 4096) {
+          std::cerr << "blankett serve: --http-threads is a number of threads from 1 to 4096, not " << value << "\n";
+          return 2;
+        }
+        options.http_threads = static_cast<size_t>(threads);
+      }
+      else if (arg == "--keep-alive") {
+        options.keep_alive_seconds = std::stoi(value);
+        if (options.keep_alive_seconds < 1 || options.keep_alive_seconds > 300) {
+          std::cerr << "blankett serve: --keep-alive is a number of seconds from 1 to 300, not " << value << "\n";
           return 2;
         }
       }

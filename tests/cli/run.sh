@@ -34,6 +34,8 @@ check test-one-passing-file 0 "$blankett" test failing/tests/passes.json
 check test-broken-form 1 "$blankett" test broken
 check usage 2 "$blankett" frobnicate
 check serve-writer-nice-out-of-range 2 "$blankett" serve --writer-nice 25
+check serve-http-threads-out-of-range 2 "$blankett" serve --http-threads 0
+check serve-keep-alive-out-of-range 2 "$blankett" serve --keep-alive 301
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
