@@ -9,6 +9,7 @@
 
 #include "http_server.h"
 #include "identity.h"
+#include "open_file_limit.h"
 
 namespace blankett {
 
@@ -138,6 +139,16 @@ int serve_command(int argc, char** argv) {
   if (!options.smtp.username.empty() && options.smtp.starttls != StartTls::required) {
     std::cerr << "blankett serve: --smtp-user needs --smtp-starttls required (no password over plain text)\n";
     return 2;
+  }
+  // Before any file is opened. Not fatal: the server runs, and says what may run out.
+  const std::string raised = raise_open_file_limit();
+  const OpenFileLimit files = open_file_limit();
+  const uint64_t files_needed = 3 * static_cast<uint64_t>(options.http_threads) + 64;
+  if (!raised.empty() || files.soft < files_needed) {
+    std::cerr << "note: this process may open " << files.soft << " files"
+              << (raised.empty() ? "" : " (" + raised + ")") << "; " << options.http_threads
+              << " request threads can need ~" << files_needed
+              << " (raise LimitNOFILE, or lower --http-threads; docs/api.md, Connections)" << std::endl;
   }
   Result<std::unique_ptr<BlankettServer>> server = BlankettServer::create(options);
   if (!server.ok()) {
