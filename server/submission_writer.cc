@@ -5,6 +5,7 @@
 #include <ctime>
 #include <exception>
 #include <optional>
+#include <pthread.h>
 #include <utility>
 
 #include "blankett/submission.h"
@@ -82,6 +83,13 @@ Result<std::string> reference_of(const PendingSubmission& p, const MadeReceipt& 
   return receipt.reference;
 }
 
+// A CPU-time clock's reading in nanoseconds; 0 if it cannot be read (a thread that ended).
+uint64_t cpu_ns_of(clockid_t clock) {
+  timespec t{};
+  if (clock_gettime(clock, &t) != 0) return 0;
+  return static_cast<uint64_t>(t.tv_sec) * 1000000000u + static_cast<uint64_t>(t.tv_nsec);
+}
+
 // insert_submission's errors that concern one submission (a constraint it breaks), as
 // opposed to the database itself failing, which fails the whole batch.
 bool is_item_error(const Errors& errors) { return !errors.empty() && errors.front().code != "storage.sqlite"; }
@@ -128,8 +136,10 @@ SubmissionWriter::SubmissionWriter(Store store, WriterOptions options)
   thread_ = std::thread([this, nice = options_.thread_nice, &priority] {
     priority.set_value(nice == 0 ? "" : set_this_thread_nice(nice));
     run();
+    cpu_ns_at_end_.store(cpu_ns_of(CLOCK_THREAD_CPUTIME_ID));  // stats() reads it once the thread is gone
   });
   priority_error_ = priority_set.get();
+  has_cpu_clock_ = pthread_getcpuclockid(thread_.native_handle(), &cpu_clock_) == 0;
 }
 
 SubmissionWriter::~SubmissionWriter() {
@@ -249,7 +259,14 @@ WriterStats SubmissionWriter::stats() const {
   s.checkpoints = checkpointer_ ? checkpointer_->checkpoints() : 0;
   s.syncs = syncs_.load();
   s.pages = pages_.load();
-  s.cpu_ns = cpu_ns_.load();
+  // Read from the thread's CPU clock here, when someone asks (a /metrics scrape), rather
+  // than by the writer after every batch: a system call on the one thread every
+  // submission waits for. Under join_mutex_ the thread is not joined meanwhile.
+  {
+    std::lock_guard<std::mutex> lock(join_mutex_);
+    if (thread_.joinable() && has_cpu_clock_) s.cpu_ns = cpu_ns_of(cpu_clock_);
+  }
+  if (s.cpu_ns == 0) s.cpu_ns = cpu_ns_at_end_.load();  // ended (its clock is gone with it)
   return s;
 }
 
@@ -313,10 +330,6 @@ void SubmissionWriter::write_batch(std::vector<Queued>& batch) {
   int pages_written = 0, unused_high_water = 0;
   if (sqlite3_db_status(store_.db.get(), SQLITE_DBSTATUS_CACHE_WRITE, &pages_written, &unused_high_water, 1) == SQLITE_OK) {
     pages_.fetch_add(static_cast<uint64_t>(pages_written));
-  }
-  timespec cpu{};
-  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu) == 0) {
-    cpu_ns_.store(static_cast<uint64_t>(cpu.tv_sec) * 1000000000u + static_cast<uint64_t>(cpu.tv_nsec));
   }
   for (const WriteResult& r : results) {
     switch (r.status) {

@@ -23,6 +23,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <ctime>
 #include <deque>
 #include <functional>
 #include <future>
@@ -185,7 +186,10 @@ class SubmissionWriter {
   std::deque<Queued> queue_;
   bool closing_ = false;
 
-  std::atomic<uint64_t> batches_{0}, rows_{0}, existing_{0}, conflicts_{0}, failed_{0}, failed_batches_{0}, syncs_{0}, pages_{0}, cpu_ns_{0};
+  std::atomic<uint64_t> batches_{0}, rows_{0}, existing_{0}, conflicts_{0}, failed_{0}, failed_batches_{0}, syncs_{0}, pages_{0};
+  std::atomic<uint64_t> cpu_ns_at_end_{0};  // the writer thread's CPU time, stored as it ends
+  clockid_t cpu_clock_{};                   // the writer thread's CPU-time clock, while it runs
+  bool has_cpu_clock_ = false;
 
   std::unique_ptr<WalSync> wal_sync_;  // the default sync_log; null when tests give one
   std::mutex sync_mutex_;  // guards everything down to sync_errors_
@@ -200,7 +204,7 @@ class SubmissionWriter {
 
   std::string priority_error_;  // set by the constructor, from what the writer's thread reported
 
-  std::mutex join_mutex_;  // two threads calling close() must not both join
+  mutable std::mutex join_mutex_;  // two threads calling close() must not both join; stats() reads thread_ under it
   std::thread sync_thread_;  // both started in the constructor's body, when every member exists
   std::thread thread_;
 };
