@@ -50,6 +50,30 @@ async function newPage() {
   return { context, page, errors: watchPageErrors(page) };
 }
 
+// Waits until the device holds this form's draft with these answers (and step, if given).
+// A draft is written on the next task after a change, and durably (IndexedDB 'strict'): a
+// reload sooner than that write takes can abort it, so a test that reloads to be offered
+// the draft waits for it first.
+async function draftSaved(page, formId, { answers = {}, step } = {}, timeoutMs = 10000) {
+  const deadline = Date.now() + timeoutMs;
+  let draft = null;
+  for (;;) {
+    draft = await page.evaluate(async (id) => {
+      const { loadDraft } = await import('/js/storage.js');
+      const saved = await loadDraft(id);
+      return saved ? saved.draft : null;
+    }, formId);
+    if (typeof draft === 'string') draft = JSON.parse(draft);
+    const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+    if (draft && (step === undefined || draft.step === step)
+        && Object.entries(answers).every(([path, value]) => same(draft.answers[path], value))) return;
+    if (Date.now() > deadline) {
+      assert.fail(`the device has not saved the draft of ${formId} with ${JSON.stringify({ step, answers })}; it holds ${JSON.stringify(draft)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 // Types into a field with the keyboard (focus, select all, type) and leaves it with Tab.
 async function typeField(page, path, text) {
   await page.locator(`#${inputIdFor(path)}`).focus();
@@ -140,6 +164,7 @@ test('a guardian applies for school transport with the keyboard and gets a verif
   assert.equal(await page.title(), 'Reason for school transport – School transport application – Blankett');
 
   // The draft is kept on the device: a reload offers to continue.
+  await draftSaved(page, 'skolskjuts', { step: 'reason', answers: { pupil_name: 'Alva Berg', distance_km: '5,5' } });
   await page.reload();
   await page.locator('#resume-continue').waitFor();
   await page.locator('#resume-continue').click();
@@ -694,6 +719,7 @@ test('the first step is in the page before the engine has loaded, inert, and com
   assert.equal(await page.locator('main').getAttribute('aria-busy'), null);
   await typeField(page, 'pupil_name', 'Ebba Early');
   assert.equal(await name.inputValue(), 'Ebba Early');
+  await draftSaved(page, 'skolskjuts', { answers: { pupil_name: 'Ebba Early' } });
 
   // A later visit with a draft on the device: the early first step gives way to the offer
   // to continue.
