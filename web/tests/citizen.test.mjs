@@ -727,7 +727,11 @@ test('the first step is in the page before the engine has loaded, inert, and com
   await page.goto(`${server.baseUrl}/f/skolskjuts`, { waitUntil: 'domcontentloaded' });
   await early.waitFor();
   release();
-  await page.locator('#resume-continue').waitFor();
+  await page.locator('#resume-continue').waitFor().catch(async (error) => {
+    // What the page shows instead says which part failed (no draft read, still loading).
+    const shown = await page.locator('main').evaluate((m) => `${m.getAttribute('aria-busy')} ${m.innerText.slice(0, 300)}`);
+    throw new Error(`${error.message}\n<main aria-busy> and text: ${shown}`);
+  });
   assert.equal(await page.locator('main form.step-form').count(), 0);
   assert.equal(await page.locator('main').getAttribute('aria-busy'), null);
   assert.deepEqual(errors, []);
