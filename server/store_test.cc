@@ -124,6 +124,15 @@ sql::Db database_at_version(const std::string& path, int version) {
   return db;
 }
 
+// The rows a migration test's cases refer to: a form version, its first submission
+// (F-2026-000001, seq 1) and the user anna (id 7). Valid at every schema version since 3.
+const char* const kFirstSubmissionAndUser = R"sql(
+  INSERT INTO form_versions VALUES ('f', 'v', x'7b7d', '2026-01-01T00:00:00.000Z');
+  INSERT INTO submissions VALUES (1, 'F-2026-000001', 'f', 'v', 'key-0001', x'7b7d', 'h', '2026-01-02T00:00:00.000Z', '{}', 'r1',
+    '0000000000000000000000000000000000000000000000000000000000000000');
+  INSERT INTO users VALUES (7, 'anna', 'Anna', 'x', 0, '2026-01-01T00:00:00.000Z');
+)sql";
+
 // Version 4 rebuilds the cases table (a CHECK cannot be altered): a database at version 3
 // with cases, their search terms, history and an assignee must keep every row and every
 // reference, and accept the new status afterwards.
@@ -132,11 +141,8 @@ TEST(Store, MigrationToV4KeepsCasesAndTheirReferences) {
   const std::string path = dir.file("blankett.db");
   {
     sql::Db db = database_at_version(path, 3);
+    ASSERT_TRUE(sql::exec(db.get(), kFirstSubmissionAndUser).ok());
     const char* rows = R"sql(
-      INSERT INTO form_versions VALUES ('f', 'v', x'7b7d', '2026-01-01T00:00:00.000Z');
-      INSERT INTO submissions VALUES (1, 'F-2026-000001', 'f', 'v', 'key-0001', x'7b7d', 'h', '2026-01-02T00:00:00.000Z', '{}', 'r1',
-        '0000000000000000000000000000000000000000000000000000000000000000');
-      INSERT INTO users VALUES (7, 'anna', 'Anna', 'x', 0, '2026-01-01T00:00:00.000Z');
       INSERT INTO cases (seq, form_id, reference, received_at, status, assignee, applicant_name, applicant_number, updated_at)
         VALUES (1, 'f', 'F-2026-000001', '2026-01-02T00:00:00.000Z', 'in_progress', 7, 'Eva Ek', '20100101-1234', '2026-01-03T00:00:00.000Z');
       INSERT INTO case_terms VALUES ('eva', 1);
@@ -188,11 +194,8 @@ TEST(Store, MigrationToV6KeepsRowsAndChecksWithoutTemporaryTables) {
   const std::string path = dir.file("blankett.db");
   {
     sql::Db db = database_at_version(path, 5);
+    ASSERT_TRUE(sql::exec(db.get(), kFirstSubmissionAndUser).ok());
     const char* rows = R"sql(
-      INSERT INTO form_versions VALUES ('f', 'v', x'7b7d', '2026-01-01T00:00:00.000Z');
-      INSERT INTO submissions VALUES (1, 'F-2026-000001', 'f', 'v', 'key-0001', x'7b7d', 'h', '2026-01-02T00:00:00.000Z', '{}', 'r1',
-        '0000000000000000000000000000000000000000000000000000000000000000');
-      INSERT INTO users VALUES (7, 'anna', 'Anna', 'x', 0, '2026-01-01T00:00:00.000Z');
       INSERT INTO cases (seq, form_id, reference, received_at, status, assignee, applicant_name, applicant_number, updated_at,
                          applicant_email, signing_deadline, flag)
         VALUES (1, 'f', 'F-2026-000001', '2026-01-02T00:00:00.000Z', 'awaiting_signatures', 7, 'Eva Ek', '20100101-1234',
