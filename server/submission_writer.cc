@@ -245,6 +245,12 @@ void SubmissionWriter::sync_loop() {
       }
     }
     lock.lock();
+    if (unsynced_.empty()) {
+      // The writer may be holding its next transaction open for this moment (run()).
+      sync_busy_.store(false);
+      { std::lock_guard<std::mutex> writer_lock(mutex_); }  // it is waiting, or will see the flag
+      wake_.notify_one();
+    }
   }
 }
 
@@ -271,58 +277,105 @@ WriterStats SubmissionWriter::stats() const {
 }
 
 void SubmissionWriter::run() {
+  OpenBatch open;
   for (;;) {
-    std::vector<Queued> batch;
+    std::vector<Queued> taken;
+    bool closing = false;
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [this] { return closing_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // closing, and everything queued has been written
-      // No waiting for more to arrive: while one batch is being committed the next one
-      // queues up by itself, so batches grow with load and a lone submission is not delayed.
-      while (!queue_.empty() && batch.size() < options_.max_batch) {
-        batch.push_back(std::move(queue_.front()));
+      // With a transaction open, the end of the sync wakes the writer too (sync_loop).
+      wake_.wait(lock, [&] { return closing_ || !queue_.empty() || (open.txn && !sync_busy_.load()); });
+      closing = closing_;
+      if (queue_.empty() && !open.txn) return;  // closing, and everything queued has been written
+      // No waiting for more to arrive: what queues up while a batch is being written or
+      // synced is taken next, so batches grow with load and a lone submission is not delayed.
+      while (!queue_.empty() && open.batch.size() + taken.size() < options_.max_batch) {
+        taken.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
     }
     if (sync_failed_.load()) {  // stopped: nothing more is written (see the header)
       const Errors errors = sync_errors();
-      failed_.fetch_add(batch.size());
-      for (Queued& q : batch) q.promise.set_value(failed(errors));
+      open.txn.reset();  // rolled back, if one was open: no sync would make it durable
+      refuse(open.batch, errors);
+      refuse(taken, errors);
+      open.clear();
       continue;
     }
-    write_batch(batch);
-    // Between two transactions: the only moment a checkpoint can copy the whole log, so
-    // that the next batch starts it over (wal_checkpointer.h). SQLITE_BUSY (a run of
-    // the checkpointer still going) is tried again after the next batch.
-    if (checkpointer_ && checkpointer_->log_is_long()) {
-      (void)sqlite3_wal_checkpoint_v2(store_.db.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-    }
+    if (!taken.empty()) write_into(open, taken);
+    // The sync is free (or the batch cannot grow, or the writer is closing): commit, so
+    // that the next sync takes this batch.
+    if (open.txn && (!sync_busy_.load() || open.batch.size() >= options_.max_batch || closing)) commit_open(open);
   }
 }
 
-void SubmissionWriter::write_batch(std::vector<Queued>& batch) {
-  std::vector<WriteResult> results;
-  Result<Written> written = Errors{error("storage.sqlite", "batch not written")};
+void SubmissionWriter::write_into(OpenBatch& open, std::vector<Queued>& taken) {
   try {
+    if (!open.txn) {
+      Result<sql::Transaction> txn = sql::Transaction::begin(store_.db.get());
+      if (!txn) return fail_batch(taken, txn.errors());
+      // Read inside the transaction, under the write lock: nobody can move the head meanwhile.
+      Result<ChainHead> head = chain_head(store_);
+      if (!head) return fail_batch(taken, head.errors());  // the guard rolls back
+      open.txn.emplace(std::move(txn).value());
+      open.head = std::move(head).value();
+    }
+    const size_t from = open.batch.size();
+    for (Queued& q : taken) open.batch.push_back(std::move(q));
+    taken.clear();
     // First without a savepoint per submission: SQLite copies every page a savepoint
     // touches (some fifteen per submission, one per table and index) so that it could undo
     // them, and almost no submission breaks a constraint that the checks before it let
-    // through. If one does, the batch is written again, each submission in its own
-    // savepoint, so that only that one fails (docs/storage.md). Receipts are made again
+    // through. If one does, the whole open batch is written again, each submission in its
+    // own savepoint, so that only that one fails (docs/storage.md). Receipts are made again
     // then; none was shown to anyone.
-    written = write_transaction(batch, results, false);
-    if (written && written.value() == Written::retry_isolated) written = write_transaction(batch, results, true);
-  } catch (const std::exception& e) {  // bad_alloc and the like; the transaction guard rolled back
-    written = Errors{error("storage.sqlite", std::string("writing the batch failed: ") + e.what())};
+    Result<Written> written = write_items(open.batch, open.results, from, open.head, false);
+    if (written && written.value() == Written::committed) return;
+    open.txn.reset();  // rolls back everything of the open batch
+    Result<bool> isolated = written ? write_isolated(open.batch, open.results) : Result<bool>(written.errors());
+    if (isolated) hand_to_sync(open.batch, open.results);
+    else fail_batch(open.batch, isolated.errors());
+  } catch (const std::exception& e) {  // bad_alloc and the like; the transaction guard rolls back
+    open.txn.reset();
+    fail_batch(taken, {error("storage.sqlite", std::string("writing the batch failed: ") + e.what())});
+    fail_batch(open.batch, {error("storage.sqlite", std::string("writing the batch failed: ") + e.what())});
   } catch (...) {
-    written = Errors{error("storage.sqlite", "writing the batch failed")};
+    open.txn.reset();
+    fail_batch(taken, {error("storage.sqlite", "writing the batch failed")});
+    fail_batch(open.batch, {error("storage.sqlite", "writing the batch failed")});
   }
-  if (!written) {
-    failed_batches_.fetch_add(1);
-    failed_.fetch_add(batch.size());
-    for (Queued& q : batch) q.promise.set_value(failed(written.errors()));
-    return;
+  open.clear();
+}
+
+void SubmissionWriter::commit_open(OpenBatch& open) {
+  // synchronous=NORMAL on this connection: COMMIT appends the batch to the log without
+  // waiting for the disk. Its callers are answered by sync_loop() once it is synced.
+  Result<bool> committed = open.txn->commit();
+  open.txn.reset();
+  if (committed) hand_to_sync(open.batch, open.results);
+  else fail_batch(open.batch, committed.errors());
+  open.clear();
+  // Between two transactions: the only moment a checkpoint can copy the whole log, so
+  // that the next batch starts it over (wal_checkpointer.h). SQLITE_BUSY (a run of
+  // the checkpointer still going) is tried again after the next batch.
+  if (checkpointer_ && checkpointer_->log_is_long()) {
+    (void)sqlite3_wal_checkpoint_v2(store_.db.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
   }
+}
+
+void SubmissionWriter::refuse(std::vector<Queued>& batch, const Errors& errors) {
+  failed_.fetch_add(batch.size());
+  for (Queued& q : batch) q.promise.set_value(failed(errors));
+  batch.clear();
+}
+
+void SubmissionWriter::fail_batch(std::vector<Queued>& batch, const Errors& errors) {
+  if (batch.empty()) return;
+  failed_batches_.fetch_add(1);
+  refuse(batch, errors);
+}
+
+void SubmissionWriter::hand_to_sync(std::vector<Queued>& batch, std::vector<WriteResult>& results) {
   // Counted before the futures are fulfilled, so a caller that has its result also sees it
   // in the stats. Pages per batch is what the log, its sync and its checkpoints cost: each
   // index a row enters adds pages to it (docs/performance.md).
@@ -344,24 +397,30 @@ void SubmissionWriter::write_batch(std::vector<Queued>& batch) {
     std::lock_guard<std::mutex> lock(sync_mutex_);
     unsynced_.push_back(Committed{std::move(batch), std::move(results)});
     ++commits_;
+    sync_busy_.store(true);
   }
   sync_wake_.notify_one();
 }
 
-Result<SubmissionWriter::Written> SubmissionWriter::write_transaction(std::vector<Queued>& batch, std::vector<WriteResult>& results,
-                                                                       bool each_in_savepoint) {
-  sqlite3* db = store_.db.get();
-  results.assign(batch.size(), WriteResult{});
-  Result<sql::Transaction> txn = sql::Transaction::begin(db);
+Result<bool> SubmissionWriter::write_isolated(std::vector<Queued>& batch, std::vector<WriteResult>& results) {
+  results.clear();
+  Result<sql::Transaction> txn = sql::Transaction::begin(store_.db.get());
   if (!txn) return txn.errors();
-  // Read inside the transaction, under the write lock: nobody can move the head meanwhile.
-  Result<ChainHead> head_now = chain_head(store_);
-  if (!head_now) return head_now.errors();
-  ChainHead head = std::move(head_now).value();
+  Result<ChainHead> head = chain_head(store_);
+  if (!head) return head.errors();
+  Result<Written> written = write_items(batch, results, 0, head.value(), true);
+  if (!written) return written.errors();
+  return txn.value().commit();
+}
 
-  for (size_t i = 0; i < batch.size(); ++i) {
+Result<SubmissionWriter::Written> SubmissionWriter::write_items(std::vector<Queued>& batch, std::vector<WriteResult>& results,
+                                                                 size_t from, ChainHead& head, bool each_in_savepoint) {
+  sqlite3* db = store_.db.get();
+  results.resize(batch.size());
+  for (size_t i = from; i < batch.size(); ++i) {
     const PendingSubmission& p = batch[i].pending;
     WriteResult& result = results[i];
+    result = WriteResult{};
 
     // Idempotency. The lookup sees this transaction's own rows, so a key repeated inside
     // one batch behaves exactly as if the two submissions had come one after the other.
@@ -423,7 +482,7 @@ Result<SubmissionWriter::Written> SubmissionWriter::write_transaction(std::vecto
       // SQLite ends the whole transaction on some errors (disk full, I/O); then nothing of
       // the batch can be kept.
       if (!is_item_error(inserted.errors()) || sqlite3_get_autocommit(db) != 0) return inserted.errors();
-      // Without a savepoint some of its rows may be in: the transaction guard rolls back.
+      // Without a savepoint some of its rows may be in: the caller rolls back.
       if (!savepoint) return Written::retry_isolated;
       result = failed(inserted.errors());
       continue;  // the savepoint's destructor undoes this submission's rows
@@ -436,11 +495,6 @@ Result<SubmissionWriter::Written> SubmissionWriter::write_transaction(std::vecto
     result = from_row(WriteStatus::created, row);
     head = ChainHead{row.seq, row.receipt_sha256, row.received_at};
   }
-
-  // synchronous=NORMAL on this connection: COMMIT appends the batch to the log without
-  // waiting for the disk. Its callers are answered by sync_loop() once it is synced.
-  Result<bool> committed = txn.value().commit();
-  if (!committed) return committed.errors();
   return Written::committed;
 }
 

@@ -2,10 +2,13 @@
 // thread appends them with group commit: it takes everything queued (up to a batch
 // limit) and writes it in ONE transaction. Its COMMIT does not wait for the disk
 // (synchronous=NORMAL on this connection only): a second thread syncs the log
-// (wal_sync.h) and only then answers the batch's callers, while the first is already
-// writing the next batch. One fsync thus serves one or more whole batches, a receipt
-// still leaves only once its row is durable, and because one thread assigns every seq
-// the chain has no gaps and no forks.
+// (wal_sync.h) and only then answers the batch's callers. While that sync runs, the
+// writer goes on writing what arrives into its next transaction, and commits it when the
+// sync has ended: a commit that no sync is free to take would answer nobody sooner, and
+// every commit rewrites the last page of each table and index it touched (~27 log pages
+// a commit here, docs/performance.md). So there is one commit per sync, a receipt still
+// leaves only once its row is durable, and because one thread assigns every seq the
+// chain has no gaps and no forks.
 //
 // A committed batch is visible to other connections for the moment (~2 ms) before its
 // sync ends. Whatever shows data outside the server waits for wait_durable() first (the
@@ -29,6 +32,7 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -163,16 +167,41 @@ class SubmissionWriter {
     std::vector<WriteResult> results;
   };
 
+  // The writer thread's transaction while it waits for the sync to be free: what it has
+  // written so far and where the chain stands after it. Only the writer thread uses it.
+  struct OpenBatch {
+    std::optional<sql::Transaction> txn;
+    ChainHead head;
+    std::vector<Queued> batch;
+    std::vector<WriteResult> results;
+    void clear() {  // rolls back a transaction still open
+      txn.reset();
+      head = ChainHead{};
+      batch.clear();
+      results.clear();
+    }
+  };
+  enum class Written { committed, retry_isolated };
+
   void run();
   void sync_loop();
   Errors sync_errors();
-  void write_batch(std::vector<Queued>& batch);
-  // Writes the batch in one transaction; on success fills `results`. On failure nothing
-  // was written. With `each_in_savepoint` a submission that breaks a constraint fails
-  // alone; without, it rolls the whole transaction back and the answer is `retry_isolated`
-  // (see write_batch).
-  enum class Written { committed, retry_isolated };
-  Result<Written> write_transaction(std::vector<Queued>& batch, std::vector<WriteResult>& results, bool each_in_savepoint);
+  // Writes `taken` into the open transaction (beginning one if none is open). A
+  // submission that breaks a constraint makes the whole open batch be written again,
+  // each submission in its own savepoint, and committed (see write_items).
+  void write_into(OpenBatch& open, std::vector<Queued>& taken);
+  void commit_open(OpenBatch& open);
+  // The batch's callers wait for the next sync (sync_loop), or are told why it failed.
+  void hand_to_sync(std::vector<Queued>& batch, std::vector<WriteResult>& results);
+  void fail_batch(std::vector<Queued>& batch, const Errors& errors);  // its transaction failed
+  void refuse(std::vector<Queued>& batch, const Errors& errors);      // not written at all
+  // Writes batch[from..] at `head`, filling `results`. With `each_in_savepoint` a
+  // submission that breaks a constraint fails alone; without, the answer is
+  // `retry_isolated` and the caller must roll the transaction back.
+  Result<Written> write_items(std::vector<Queued>& batch, std::vector<WriteResult>& results, size_t from, ChainHead& head,
+                              bool each_in_savepoint);
+  // The whole batch in one transaction of its own, each submission in a savepoint.
+  Result<bool> write_isolated(std::vector<Queued>& batch, std::vector<WriteResult>& results);
   std::string now_not_before(const std::string& previous) const;
 
   Store store_;
@@ -198,6 +227,9 @@ class SubmissionWriter {
   std::deque<Committed> unsynced_;
   uint64_t commits_ = 0;         // batches committed
   uint64_t synced_commits_ = 0;  // of those, the first n are durable
+  // A committed batch is waiting for its sync or being synced: the writer keeps its next
+  // transaction open meanwhile. Written under sync_mutex_; the writer reads it waiting on wake_.
+  std::atomic<bool> sync_busy_{false};
   bool sync_closing_ = false;
   std::atomic<bool> sync_failed_{false};  // written under sync_mutex_; read anywhere
   Errors sync_errors_;                    // why, once sync_failed_

@@ -614,21 +614,28 @@ class HeldSyncWriter : public ::testing::Test {
 
 // The batch is committed (another connection sees the row) while its sync is held back,
 // and only the sync's end answers the caller: a receipt never leaves before its row is
-// on disk, and the writer does not wait for the disk before committing the next batch.
+// on disk. What arrives meanwhile goes into the writer's next transaction, which it
+// commits only once the sync is free: one commit per sync, not one per batch, because a
+// commit no sync can take answers nobody sooner and rewrites pages (submission_writer.h).
 TEST_F(HeldSyncWriter, ACallerIsAnsweredOnlyOnceTheLogIsSynced) {
+  const std::string path = dir.file("blankett.db");
   std::future<WriteResult> first = writer.submit(pending("s1"));
   sync.wait_for_call();
-  EXPECT_EQ(stored_rows(dir.file("blankett.db")), 1);
+  EXPECT_EQ(stored_rows(path), 1);
   EXPECT_EQ(first.wait_for(std::chrono::milliseconds(100)), std::future_status::timeout);
-  // Meanwhile the writer goes on: the next batch is committed before the first is synced.
   std::future<WriteResult> second = writer.submit(pending("s2"));
-  for (int i = 0; i < 500 && stored_rows(dir.file("blankett.db")) < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  EXPECT_EQ(stored_rows(dir.file("blankett.db")), 2);
-  EXPECT_EQ(second.wait_for(std::chrono::milliseconds(50)), std::future_status::timeout);
+  std::future<WriteResult> third = writer.submit(pending("s3"));
+  EXPECT_EQ(second.wait_for(std::chrono::milliseconds(100)), std::future_status::timeout);
+  EXPECT_EQ(stored_rows(path), 1);  // written, not committed: the sync is still busy
+  EXPECT_EQ(writer.stats().batches, 1u);
   sync.release();
   EXPECT_EQ(first.get().status, WriteStatus::created);
   EXPECT_EQ(second.get().status, WriteStatus::created);
-  EXPECT_GE(writer.stats().syncs, 1u);
+  EXPECT_EQ(third.get().status, WriteStatus::created);
+  EXPECT_EQ(writer.stats().batches, 2u);  // s2 and s3 in one commit, after s1's sync
+  EXPECT_EQ(writer.stats().rows, 3u);
+  EXPECT_EQ(stored_rows(path), 3);
+  EXPECT_GE(writer.stats().syncs, 2u);
 }
 
 // wait_durable() returns only once what was committed before it is synced.
@@ -643,16 +650,23 @@ TEST_F(HeldSyncWriter, WaitDurableWaitsForTheSyncOfEarlierCommits) {
   EXPECT_EQ(r.get().status, WriteStatus::created);
 }
 
-// A failed sync fails its batch's callers and stops the writer: later submissions are
+// A failed sync fails its batch's callers and stops the writer: what it had written into
+// its next transaction meanwhile is rolled back and failed, later submissions are
 // refused at once, wait_durable() says false, and nothing more is written.
 TEST_F(HeldSyncWriter, AFailedSyncStopsTheWriter) {
   std::future<WriteResult> r = writer.submit(pending("f1"));
   sync.wait_for_call();
+  std::future<WriteResult> waiting = writer.submit(pending("f1b"));
+  EXPECT_EQ(waiting.wait_for(std::chrono::milliseconds(50)), std::future_status::timeout);
   sync.release(/*failing=*/true);
   WriteResult failed = r.get();
   EXPECT_EQ(failed.status, WriteStatus::failed);
   ASSERT_FALSE(failed.errors.empty());
   EXPECT_EQ(failed.errors.front().code, "storage.sync_failed");
+  WriteResult rolled_back = waiting.get();
+  EXPECT_EQ(rolled_back.status, WriteStatus::failed);
+  ASSERT_FALSE(rolled_back.errors.empty());
+  EXPECT_EQ(rolled_back.errors.front().code, "storage.sync_failed");
   EXPECT_FALSE(writer.wait_durable());
   WriteResult later = writer.submit(pending("f2")).get();
   EXPECT_EQ(later.status, WriteStatus::failed);
