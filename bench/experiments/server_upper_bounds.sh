@@ -3,7 +3,8 @@
 # benchmark could reach without it: an upper bound, not a plan (docs/performance.md,
 # "What each part of a submission costs").
 #
-# Builds blankett (Release) at commit 0ca8caf with server_upper_bounds.patch applied, in a
+# Builds blankett (Release) at commit 5559e73 (or $BENCH_COMMIT, e.g. 0ca8caf, the commit
+# before the writer's one-commit-per-sync) with server_upper_bounds.patch applied, in a
 # throwaway git worktree. The patch adds switches (BLANKETT_EXPERIMENT=a,b) that leave one
 # part out; they are never in the product. Then runs bench/server_bench.sh for every
 # variant in turn, ROUNDS times (the VM drifts by ±10-20% within minutes, so variants
@@ -24,7 +25,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 rounds="${1:-3}"
-commit=0ca8caf
+commit="${BENCH_COMMIT:-5559e73}"
 variants=(base nosign nosigners noterms noindexes noderived nosign,noderived nowrite)
 
 work="$(mktemp -d /tmp/blankett-upper-bounds-XXXXXX)"
