@@ -296,10 +296,9 @@ void SubmissionWriter::run() {
     }
     if (sync_failed_.load()) {  // stopped: nothing more is written (see the header)
       const Errors errors = sync_errors();
-      open.txn.reset();  // rolled back, if one was open: no sync would make it durable
       refuse(open.batch, errors);
       refuse(taken, errors);
-      open.clear();
+      open.clear();  // rolls back a transaction still open: no sync would make it durable
       continue;
     }
     if (!taken.empty()) write_into(open, taken);
@@ -309,41 +308,50 @@ void SubmissionWriter::run() {
   }
 }
 
+Result<bool> SubmissionWriter::begin(OpenBatch& open) {
+  Result<sql::Transaction> txn = sql::Transaction::begin(store_.db.get());
+  if (!txn) return txn.errors();
+  // Read inside the transaction, under the write lock: nobody can move the head meanwhile.
+  Result<ChainHead> head = chain_head(store_);
+  if (!head) return head.errors();  // the guard rolls back
+  open.txn.emplace(std::move(txn).value());
+  open.head = std::move(head).value();
+  return true;
+}
+
 void SubmissionWriter::write_into(OpenBatch& open, std::vector<Queued>& taken) {
+  const size_t from = open.batch.size();
+  for (Queued& q : taken) open.batch.push_back(std::move(q));
+  taken.clear();
+  Errors errors;
   try {
-    if (!open.txn) {
-      Result<sql::Transaction> txn = sql::Transaction::begin(store_.db.get());
-      if (!txn) return fail_batch(taken, txn.errors());
-      // Read inside the transaction, under the write lock: nobody can move the head meanwhile.
-      Result<ChainHead> head = chain_head(store_);
-      if (!head) return fail_batch(taken, head.errors());  // the guard rolls back
-      open.txn.emplace(std::move(txn).value());
-      open.head = std::move(head).value();
+    Result<bool> begun = open.txn ? Result<bool>(true) : begin(open);
+    if (!begun) {
+      errors = begun.errors();
+    } else {
+      // First without a savepoint per submission: SQLite copies every page a savepoint
+      // touches (some fifteen per submission, one per table and index) so that it could
+      // undo them, and almost no submission breaks a constraint that the checks before it
+      // let through. If one does, the whole open batch is written again, each submission
+      // in its own savepoint, so that only that one fails (docs/storage.md). Receipts are
+      // made again then; none was shown to anyone.
+      Result<Written> written = write_items(open.batch, open.results, from, open.head, false);
+      if (written && written.value() == Written::committed) return;
+      Result<bool> isolated = written ? write_isolated(open) : Result<bool>(written.errors());
+      if (isolated) {
+        hand_to_sync(open.batch, open.results);
+        open.clear();
+        return;
+      }
+      errors = isolated.errors();
     }
-    const size_t from = open.batch.size();
-    for (Queued& q : taken) open.batch.push_back(std::move(q));
-    taken.clear();
-    // First without a savepoint per submission: SQLite copies every page a savepoint
-    // touches (some fifteen per submission, one per table and index) so that it could undo
-    // them, and almost no submission breaks a constraint that the checks before it let
-    // through. If one does, the whole open batch is written again, each submission in its
-    // own savepoint, so that only that one fails (docs/storage.md). Receipts are made again
-    // then; none was shown to anyone.
-    Result<Written> written = write_items(open.batch, open.results, from, open.head, false);
-    if (written && written.value() == Written::committed) return;
-    open.txn.reset();  // rolls back everything of the open batch
-    Result<bool> isolated = written ? write_isolated(open.batch, open.results) : Result<bool>(written.errors());
-    if (isolated) hand_to_sync(open.batch, open.results);
-    else fail_batch(open.batch, isolated.errors());
-  } catch (const std::exception& e) {  // bad_alloc and the like; the transaction guard rolls back
-    open.txn.reset();
-    fail_batch(taken, {error("storage.sqlite", std::string("writing the batch failed: ") + e.what())});
-    fail_batch(open.batch, {error("storage.sqlite", std::string("writing the batch failed: ") + e.what())});
+  } catch (const std::exception& e) {  // bad_alloc and the like
+    errors = {error("storage.sqlite", std::string("writing the batch failed: ") + e.what())};
   } catch (...) {
-    open.txn.reset();
-    fail_batch(taken, {error("storage.sqlite", "writing the batch failed")});
-    fail_batch(open.batch, {error("storage.sqlite", "writing the batch failed")});
+    errors = {error("storage.sqlite", "writing the batch failed")};
   }
+  open.txn.reset();  // rolled back: nothing of the open batch is kept
+  fail_batch(open.batch, errors);
   open.clear();
 }
 
@@ -351,7 +359,6 @@ void SubmissionWriter::commit_open(OpenBatch& open) {
   // synchronous=NORMAL on this connection: COMMIT appends the batch to the log without
   // waiting for the disk. Its callers are answered by sync_loop() once it is synced.
   Result<bool> committed = open.txn->commit();
-  open.txn.reset();
   if (committed) hand_to_sync(open.batch, open.results);
   else fail_batch(open.batch, committed.errors());
   open.clear();
@@ -402,15 +409,13 @@ void SubmissionWriter::hand_to_sync(std::vector<Queued>& batch, std::vector<Writ
   sync_wake_.notify_one();
 }
 
-Result<bool> SubmissionWriter::write_isolated(std::vector<Queued>& batch, std::vector<WriteResult>& results) {
-  results.clear();
-  Result<sql::Transaction> txn = sql::Transaction::begin(store_.db.get());
-  if (!txn) return txn.errors();
-  Result<ChainHead> head = chain_head(store_);
-  if (!head) return head.errors();
-  Result<Written> written = write_items(batch, results, 0, head.value(), true);
+Result<bool> SubmissionWriter::write_isolated(OpenBatch& open) {
+  open.txn.reset();  // rolls back the attempt without savepoints
+  Result<bool> begun = begin(open);
+  if (!begun) return begun;
+  Result<Written> written = write_items(open.batch, open.results, 0, open.head, true);
   if (!written) return written.errors();
-  return txn.value().commit();
+  return open.txn->commit();
 }
 
 Result<SubmissionWriter::Written> SubmissionWriter::write_items(std::vector<Queued>& batch, std::vector<WriteResult>& results,

@@ -200,8 +200,11 @@ class SubmissionWriter {
   // `retry_isolated` and the caller must roll the transaction back.
   Result<Written> write_items(std::vector<Queued>& batch, std::vector<WriteResult>& results, size_t from, ChainHead& head,
                               bool each_in_savepoint);
-  // The whole batch in one transaction of its own, each submission in a savepoint.
-  Result<bool> write_isolated(std::vector<Queued>& batch, std::vector<WriteResult>& results);
+  // Rolls the open transaction back and writes the whole open batch again in one of its
+  // own, each submission in a savepoint, and commits it.
+  Result<bool> write_isolated(OpenBatch& open);
+  // BEGIN, and the chain's head as of then, into `open`.
+  Result<bool> begin(OpenBatch& open);
   std::string now_not_before(const std::string& previous) const;
 
   Store store_;
