@@ -554,7 +554,7 @@ void api_reply(AppContext& app, const httplib::Request& req, httplib::Response& 
   // validated again, the files checked (an earlier version's may be named without being
   // sent again), and the canonical submission goes to the writer.
   std::optional<FormState> evaluated;
-  if (std::optional<ApiResponse> refused = evaluate_answers(ctx, form, merged, body.lang, &evaluated)) return send_json(res, *refused);
+  if (std::optional<ApiResponse> refused = evaluate_answers(ctx, form, std::move(merged), body.lang, &evaluated)) return send_json(res, *refused);
   std::vector<StoredFile> stored;
   for (const VersionFile& f : files.value()) stored.push_back(StoredFile{f.link.sha256, f.media_type, f.size});
   PendingSubmission pending;

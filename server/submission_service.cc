@@ -153,12 +153,12 @@ std::optional<ApiResponse> read_submission_body(SubmissionContext& ctx, const Su
   return std::nullopt;
 }
 
-std::optional<ApiResponse> evaluate_answers(SubmissionContext& ctx, const FormPtr& form, const json& answers,
+std::optional<ApiResponse> evaluate_answers(SubmissionContext& ctx, const FormPtr& form, json answers,
                                             const std::string& lang, std::optional<FormState>* out) {
   Metrics& m = ctx.metrics;
   // The same engine as the browser, for the version the citizen used, evaluated once
   // with all the answers.
-  Result<FormState> created = FormState::create(form, ctx.today(), answers);
+  Result<FormState> created = FormState::create(form, ctx.today(), std::move(answers));
   if (!created.ok()) {
     Errors errors = created.errors();
     // No form or no valid today is the server's fault; everything else names an answer.
@@ -338,7 +338,7 @@ ApiResponse handle_submission(SubmissionContext& ctx, const SubmissionRequest& r
                                 "the form '" + req.form_id + "' has no published version " + body.version});
   }
   std::optional<FormState> evaluated;
-  if (std::optional<ApiResponse> refused = evaluate_answers(ctx, form, body.answers, body.lang, &evaluated)) return *refused;
+  if (std::optional<ApiResponse> refused = evaluate_answers(ctx, form, std::move(body.answers), body.lang, &evaluated)) return *refused;
   const FormState& state = *evaluated;
   PendingSubmission pending;
   if (std::optional<ApiResponse> refused = match_attachments(ctx, state, req.files, {}, &pending.attachments)) return *refused;

@@ -80,7 +80,7 @@ std::optional<ApiResponse> read_submission_body(SubmissionContext& ctx, const Su
 // The answers evaluated by the engine for `form`: 422 "submission.invalid" with the
 // engine's errors (pointers "/answers/…") when they do not belong to the form or fail its
 // rules. On success *out holds the state.
-std::optional<ApiResponse> evaluate_answers(SubmissionContext& ctx, const FormPtr& form, const nlohmann::json& answers,
+std::optional<ApiResponse> evaluate_answers(SubmissionContext& ctx, const FormPtr& form, nlohmann::json answers,
                                             const std::string& lang, std::optional<FormState>* out);
 
 // A file an answer may name without sending it again: stored already (a file of the

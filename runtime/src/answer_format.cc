@@ -12,10 +12,7 @@ namespace {
 
 bool json_is_blank(const nlohmann::json& a) {
   if (a.is_null()) return true;
-  if (a.is_string()) {
-    const std::string& s = a.get_ref<const std::string&>();
-    return normalize_text(s, true).empty();
-  }
+  if (a.is_string()) return blank_text(a.get_ref<const std::string&>());
   if (a.is_array()) return a.empty();
   return false;
 }

@@ -47,18 +47,6 @@ int nesting_depth(std::string_view text, int limit, size_t* where) {
   return max_depth;
 }
 
-// A string that dump() writes as it is, between quotes: no character it escapes (the
-// quote, the backslash, C0 controls) and valid UTF-8 (dump() throws on anything else).
-bool dumps_verbatim(const std::string& s) {
-  bool ascii = true;
-  for (const char c : s) {
-    const auto b = static_cast<unsigned char>(c);
-    if (b < 0x20 || c == '"' || c == '\\') return false;
-    ascii = ascii && b < 0x80;
-  }
-  return ascii || valid_utf8(s);
-}
-
 template <typename Integer>
 void append_integer(Integer n, std::string* out) {
   char digits[24];
@@ -395,6 +383,18 @@ std::string canonical_json(const nlohmann::json& value) {
   std::string out;
   append_canonical(value, &out);
   return out;
+}
+
+// No character dump() escapes (the quote, the backslash, C0 controls), and valid UTF-8
+// (dump() throws on anything else).
+bool dumps_verbatim(const std::string& s) {
+  bool ascii = true;
+  for (const char c : s) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b < 0x20 || c == '"' || c == '\\') return false;
+    ascii = ascii && b < 0x80;
+  }
+  return ascii || valid_utf8(s);
 }
 
 std::string pointer_token(const std::string& key) {

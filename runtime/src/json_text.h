@@ -45,6 +45,10 @@ void fill_lines(std::string_view text, std::vector<Error>* errors);
 // and integers are written directly; anything else is left to nlohmann's serializer.
 std::string canonical_json(const nlohmann::json& value);
 
+// Whether dump() writes `s` as it is between quotes: valid UTF-8 with no quote, backslash
+// or control character to escape.
+bool dumps_verbatim(const std::string& s);
+
 // Escapes one reference token for a JSON Pointer ("~" -> "~0", "/" -> "~1").
 std::string pointer_token(const std::string& key);
 

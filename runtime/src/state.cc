@@ -11,10 +11,12 @@
 #include <cmath>
 #include <functional>
 #include <queue>
+#include <type_traits>
 
 #include "answer_format.h"
 #include "evaluator.h"
 #include "field_validation.h"
+#include "json_text.h"
 #include "state_data.h"
 
 namespace blankett {
@@ -309,67 +311,78 @@ Result<std::unique_ptr<StateData>> blank_state(FormPtr form, std::string_view to
   return st;
 }
 
+// Stores `answer` in the cell: moved out of a document the caller gave away, else copied.
+template <typename Json>
+void keep_answer(Json& answer, nlohmann::json* cell) {
+  if constexpr (std::is_const_v<Json>) *cell = answer;
+  else *cell = std::move(answer);
+}
+
 // Replaces every answer of `st` (and every row of its groups) by `answers`, without
 // evaluating. The errors name what does not fit the form; `st` is then half-written.
-Errors replace_answers(StateData& st, const nlohmann::json& answers) {
+// `Json` is `const nlohmann::json`, or `nlohmann::json` for a document whose answers may
+// be moved into the cells.
+template <typename Json>
+Errors replace_answers(StateData& st, Json& answers) {
   if (!answers.is_object()) {
     return Errors{Error{"answer.wrong_type", "", 0, 0, "answers must be a JSON object {field: answer, …}"}};
   }
   Errors errors;
   for (auto& c : st.cells) { c.answer = nullptr; c.parsed = Value(); c.unreadable = Problem::kNone; }
   for (auto& rows : st.group_rows) rows.clear();
-  for (const auto& [key, value] : answers.items()) {
-    const std::string ptr = "/" + key;
+  for (auto&& [key, value] : answers.items()) {
+    // The answer's JSON pointer, built only for an error.
+    auto ptr = [&key = key] { return "/" + pointer_token(key); };
     const auto it = st.form->field_by_id.find(key);
     if (it == st.form->field_by_id.end() || st.field(it->second).group >= 0) {
-      errors.push_back(Error{"answer.unknown_field", ptr, 0, 0, "the form has no field '" + key + "'"});
+      errors.push_back(Error{"answer.unknown_field", ptr(), 0, 0, "the form has no field '" + key + "'"});
       continue;
     }
     const int f = it->second;
     const Field& fd = st.field(f);
     if (fd.type == FieldType::kGroup) {
       if (!value.is_array()) {
-        errors.push_back(Error{"answer.wrong_type", ptr, 0, 0, "'" + key + "' is a repeat group: its answer is an array of rows"});
+        errors.push_back(Error{"answer.wrong_type", ptr(), 0, 0, "'" + key + "' is a repeat group: its answer is an array of rows"});
         continue;
       }
       if (value.size() > 1000 || (fd.max_items >= 0 && static_cast<int>(value.size()) > fd.max_items)) {
-        errors.push_back(Error{"answer.too_many_rows", ptr, 0, 0, "'" + key + "' has too many rows"});
+        errors.push_back(Error{"answer.too_many_rows", ptr(), 0, 0, "'" + key + "' has too many rows"});
         continue;
       }
       auto& rows = st.rows_of(f);
       for (size_t r = 0; r < value.size(); ++r) {
-        const auto& row = value[r];
-        const std::string rp = ptr + "/" + std::to_string(r);
+        auto& row = value[r];
+        const std::string rp = ptr() + "/" + std::to_string(r);
         if (!row.is_object()) {
           errors.push_back(Error{"answer.wrong_type", rp, 0, 0, "a row is an object {field: answer, …}"});
           continue;
         }
         rows.emplace_back(fd.children.size());
-        for (const auto& [ckey, cvalue] : row.items()) {
+        for (auto&& [ckey, cvalue] : row.items()) {
           const auto cit = st.form->field_by_id.find(ckey);
           if (cit == st.form->field_by_id.end() || st.field(cit->second).group != f) {
-            errors.push_back(Error{"answer.unknown_field", rp + "/" + ckey, 0, 0, "the group '" + key + "' has no field '" + ckey + "'"});
+            errors.push_back(Error{"answer.unknown_field", rp + "/" + pointer_token(ckey), 0, 0, "the group '" + key + "' has no field '" + ckey + "'"});
             continue;
           }
           const Field& cd = st.field(cit->second);
           if (cd.calculate >= 0 || cd.readonly || cd.type == FieldType::kInfo) {
-            if (!cvalue.is_null()) errors.push_back(Error{"answer.not_editable", rp + "/" + ckey, 0, 0, "'" + ckey + "' cannot be answered"});
+            if (!cvalue.is_null()) errors.push_back(Error{"answer.not_editable", rp + "/" + pointer_token(ckey), 0, 0, "'" + ckey + "' cannot be answered"});
             continue;
           }
           Cell& c = rows.back()[static_cast<size_t>(cd.column)];
-          c.answer = cvalue;
-          c.unreadable = read_answer(cd, cvalue, st.today, &c.parsed);
+          keep_answer(cvalue, &c.answer);
+          c.unreadable = read_answer(cd, c.answer, st.today, &c.parsed);
         }
       }
       continue;
     }
     if (fd.calculate >= 0 || fd.readonly || fd.type == FieldType::kInfo) {
-      if (!value.is_null()) errors.push_back(Error{"answer.not_editable", ptr, 0, 0, "'" + key + "' cannot be answered"});
+      if (!value.is_null()) errors.push_back(Error{"answer.not_editable", ptr(), 0, 0, "'" + key + "' cannot be answered"});
       continue;
     }
     Cell& c = st.cells[static_cast<size_t>(f)];
-    c.answer = value;
-    c.unreadable = read_answer(fd, value, st.today, &c.parsed);
+    keep_answer(value, &c.answer);
+    c.unreadable = read_answer(fd, c.answer, st.today, &c.parsed);
   }
   return errors;
 }
@@ -386,6 +399,10 @@ Result<FormState> FormState::create(FormPtr form, std::string_view today) {
 }
 
 Result<FormState> FormState::create(FormPtr form, std::string_view today, const nlohmann::json& answers) {
+  return create(std::move(form), today, nlohmann::json(answers));
+}
+
+Result<FormState> FormState::create(FormPtr form, std::string_view today, nlohmann::json&& answers) {
   Result<std::unique_ptr<StateData>> st = blank_state(std::move(form), today);
   if (!st) return st.errors();
   Errors errors = replace_answers(*st.value(), answers);

@@ -183,6 +183,12 @@ TEST_F(HouseholdTest, CreatedWithAnswersRefusesWhatSetAnswersRefuses) {
   ASSERT_EQ(refused.errors().size(), 2u);
   EXPECT_EQ(refused.errors()[0].pointer, "/children/0/child_nam");
   EXPECT_EQ(refused.errors()[1].pointer, "/ghost");
+  // Keys are escaped as JSON Pointer tokens: "a/b" is one key, not a path.
+  const Result<FormState> slashed =
+      FormState::create(form_, "2026-08-15", json{{"a/b~c", 1}, {"children", json::array({json{{"x/y", 1}}})}});
+  ASSERT_EQ(slashed.errors().size(), 2u);
+  EXPECT_EQ(slashed.errors()[0].pointer, "/a~1b~0c");
+  EXPECT_EQ(slashed.errors()[1].pointer, "/children/0/x~1y");
   EXPECT_EQ(FormState::create(form_, "2026-08-15", json::array()).errors().front().code, "answer.wrong_type");
   EXPECT_EQ(FormState::create(form_, "15/08/2026", json::object()).errors().front().code, "state.bad_date");
   EXPECT_EQ(FormState::create(nullptr, "2026-08-15", json::object()).errors().front().code, "state.no_form");

@@ -31,6 +31,13 @@ class CanonicalText {
   explicit CanonicalText(std::string* out)
       : out_(out), serializer_(nlohmann::detail::output_adapter<char, std::string>(*out), ' ', json::error_handler_t::strict) {}
   void value(const json& v) { serializer_.dump(v, false, false, 0); }
+  // Most strings (every field id, most answers) need no escape: they are copied as they are.
+  void string(const std::string& s) {
+    if (!dumps_verbatim(s)) return value(json(s));
+    out_->push_back('"');
+    out_->append(s);
+    out_->push_back('"');
+  }
   std::string& text() { return *out_; }
 
  private:
@@ -39,21 +46,26 @@ class CanonicalText {
 };
 
 struct Member {
-  const std::string* key;
-  json value;            // written through the serializer, unless
+  const Field* field;
+  const Cell* cell;      // its answer is the value, unless
   std::string rendered;  // already canonical JSON text (a group's rows)
 };
 
+void append_answer(CanonicalText* out, const Field& f, const Cell& c) {
+  if (c.value.kind == Value::Kind::kText) return out->string(c.value.s);
+  out->value(value_to_json(f, c.value, c.answer));
+}
+
 void append_object(CanonicalText* out, std::vector<Member>* members) {
-  std::sort(members->begin(), members->end(), [](const Member& a, const Member& b) { return *a.key < *b.key; });
+  std::sort(members->begin(), members->end(), [](const Member& a, const Member& b) { return a.field->id < b.field->id; });
   out->text().push_back('{');
   for (size_t i = 0; i < members->size(); ++i) {
     const Member& m = (*members)[i];
     if (i > 0) out->text().push_back(',');
-    out->value(json(*m.key));
+    out->string(m.field->id);
     out->text().push_back(':');
     if (m.rendered.empty()) {
-      out->value(m.value);
+      append_answer(out, *m.field, *m.cell);
     } else {
       out->text().append(m.rendered);
     }
@@ -70,7 +82,7 @@ CanonicalSubmission canonical_submission(const FormState& state) {
     const Field& fd = st.field(f);
     const Cell& c = st.cell(f, row);
     if (fd.type == FieldType::kInfo || !c.visible || c.value.empty()) return;
-    members->push_back(Member{&fd.id, value_to_json(fd, c.value, c.answer), std::string()});
+    members->push_back(Member{&fd, &c, std::string()});
   };
   std::vector<Member> answers;
   for (const Step& step : form.steps) {
@@ -91,7 +103,7 @@ CanonicalSubmission canonical_submission(const FormState& state) {
         append_object(&rows_text, &row);
       }
       rows.push_back(']');
-      answers.push_back(Member{&fd.id, json(), std::move(rows)});
+      answers.push_back(Member{&fd, nullptr, std::move(rows)});
     }
   }
   CanonicalSubmission out;

@@ -59,6 +59,20 @@ TEST(Submission, CanonicalBytesAreDeterministicAndNormalised) {
   EXPECT_EQ(canonical_submission(t).bytes, c.bytes);
 }
 
+// Strings are copied as they are unless dump() would escape them: then they go through
+// nlohmann's serializer, so the bytes are still exactly dump()'s.
+TEST(Submission, CanonicalBytesEscapeWhatDumpEscapes) {
+  const FormPtr form = testing::must_compile(kForm);
+  FormState s = testing::must_state(form);
+  ASSERT_TRUE(s.set_answer("name", "say \"hi\" \\ \u00c5sa").ok());
+  ASSERT_TRUE(s.add_row("rows").ok());
+  ASSERT_TRUE(s.set_answer("rows/0/r", "back\\slash").ok());
+  const CanonicalSubmission c = canonical_submission(s);
+  EXPECT_NE(c.bytes.find(R"J("name":"say \"hi\" \\ )J" "\xC3\x85" R"J(sa")J"), std::string::npos) << c.bytes;
+  EXPECT_NE(c.bytes.find(R"J("rows":[{"r":"back\\slash"}])J"), std::string::npos) << c.bytes;
+  EXPECT_EQ(submission_document(c).dump(), c.bytes);
+}
+
 TEST(Submission, HiddenAndEmptyFieldsAreLeftOut) {
   const FormPtr form = testing::must_compile(kForm);
   FormState s = testing::must_state(form);

@@ -33,15 +33,37 @@ bool decode(std::string_view s, std::vector<char32_t>* out) {
   return true;
 }
 
+// `in` without white space at either end; false when it is not valid UTF-8.
+bool trimmed(std::string_view in, std::string_view* out) {
+  size_t pos = 0, begin = 0, end = 0;
+  bool any = false;
+  while (pos < in.size()) {
+    const size_t at = pos;
+    char32_t c;
+    if (!next_code_point(in, &pos, &c)) return false;
+    if (is_white(c)) continue;
+    if (!any) begin = at;
+    any = true;
+    end = pos;
+  }
+  *out = in.substr(begin, end - begin);
+  return true;
+}
+
 // Decoded and trimmed code points of `in`.
 bool trimmed_code_points(std::string_view in, std::vector<char32_t>* out) {
-  std::vector<char32_t> all;
-  if (!decode(in, &all)) return false;
-  size_t begin = 0, end = all.size();
-  while (begin < end && is_white(all[begin])) ++begin;
-  while (end > begin && is_white(all[end - 1])) --end;
-  out->assign(all.begin() + static_cast<std::ptrdiff_t>(begin),
-              all.begin() + static_cast<std::ptrdiff_t>(end));
+  std::string_view text;
+  return trimmed(in, &text) && decode(text, out);
+}
+
+// Whether every code point of valid UTF-8 `s` passes `ok`.
+template <typename Predicate>
+bool all_code_points(std::string_view s, Predicate ok) {
+  size_t pos = 0;
+  char32_t c;
+  while (pos < s.size()) {
+    if (!next_code_point(s, &pos, &c) || !ok(c)) return false;
+  }
   return true;
 }
 
@@ -108,6 +130,17 @@ class BigUint {
 // The double nearest to digits / 10^scale (ties to even). With at most 64 digits the
 // result is far from overflow and from subnormals, so ldexp below is exact.
 double decimal_to_double(const std::vector<int>& digits, int scale) {
+  // Most answers have few digits: then the integer and the power of ten are both exact
+  // doubles (below 2^53 and at most 10^22), and one IEEE division rounds their quotient
+  // correctly, ties to even, like the long division below.
+  static constexpr double kExactPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                                 1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                                 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  if (digits.size() <= 15 && scale >= 0 && scale <= 22) {
+    uint64_t n = 0;
+    for (int d : digits) n = n * 10 + static_cast<uint64_t>(d);
+    return static_cast<double>(n) / kExactPowersOfTen[scale];
+  }
   BigUint num;
   for (int d : digits) num.mul_add(10, static_cast<uint32_t>(d));
   if (num.is_zero()) return 0.0;
@@ -182,25 +215,20 @@ bool parse_phone(std::string_view in, std::string* normalized) {
 }
 
 bool valid_email(std::string_view in) {
-  std::vector<char32_t> c;
-  if (!trimmed_code_points(in, &c)) return false;
-  std::string text;
-  for (char32_t ch : c) append_utf8(&text, ch);
+  std::string_view text;
+  if (!trimmed(in, &text)) return false;
   if (text.size() > 254) return false;
   const size_t at = text.find('@');
-  if (at == std::string::npos || text.find('@', at + 1) != std::string::npos) return false;
-  const std::string_view local = std::string_view(text).substr(0, at);
-  const std::string_view domain = std::string_view(text).substr(at + 1);
+  if (at == std::string_view::npos || text.find('@', at + 1) != std::string_view::npos) return false;
+  const std::string_view local = text.substr(0, at);
+  const std::string_view domain = text.substr(at + 1);
   if (local.empty() || local.size() > 64) return false;
 
-  std::vector<char32_t> local_cps;
-  decode(local, &local_cps);
-  for (char32_t ch : local_cps) {
-    if (is_white(ch) || ch < 0x20 || (ch >= 0x7F && ch <= 0x9F) || ch == 0x2028 ||
-        ch == 0x2029 || ch == 0x205F || ch == 0xFEFF) {
-      return false;
-    }
-  }
+  const bool local_ok = all_code_points(local, [](char32_t ch) {
+    return !(is_white(ch) || ch < 0x20 || (ch >= 0x7F && ch <= 0x9F) || ch == 0x2028 || ch == 0x2029 ||
+             ch == 0x205F || ch == 0xFEFF);
+  });
+  if (!local_ok) return false;
 
   int labels = 0;
   size_t start = 0;
@@ -211,15 +239,13 @@ bool valid_email(std::string_view in) {
     if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
       return false;
     }
-    std::vector<char32_t> cps;
-    decode(label, &cps);
-    for (char32_t ch : cps) {
-      const bool ascii_ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                            is_digit(ch) || ch == '-';
-      const bool non_ascii_ok = ch >= 0xA0 && !is_white(ch) && ch != 0x2028 &&
-                                ch != 0x2029 && ch != 0x205F && ch != 0xFEFF;
-      if (!ascii_ok && !non_ascii_ok) return false;
-    }
+    const bool label_ok = all_code_points(label, [](char32_t ch) {
+      const bool ascii_ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || is_digit(ch) || ch == '-';
+      const bool non_ascii_ok =
+          ch >= 0xA0 && !is_white(ch) && ch != 0x2028 && ch != 0x2029 && ch != 0x205F && ch != 0xFEFF;
+      return ascii_ok || non_ascii_ok;
+    });
+    if (!label_ok) return false;
     ++labels;
     if (dot == std::string_view::npos) break;
     start = dot + 1;

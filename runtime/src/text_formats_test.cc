@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <random>
 #include <string>
 
 namespace blankett {
@@ -144,6 +146,31 @@ TEST(Formats, DecimalIsCorrectlyRounded) {
                 1.0000000000000002, 53);
   expect_number("12345678901234567890123456789012345678901234567890",
                 12345678901234567890123456789012345678901234567890.0, 0);
+}
+
+// Short numbers take a shortcut (one division of exact doubles), long ones the long
+// division; both must give what a correctly rounding strtod gives.
+TEST(Formats, DecimalAgreesWithStrtod) {
+  std::mt19937 random(20261205);
+  std::uniform_int_distribution<int> digit(0, 9);
+  std::uniform_int_distribution<int> integer_digits(0, 20);
+  std::uniform_int_distribution<int> fraction_digits(0, 25);
+  int shortcut = 0, long_division = 0;
+  for (int i = 0; i < 50000; ++i) {
+    std::string integer, fraction;
+    for (int n = integer_digits(random); n > 0; --n) integer += static_cast<char>('0' + digit(random));
+    for (int n = fraction_digits(random); n > 0; --n) fraction += static_cast<char>('0' + digit(random));
+    if (integer.empty() && fraction.empty()) continue;
+    const std::string text = fraction.empty() ? integer : integer + "," + fraction;
+    const Number n = number(text);
+    ASSERT_TRUE(n.ok) << text;
+    const std::string c_text = fraction.empty() ? integer : integer + "." + fraction;
+    EXPECT_EQ(n.value, std::strtod(c_text.c_str(), nullptr)) << text;
+    EXPECT_EQ(n.decimals, static_cast<int>(fraction.size())) << text;
+    (integer.size() + fraction.size() <= 15 && fraction.size() <= 22 ? shortcut : long_division)++;
+  }
+  EXPECT_GT(shortcut, 1000);
+  EXPECT_GT(long_division, 1000);
 }
 
 TEST(Formats, DecimalRejected) {

@@ -317,15 +317,30 @@ std::string to_lower(std::string_view s) { return map_case(s, lower_of); }
 
 namespace {
 
-// Most answers are printable ASCII with nothing to trim: they are their own normal form
-// (no controls, no line breaks, nothing to compose, no space at either end).
+// Most answers are their own normal form: valid UTF-8 with no control character (line
+// breaks and tabs included), no mark that could compose with the character before it,
+// and no space at either end. Such a text comes out of normalize_text unchanged, so it
+// needs neither decoding into code points nor encoding back. Swedish names and
+// addresses are mostly not ASCII, hence the check by code point.
 bool already_normal(std::string_view s) {
-  if (s.empty()) return true;
-  if (s.front() == ' ' || s.back() == ' ') return false;
-  for (char c : s) {
-    if (c < 0x20 || c > 0x7E) return false;
+  size_t pos = 0;
+  char32_t first = 0, last = 0;
+  while (pos < s.size()) {
+    const auto b = static_cast<unsigned char>(s[pos]);
+    char32_t c;
+    if (b < 0x80) {
+      c = b;
+      ++pos;
+    } else {
+      size_t len;
+      if (!decode_at(s, pos, &c, &len)) return false;
+      pos += len;
+    }
+    if (is_control(c) || (c >= kFirstMark && c <= kLastMark)) return false;
+    if (first == 0) first = c;
+    last = c;
   }
-  return true;
+  return !is_space(first) && !is_space(last);
 }
 
 }  // namespace
@@ -381,6 +396,21 @@ std::string normalize_text(std::string_view s, bool multiline) {
   out.reserve(s.size());
   for (size_t i = begin; i < end; ++i) append_utf8(&out, trimmed[i]);
   return out;
+}
+
+bool blank_text(std::string_view s) {
+  size_t pos = 0;
+  while (pos < s.size()) {
+    char32_t c;
+    size_t len;
+    if (!decode_at(s, pos, &c, &len)) {
+      ++pos;  // dropped by normalize_text too
+      continue;
+    }
+    pos += len;
+    if (!is_control(c) && !is_space(c)) return false;
+  }
+  return true;
 }
 
 }  // namespace blankett

@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
+#include <vector>
 
 namespace blankett {
 namespace {
@@ -183,6 +185,39 @@ TEST(Utf8, NormalizeTrims) {
   EXPECT_EQ(normalize_text("a \xC2\xA0\nb", true), "a\nb");
   EXPECT_EQ(normalize_text("a  b", false), "a  b");  // inner runs are the citizen's own
   EXPECT_EQ(normalize_text("\xE2\x80\x8B" "x", false), "\xE2\x80\x8B" "x");  // ZWSP not listed
+}
+
+TEST(Utf8, NormalizeLeavesNormalTextAsItIs) {
+  for (const char* text : {"", "hej", "\xC3\x85sa \xC3\x96" "berg", "Alva anv\xC3\xA4nder rullstol",
+                           "Bj\xC3\xB6rk\xC3\xA5sen 3 \xE2\x80\x93 \xCE\xA9 \xF0\x9F\x98\x80",
+                           "a\xC2\xA0" "b", "\xE2\x80\x8B" "x"}) {
+    EXPECT_EQ(normalize_text(text, false), text);
+    EXPECT_EQ(normalize_text(text, true), text);
+  }
+}
+
+// A leading space never survives and never composes, so normalize_text(" " + s) must
+// equal normalize_text(s): the left side always takes the code-point path, the right
+// side takes the shortcut for text that is already normal whenever it can. And blank_text
+// must agree with normalize_text on every text.
+TEST(Utf8, NormalizeShortcutAgreesWithTheFullPath) {
+  const std::vector<std::string> pieces = {
+      "a", "Z", "7", " ", "\t", "\n", "\r", "\r\n", std::string(1, '\0'), "\x1B", "\x7F",
+      "\xC2\x85", "\xC2\xA0", "\xE2\x80\x83", "\xE2\x80\xAF", "\xE3\x80\x80", "\xE2\x80\x8B",
+      "\xC3\xA5", "\xC3\x96", "\xCC\x8A", "\xCC\x88", "\xCC\x80", "\xCC\xA7", "\xCC\xA8",
+      "\xCC\x84", "\xCD\x85", "\xE2\x80\x93", "\xF0\x9F\x98\x80", "\xFF", "\xC3", "\xED\xA0\x80"};
+  std::mt19937 random(20261205);
+  std::uniform_int_distribution<size_t> piece(0, pieces.size() - 1);
+  std::uniform_int_distribution<int> length(0, 8);
+  for (int i = 0; i < 20000; ++i) {
+    std::string text;
+    for (int n = length(random); n > 0; --n) text += pieces[piece(random)];
+    for (const bool multiline : {false, true}) {
+      const std::string full = normalize_text(" " + text, multiline);
+      EXPECT_EQ(normalize_text(text, multiline), full) << text;
+      EXPECT_EQ(blank_text(text), full.empty()) << text;
+    }
+  }
 }
 
 TEST(Utf8, NormalizeDropsInvalidBytes) {

@@ -56,6 +56,8 @@ class FormState {
   // once: what create() and then set_answers() give, except that the current step is
   // the first visible one. The server's way to re-evaluate a submission.
   static Result<FormState> create(FormPtr form, std::string_view today, const nlohmann::json& answers);
+  // The same, moving the answers into the state instead of copying them.
+  static Result<FormState> create(FormPtr form, std::string_view today, nlohmann::json&& answers);
 
   FormState(const FormState& other);
   FormState& operator=(const FormState& other);

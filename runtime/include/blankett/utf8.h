@@ -48,4 +48,8 @@ std::string to_lower(std::string_view s);
 // REQUIRES: valid_utf8(s). Invalid bytes are dropped, so the result is always valid UTF-8.
 std::string normalize_text(std::string_view s, bool multiline);
 
+// Whether normalize_text(s, …) is empty (only white space and control characters),
+// without building the text.
+bool blank_text(std::string_view s);
+
 }  // namespace blankett
