@@ -205,6 +205,16 @@ TEST(FormLoader, JsonSyntaxErrorsHaveLineAndColumn) {
   EXPECT_EQ(e.column, 12);  // where the bad literal "tru" is found to end
 }
 
+TEST(FormLoader, ANumberBeyondADoubleIsAnErrorWithItsPosition) {
+  const Result<FormPtr> r = compile_form("{\n  \"format\": 1,\n  \"id\": " + std::string(400, '9') + "\n}");
+  ASSERT_FALSE(r.ok());
+  const Error& e = r.errors()[0];
+  EXPECT_EQ(e.code, "json.number_too_large");
+  EXPECT_EQ(e.line, 3);
+  EXPECT_EQ(e.column, 9);  // where the number starts
+  EXPECT_EQ(compile_form("{\"format\": 1e999}").errors()[0].code, "json.number_too_large");
+}
+
 TEST(FormLoader, RefusesDeepNestingAndHugeInput) {
   const std::string deep = std::string(100000, '[') + std::string(100000, ']');
   const Result<FormPtr> r = compile_form(deep);

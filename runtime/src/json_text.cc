@@ -1,5 +1,6 @@
 #include "json_text.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cerrno>
 #include <clocale>
@@ -418,11 +419,15 @@ class DomBuilder : public nlohmann::detail::json_sax_dom_parser<nlohmann::json> 
       : nlohmann::detail::json_sax_dom_parser<nlohmann::json>(*root, false), failure_(failure) {}
 
   template <class Exception>
-  bool parse_error(std::size_t /*position*/, const std::string& /*last_token*/, const Exception& e) {
+  bool parse_error(std::size_t position, const std::string& last_token, const Exception& e) {
     failed_ = true;
     if (failure_ != nullptr && !failure_->syntax && !failure_->overflow) {
       if constexpr (std::is_same<Exception, nlohmann::json::parse_error>::value) failure_->syntax.emplace(e);
-      if constexpr (std::is_same<Exception, nlohmann::json::out_of_range>::value) failure_->overflow.emplace(e);
+      if constexpr (std::is_same<Exception, nlohmann::json::out_of_range>::value) {
+        failure_->overflow.emplace(e);
+        // `position` is just past the number, `last_token` the number itself.
+        failure_->overflow_at = position - std::min(position, last_token.size());
+      }
     }
     return false;
   }
@@ -481,7 +486,13 @@ bool parse_json_text(std::string_view text, nlohmann::json* out, Error* error, s
   }
   JsonParseFailure failure;
   if (parse_json_nlohmann(text, out, &failure)) return true;
-  if (!failure.syntax) failure.rethrow();  // a number overflow: thrown, as parse() throws it
+  if (failure.overflow) {
+    // Untrusted text may hold any number; a double cannot (nlohmann refuses infinity).
+    *error = Error{"json.number_too_large", "", 0, 0, "invalid JSON: a number is too large (beyond the range of a double)"};
+    line_and_column(text, failure.overflow_at, &error->line, &error->column);
+    return false;
+  }
+  if (!failure.syntax) failure.rethrow();
   const nlohmann::json::parse_error& e = *failure.syntax;
   // e.byte is 1-based and points just past the offending character.
   *error = Error{"json.syntax", "", 0, 0, ""};

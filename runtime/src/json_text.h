@@ -15,7 +15,8 @@ namespace blankett {
 constexpr int kMaxJsonDepth = 64;
 
 // Parses `text` into *out. On failure returns false and fills *error with code
-// "json.syntax" (or "json.too_deep"), line and column of the problem.
+// "json.syntax" (or "json.too_deep", or "json.number_too_large" for a number beyond a
+// double), line and column of the problem.
 // `canonical` (optional) receives out->dump() when that can be had on the way, which is
 // when the text is canonical but for white space (as a dump() of any indent is, if it
 // holds no escapes and no fractions); it is left empty otherwise.
@@ -25,6 +26,7 @@ bool parse_json_text(std::string_view text, nlohmann::json* out, Error* error, s
 struct JsonParseFailure {
   std::optional<nlohmann::json::parse_error> syntax;     // a syntax error (parse_error.101-103)
   std::optional<nlohmann::json::out_of_range> overflow;  // a number beyond a double (out_of_range.406)
+  size_t overflow_at = 0;                                // where that number starts (byte offset)
   [[noreturn]] void rethrow() const;                     // throws it, as parse() does
 };
 

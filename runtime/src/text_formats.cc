@@ -224,9 +224,14 @@ bool valid_email(std::string_view in) {
   const std::string_view domain = text.substr(at + 1);
   if (local.empty() || local.size() > 64) return false;
 
+  // No white space or control characters, and none of the characters that have to be
+  // quoted in an address (RFC 5322 "specials"): an address that needs quotes is one no
+  // mail server of a municipality's would be asked to deliver to, and it must be possible
+  // to send to every address a form accepts (a signer's link, a completion request).
   const bool local_ok = all_code_points(local, [](char32_t ch) {
+    constexpr std::string_view kSpecials = "\"(),:;<>[\\]";
     return !(is_white(ch) || ch < 0x20 || (ch >= 0x7F && ch <= 0x9F) || ch == 0x2028 || ch == 0x2029 ||
-             ch == 0x205F || ch == 0xFEFF);
+             ch == 0x205F || ch == 0xFEFF || (ch < 0x80 && kSpecials.find(static_cast<char>(ch)) != std::string_view::npos));
   });
   if (!local_ok) return false;
 

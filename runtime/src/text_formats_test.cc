@@ -82,6 +82,11 @@ TEST(Formats, Email) {
   EXPECT_FALSE(valid_email("anna@ex@ample.se"));
   EXPECT_FALSE(valid_email("an na@example.se"));
   EXPECT_FALSE(valid_email("an\xC2\xA0na@example.se"));
+  // Characters an address can only hold in quotes: notifications could not be sent there.
+  for (const char* special : {"\"", "(", ")", ",", ":", ";", "<", ">", "[", "\\", "]"}) {
+    EXPECT_FALSE(valid_email(std::string("an") + special + "na@example.se")) << special;
+  }
+  EXPECT_TRUE(valid_email("o'brien!#$%&*+-/=?^_`{|}~@example.se"));
   EXPECT_FALSE(valid_email("anna@example..se"));
   EXPECT_FALSE(valid_email("anna@.example.se"));
   EXPECT_FALSE(valid_email("anna@example.se."));
