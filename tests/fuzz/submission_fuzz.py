@@ -20,6 +20,9 @@ What it does:
   3. Fails on any answer that is not JSON, any status other than 200, 201, 400, 404, 409,
      413, 415 or 422 (a 5xx is the server's fault, and a 503 for input no retry can
      mend is one too), a dropped connection, or a server that stops answering /healthz.
+     Then a quarter as many requests go to the other routes (pages, login, inbox, admin,
+     signing and completion links, static files, the integration API) with damaged
+     paths, queries, cookies, tokens and bodies: none may get a 5xx.
   4. Stops the server and runs `blankett audit verify` on its data directory: what was
      stored on the way forms an intact chain.
 
@@ -143,6 +146,34 @@ class Fuzzer:
         return path, data, headers
 
 
+# Every other route a visitor can reach without signing in, or reach and be sent to the
+# login page: damaged paths, queries and form bodies must not get a 5xx either.
+ROUTES = ["/", "/f/skolskjuts", "/f/nope", "/api/forms", "/api/forms/skolskjuts", "/api/forms/skolskjuts/versions/",
+          "/api/keys", "/healthz", "/metrics", "/login", "/logout", "/inbox", "/inbox/export.csv", "/inbox/stats",
+          "/admin", "/admin/users", "/admin/outbox", "/sign/", "/complete/", "/identity/dev", "/identity/callback",
+          "/identity/continue", "/preview/skolskjuts", "/static/", "/js/", "/engine/blankett_engine.wasm",
+          "/api/submissions/", "/api/v1/cases", "/api/publish", "/hook"]
+PATH_NOISE = ["", "x", "../../etc/passwd", "..%2F..%2Fetc%2Fpasswd", "%00", "%ff%fe", "a" * 3000, "%2e%2e/", "?",
+              "?lang=" + "x" * 500, "?next=%2F%2Fevil.example", "?state=%00&code=1", "?step=%3Cscript%3E", "//", ";", "~"]
+
+
+def other_request(rng):
+    """(method, path, body, headers) on some other route."""
+    path = rng.choice(ROUTES) + rng.choice(PATH_NOISE) + (rng.choice(PATH_NOISE) if rng.random() < 0.3 else "")
+    method = rng.choice(["GET", "GET", "POST", "HEAD", "PUT", "DELETE"])
+    headers = {}
+    body = None
+    if method in ("POST", "PUT"):
+        body = rng.choice([b"", b"username=admin&password=x&csrf=" + rng.randbytes(8).hex().encode(), rng.randbytes(rng.randint(0, 500)),
+                           b'{"a":' * 100, b"answer=" + b"%ff" * 50])
+        headers["Content-Type"] = rng.choice(["application/x-www-form-urlencoded", "application/json", "text/plain"])
+    if rng.random() < 0.3:
+        headers["Cookie"] = rng.choice(["session=" + "a" * 64, "session=", "csrf=x; session=%00", "a" * 4000])
+    if rng.random() < 0.2:
+        headers["Authorization"] = rng.choice(["Bearer ", "Bearer " + "x" * 100, "Basic Zm9vOmJhcg==", "Bearer a.b.c"])
+    return method, path, body, headers
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -190,6 +221,23 @@ def main():
                 problems.append(f"request {n}: {res.status} {payload[:300]!r}\n  for {path} {headers} {body[:300]!r}")
                 if len(problems) >= 5:
                     break
+        rng = random.Random(seed + 1)
+        for n in range(args.requests // 4):
+            if len(problems) >= 5:
+                break
+            method, path, body, headers = other_request(rng)
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+                c.request(method, path, body=body, headers=headers)
+                res = c.getresponse()
+                payload = res.read()
+                c.close()
+            except (OSError, http.client.HTTPException) as e:
+                problems.append(f"{method} {path[:200]}: {e!r} (the server {'is up' if server.healthy() else 'is down'})")
+                break
+            statuses[res.status] = statuses.get(res.status, 0) + 1
+            if res.status >= 500:
+                problems.append(f"{method} {path[:200]} {headers}: {res.status} {payload[:300]!r}")
         if not server.healthy():
             problems.append("the server does not answer /healthz after the run")
         if server.stop() != 0:
