@@ -382,14 +382,20 @@ def self_test(binary, work, db_path, receipts, sent_keys, keys_file):
     return problems
 
 
-def main():
-    here = os.path.dirname(os.path.abspath(__file__))
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def argument_parser(doc):
+    """The arguments every test against a server takes: the binary, --forms, --seed, --keep."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("blankett", help="path to the blankett binary")
-    parser.add_argument("--forms", default=os.path.normpath(os.path.join(here, "..", "..", "forms")))
-    parser.add_argument("--kills", type=int, default=5)
+    forms = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "forms")
+    parser.add_argument("--forms", default=os.path.normpath(forms))
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--keep", action="store_true", help="keep the data directory")
+    return parser
+
+
+def main():
+    parser = argument_parser(__doc__)
+    parser.add_argument("--kills", type=int, default=5)
     parser.add_argument("--self-test", action="store_true", help="also check that the checker catches damage")
     args = parser.parse_args()
 

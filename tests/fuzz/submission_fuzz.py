@@ -31,7 +31,6 @@ Output ends with "1 passed, 0 failed" (exit 0) or "0 passed, 1 failed" (exit 1).
 Runtime: about 15-30 s. Python 3 standard library only.
 """
 
-import argparse
 import copy
 import http.client
 import json
@@ -43,7 +42,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "crash"))
-from crash_test import FORM, Server, free_port, scenario_answers  # noqa: E402
+from crash_test import FORM, Server, argument_parser, free_port, scenario_answers  # noqa: E402
 
 ALLOWED = {200, 201, 400, 404, 409, 413, 415, 422}
 ODD_VALUES = [None, True, False, 0, -1, 1e308, -1e308, 1.5, 12345678901234567890, "", " ", "\u0000", "\u202e",
@@ -174,14 +173,20 @@ def other_request(rng):
     return method, path, body, headers
 
 
+def send(port, method, path, body, headers):
+    """(status, payload) of one request on a fresh connection; raises when the connection fails."""
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        c.request(method, path, body=body, headers=headers)
+        res = c.getresponse()
+        return res.status, res.read()
+    finally:
+        c.close()
+
+
 def main():
-    here = os.path.dirname(os.path.abspath(__file__))
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("blankett", help="path to the blankett binary")
-    parser.add_argument("--forms", default=os.path.normpath(os.path.join(here, "..", "..", "forms")))
+    parser = argument_parser(__doc__)
     parser.add_argument("--requests", type=int, default=20000)
-    parser.add_argument("--seed", type=int, default=None)
-    parser.add_argument("--keep", action="store_true", help="keep the data directory")
     args = parser.parse_args()
 
     binary = os.path.abspath(args.blankett)
@@ -203,22 +208,18 @@ def main():
         for n in range(args.requests):
             path, body, headers = fuzzer.request(n)
             try:
-                c = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-                c.request("POST", path, body=body, headers=headers)
-                res = c.getresponse()
-                payload = res.read()
-                c.close()
+                status, payload = send(server.port, "POST", path, body, headers)
             except (OSError, http.client.HTTPException) as e:
                 problems.append(f"request {n}: {e!r} (the server {'is up' if server.healthy() else 'is down'})")
                 break
-            statuses[res.status] = statuses.get(res.status, 0) + 1
+            statuses[status] = statuses.get(status, 0) + 1
             try:
                 json.loads(payload)
                 is_json = True
             except ValueError:
                 is_json = False
-            if res.status not in ALLOWED or not is_json:
-                problems.append(f"request {n}: {res.status} {payload[:300]!r}\n  for {path} {headers} {body[:300]!r}")
+            if status not in ALLOWED or not is_json:
+                problems.append(f"request {n}: {status} {payload[:300]!r}\n  for {path} {headers} {body[:300]!r}")
                 if len(problems) >= 5:
                     break
         rng = random.Random(seed + 1)
@@ -227,17 +228,13 @@ def main():
                 break
             method, path, body, headers = other_request(rng)
             try:
-                c = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-                c.request(method, path, body=body, headers=headers)
-                res = c.getresponse()
-                payload = res.read()
-                c.close()
+                status, payload = send(server.port, method, path, body, headers)
             except (OSError, http.client.HTTPException) as e:
                 problems.append(f"{method} {path[:200]}: {e!r} (the server {'is up' if server.healthy() else 'is down'})")
                 break
-            statuses[res.status] = statuses.get(res.status, 0) + 1
-            if res.status >= 500:
-                problems.append(f"{method} {path[:200]} {headers}: {res.status} {payload[:300]!r}")
+            statuses[status] = statuses.get(status, 0) + 1
+            if status >= 500:
+                problems.append(f"{method} {path[:200]} {headers}: {status} {payload[:300]!r}")
         if not server.healthy():
             problems.append("the server does not answer /healthz after the run")
         if server.stop() != 0:
