@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <random>
 #include <regex>
 #include <sstream>
 
@@ -362,6 +363,60 @@ TEST_F(CompletionPagesTest, OnlyMarkedAnswersChangeAndTheWholeFormIsValidatedAga
   EXPECT_EQ(files[0].sha256, sha256_of(kPdf));
   EXPECT_EQ(files[0].name, "gammalt.pdf");
   EXPECT_EQ(list_case_versions(*store_, case_of(reference).seq).value().size(), 2u);
+}
+
+// Whatever a damaged client sends to a completion link, the answer is JSON and never a
+// 5xx. A damaged reply may still be a valid one (a text field holding "070", an optional
+// file left out): that one is stored, once, and every later reply finds the link used.
+TEST_F(CompletionPagesTest, DamagedRepliesGetJsonAndNeverA5xx) {
+  const std::string reference = submit("intyg", answers());
+  const std::string token = ask_phone_and_certificate(reference);
+  const json data = json::parse(api_get(token)->body);
+  const json good = {{"version", data["version"]}, {"answers", data["answers"]}};
+  const std::string text = good.dump();
+  static const json kOdd[] = {nullptr, true, 0, -1, 1e308, "", "x", std::string(5000, 'a'), json::array(), json::object(),
+                              json::array({json::object()}), "070", "a,b@example.se", {{"name", "x.pdf"}}};
+  static const char* kInserts[] = {"[[[[[[[[", "\xff", "1e400", "\"", "}", ",", "\\u0000", "null"};
+  std::mt19937 rng(20261205);
+  int stored = 0;
+  for (int i = 0; i < 400; ++i) {
+    std::string body;
+    if (i % 2 == 0) {
+      body = text;
+      for (int n = 1 + static_cast<int>(rng() % 4); n > 0; --n) {
+        const size_t at = rng() % body.size();
+        if (rng() % 2 == 0) body[at] = static_cast<char>(rng() % 256);
+        else body.insert(at, kInserts[rng() % std::size(kInserts)]);
+      }
+    } else {
+      json damaged = good;
+      json& a = damaged["answers"];
+      const std::vector<std::string> keys = {"name", "phone", "certificate", "children", "email", "ghost", "children/0"};
+      switch (rng() % 4) {
+        case 0: a[keys[rng() % keys.size()]] = kOdd[rng() % std::size(kOdd)]; break;
+        case 1: damaged[rng() % 2 == 0 ? "version" : "answers"] = kOdd[rng() % std::size(kOdd)]; break;
+        case 2: damaged["extra"] = 1; break;
+        default: a["phone"] = kOdd[rng() % std::size(kOdd)]; a["certificate"] = kOdd[rng() % std::size(kOdd)]; break;
+      }
+      body = damaged.dump(-1, ' ', false, json::error_handler_t::replace);
+    }
+    auto res = client_->Post(("/api/completions/" + token).c_str(), {{"Idempotency-Key", "damaged-" + std::to_string(i)}}, body,
+                             rng() % 5 == 0 ? "text/plain" : "application/json");
+    ASSERT_TRUE(res) << i;
+    EXPECT_LT(res->status, 500) << i << ": " << body.substr(0, 300) << " -> " << res->body;
+    EXPECT_FALSE(json::parse(res->body, nullptr, false).is_discarded()) << i << ": " << res->body;
+    if (res->status == 201) ++stored;
+    else EXPECT_GE(res->status, 400) << i << ": " << body.substr(0, 300) << " -> " << res->body;
+  }
+  EXPECT_LE(stored, 1);
+  EXPECT_EQ(list_case_versions(*store_, case_of(reference).seq).value().size(), 1u + static_cast<size_t>(stored));
+  // A good reply now: stored if nothing was, else refused (the link was used; the reply,
+  // written against version 1, no longer matches version 2's files either).
+  json changed = data["answers"];
+  changed["phone"] = "070-333 33 33";
+  auto res = api_reply(token, {{"version", data["version"]}, {"answers", changed}}, "completion-after-damage");
+  if (stored == 0) EXPECT_EQ(res->status, 201) << res->body;
+  else EXPECT_TRUE(res->status == 409 || res->status == 422) << res->body;
 }
 
 TEST_F(CompletionPagesTest, UnknownCancelledAndOtherCasesLinksOpenNothing) {

@@ -227,7 +227,14 @@ ScenarioResult run_scenario(const FormPtr& form, const json& scenario) {
     result.failures.push_back(ScenarioFailure{-1, "", "a scenario is a JSON object"});
     return result;
   }
-  result.name = scenario.value("name", std::string("(unnamed)"));
+  // value<std::string>() would throw for a name or language of another type.
+  auto text_member = [&](const char* key, const char* fallback) -> std::string {
+    if (!scenario.contains(key)) return fallback;
+    if (scenario[key].is_string()) return scenario[key].get<std::string>();
+    result.failures.push_back(ScenarioFailure{-1, std::string("/") + key, std::string("'") + key + "' must be a string"});
+    return fallback;
+  };
+  result.name = text_member("name", "(unnamed)");
   for (const auto& [key, value] : scenario.items()) {
     (void)value;
     if (key != "name" && key != "today" && key != "language" && key != "actions" && key != "$schema") {
@@ -241,7 +248,7 @@ ScenarioResult run_scenario(const FormPtr& form, const json& scenario) {
     return result;
   }
   FormState state = std::move(created).value();
-  Runner runner{&result, &state, scenario.value("language", std::string("")), -1, ""};
+  Runner runner{&result, &state, text_member("language", ""), -1, ""};
   if (!scenario.contains("actions") || !scenario["actions"].is_array()) {
     result.failures.push_back(ScenarioFailure{-1, "/actions", "'actions' must be an array"});
     return result;

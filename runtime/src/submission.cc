@@ -140,7 +140,8 @@ Result<RestoredDraft> restore_draft(FormPtr form, const json& draft, std::string
   Result<FormState> created = FormState::create(form, today);
   if (!created.ok()) return created.errors();
   FormState state = std::move(created).value();
-  if (!draft.is_object() || draft.value("format", "") != "blankett-draft/1") {
+  // Comparing (not value<std::string>()): a damaged draft's "format" may be any JSON.
+  if (!draft.is_object() || !draft.contains("format") || draft["format"] != "blankett-draft/1") {
     return Errors{Error{"draft.not_a_draft", "/format", 0, 0, "this is not a Blankett draft (format \"blankett-draft/1\")"}};
   }
   if (!draft.contains("form") || draft["form"] != form->id) {
@@ -165,23 +166,23 @@ Result<RestoredDraft> restore_draft(FormPtr form, const json& draft, std::string
   for (const auto& [key, value] : answers.items()) {
     const auto it = form->field_by_id.find(key);
     if (it == form->field_by_id.end() || form->fields[static_cast<size_t>(it->second)].group >= 0) {
-      drop("/" + key, "the form no longer has the field '" + key + "'");
+      drop("/" + pointer_token(key), "the form no longer has the field '" + key + "'");
       continue;
     }
     const Field& fd = form->fields[static_cast<size_t>(it->second)];
     if (fd.type == FieldType::kGroup) {
-      if (!value.is_array()) { drop("/" + key, "not a list of rows"); continue; }
+      if (!value.is_array()) { drop("/" + pointer_token(key), "not a list of rows"); continue; }
       json rows = json::array();
       for (size_t r = 0; r < value.size(); ++r) {
         if (fd.max_items >= 0 && static_cast<int>(r) >= fd.max_items) {
-          drop("/" + key + "/" + std::to_string(r), "the group now has at most " + std::to_string(fd.max_items) + " rows");
+          drop("/" + pointer_token(key) + "/" + std::to_string(r), "the group now has at most " + std::to_string(fd.max_items) + " rows");
           continue;
         }
         json row = json::object();
         if (value[r].is_object()) {
           for (const auto& [ckey, cvalue] : value[r].items()) {
             const auto cit = form->field_by_id.find(ckey);
-            const std::string ptr = "/" + key + "/" + std::to_string(r) + "/" + ckey;
+            const std::string ptr = "/" + pointer_token(key) + "/" + std::to_string(r) + "/" + pointer_token(ckey);
             if (cit == form->field_by_id.end() || form->fields[static_cast<size_t>(cit->second)].group != it->second) {
               drop(ptr, "the group no longer has the field '" + ckey + "'");
             } else if (!fits(form->fields[static_cast<size_t>(cit->second)], cvalue)) {
@@ -197,7 +198,7 @@ Result<RestoredDraft> restore_draft(FormPtr form, const json& draft, std::string
       continue;
     }
     if (!fits(fd, value)) {
-      drop("/" + key, "the answer no longer fits the field");
+      drop("/" + pointer_token(key), "the answer no longer fits the field");
       continue;
     }
     kept[key] = value;

@@ -147,6 +147,10 @@ TEST(Draft, RestoringAgainstAChangedFormKeepsWhatFits) {
 TEST(Draft, RefusesSomethingElse) {
   const FormPtr form = testing::must_compile(testing::kHouseholdForm);
   EXPECT_EQ(restore_draft(form, json{{"format", "x"}}, "2026-08-15").errors()[0].code, "draft.not_a_draft");
+  // A damaged draft (from a device's storage) may hold anything: still "not a draft".
+  for (const json& format : {json(1), json(nullptr), json::array(), json::object()}) {
+    EXPECT_EQ(restore_draft(form, json{{"format", format}}, "2026-08-15").errors()[0].code, "draft.not_a_draft") << format;
+  }
   EXPECT_EQ(restore_draft(form, json{{"format", "blankett-draft/1"}, {"form", "other"}}, "2026-08-15").errors()[0].code, "draft.other_form");
 }
 

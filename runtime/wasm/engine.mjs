@@ -18,11 +18,13 @@
 // white space, UTF-8, integers in plain decimal, strict UTF-8). A receipt's Ed25519
 // signature covers canonicalJson of the receipt without its "signature" key
 // (docs/receipts.md). Bad JSON throws EngineError with a json.syntax error (line and
-// column); nesting deeper than 64 levels is json.too_deep.
+// column); nesting deeper than 64 levels is json.too_deep, a number beyond the range of
+// a double (1e999) json.number_too_large.
 //
-// If the engine itself fails (a C++ exception: a bug, out of memory, or a number beyond
-// the range of a double such as 1e999 in a form or in canonicalJson's text), the call
-// throws EngineError with code "engine.exception".
+// If the engine itself fails (a C++ exception: a bug, out of memory), the call throws
+// EngineError with code "engine.exception", and the module keeps working.
+// engine.checkExceptionHandling() always does so: a check that the module was built to
+// catch C++ exceptions (tests).
 import createBlankettEngine from './blankett_engine.mjs';
 
 export class EngineError extends Error {
@@ -179,5 +181,7 @@ export async function loadEngine(options = {}) {
     runScenario: (formText, scenarioText) => JSON.parse(text(module, module._blankett_run_scenario, formText, scenarioText)),
     // The canonical JSON text of any JSON text (see the top of this file).
     canonicalJson: (jsonText) => text(module, module._blankett_canonical_json, jsonText),
+    // Always throws EngineError "engine.exception" (see the top of this file).
+    checkExceptionHandling: () => text(module, module._blankett_check_exception_handling),
   };
 }

@@ -23,7 +23,7 @@ set(BLANKETT_ENTRY_POINTS
   blankett_view blankett_summary blankett_field blankett_errors blankett_step_errors
   blankett_next blankett_back blankett_go_to blankett_valid blankett_draft
   blankett_restore blankett_submission blankett_sha256 blankett_run_scenario
-  blankett_canonical_json blankett_changes_for_current_step_only)
+  blankett_canonical_json blankett_changes_for_current_step_only blankett_check_exception_handling)
 # Checked against bindings.cc at configure time (and again whenever bindings.cc changes).
 file(READ ${CMAKE_SOURCE_DIR}/runtime/wasm/bindings.cc _bindings)
 string(REGEX MATCHALL "EMSCRIPTEN_KEEPALIVE[^(]*[ *]blankett_[a-z0-9_]+\\(" _entries "${_bindings}")
