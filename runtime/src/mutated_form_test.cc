@@ -5,39 +5,25 @@
 // so a definition it cannot handle must be an error with a place, not an abort.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
 #include <random>
-#include <sstream>
 
 #include "blankett/draft.h"
 #include "blankett/form.h"
 #include "blankett/state.h"
 #include "blankett/submission.h"
 #include "blankett/view.h"
+#include "json_text.h"
+#include "test_forms.h"
 
 namespace blankett {
 namespace {
 
 using nlohmann::json;
 
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string pointer_token_of(const std::string& key) {
-  std::string out;
-  for (char c : key) out += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
-  return out;
-}
-
 void collect_pointers(const json& j, const std::string& at, std::vector<std::string>* out) {
   out->push_back(at);
   if (j.is_object()) {
-    for (const auto& [key, value] : j.items()) collect_pointers(value, at + "/" + pointer_token_of(key), out);
+    for (const auto& [key, value] : j.items()) collect_pointers(value, at + "/" + pointer_token(key), out);
   } else if (j.is_array()) {
     for (size_t i = 0; i < j.size(); ++i) collect_pointers(j[i], at + "/" + std::to_string(i), out);
   }
@@ -178,10 +164,7 @@ void exercise(const FormPtr& form, Mutator* m) {
 }
 
 TEST(MutatedForms, AreRefusedWithErrorsOrWorkWithoutThrowing) {
-  std::vector<std::string> definitions;
-  for (const auto& entry : std::filesystem::directory_iterator(BLANKETT_SOURCE_DIR "/forms")) {
-    if (std::filesystem::exists(entry.path() / "form.json")) definitions.push_back(slurp(entry.path() / "form.json"));
-  }
+  const std::vector<std::string> definitions = testing::example_form_definitions();
   ASSERT_GE(definitions.size(), 4u);
   Mutator m(20261205);
   int compiled = 0, refused = 0;

@@ -3,10 +3,7 @@
 // same answers. Run on a test form and on every example form in forms/.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
 #include <random>
-#include <sstream>
 
 #include "blankett/state.h"
 #include "blankett/submission.h"
@@ -133,14 +130,9 @@ TEST(Property, IncrementalEqualsFromScratchOnTheHouseholdForm) {
 
 TEST(Property, IncrementalEqualsFromScratchOnEveryExampleForm) {
   int forms = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(BLANKETT_SOURCE_DIR "/forms")) {
-    const auto path = entry.path() / "form.json";
-    if (!std::filesystem::exists(path)) continue;
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    const FormPtr form = testing::must_compile(text.str());
-    ASSERT_TRUE(form) << path;
+  for (const std::string& text : testing::example_form_definitions()) {
+    const FormPtr form = testing::must_compile(text);
+    ASSERT_TRUE(form) << text.substr(0, 200);
     for (unsigned seed = 1; seed <= 25; ++seed) run_random_edits(form, seed, 80);
     ++forms;
   }

@@ -4,8 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 
 #include "blankett/scenario.h"
 #include "blankett/usability.h"
@@ -49,15 +47,8 @@ std::vector<std::string> problems(const std::string& text) {
   return out;
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 FormPtr skolskjuts() {
-  return testing::must_compile(read_file(BLANKETT_SOURCE_DIR "/forms/skolskjuts/form.json"));
+  return testing::must_compile(testing::read_text_file(BLANKETT_SOURCE_DIR "/forms/skolskjuts/form.json"));
 }
 
 std::vector<std::string> ids(const std::vector<RequiredSigner>& signers) {

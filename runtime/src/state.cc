@@ -11,7 +11,6 @@
 #include <cmath>
 #include <functional>
 #include <queue>
-#include <type_traits>
 
 #include "answer_format.h"
 #include "evaluator.h"
@@ -311,26 +310,17 @@ Result<std::unique_ptr<StateData>> blank_state(FormPtr form, std::string_view to
   return st;
 }
 
-// Stores `answer` in the cell: moved out of a document the caller gave away, else copied.
-template <typename Json>
-void keep_answer(Json& answer, nlohmann::json* cell) {
-  if constexpr (std::is_const_v<Json>) *cell = answer;
-  else *cell = std::move(answer);
-}
-
 // Replaces every answer of `st` (and every row of its groups) by `answers`, without
-// evaluating. The errors name what does not fit the form; `st` is then half-written.
-// `Json` is `const nlohmann::json`, or `nlohmann::json` for a document whose answers may
-// be moved into the cells.
-template <typename Json>
-Errors replace_answers(StateData& st, Json& answers) {
+// evaluating; the answers are moved into the cells. The errors name what does not fit
+// the form; `st` is then half-written.
+Errors replace_answers(StateData& st, nlohmann::json& answers) {
   if (!answers.is_object()) {
     return Errors{Error{"answer.wrong_type", "", 0, 0, "answers must be a JSON object {field: answer, …}"}};
   }
   Errors errors;
   for (auto& c : st.cells) { c.answer = nullptr; c.parsed = Value(); c.unreadable = Problem::kNone; }
   for (auto& rows : st.group_rows) rows.clear();
-  for (auto&& [key, value] : answers.items()) {
+  for (auto& [key, value] : answers.items()) {
     // The answer's JSON pointer, built only for an error.
     auto ptr = [&key = key] { return "/" + pointer_token(key); };
     const auto it = st.form->field_by_id.find(key);
@@ -358,7 +348,7 @@ Errors replace_answers(StateData& st, Json& answers) {
           continue;
         }
         rows.emplace_back(fd.children.size());
-        for (auto&& [ckey, cvalue] : row.items()) {
+        for (auto& [ckey, cvalue] : row.items()) {
           const auto cit = st.form->field_by_id.find(ckey);
           if (cit == st.form->field_by_id.end() || st.field(cit->second).group != f) {
             errors.push_back(Error{"answer.unknown_field", rp + "/" + pointer_token(ckey), 0, 0, "the group '" + key + "' has no field '" + ckey + "'"});
@@ -370,7 +360,7 @@ Errors replace_answers(StateData& st, Json& answers) {
             continue;
           }
           Cell& c = rows.back()[static_cast<size_t>(cd.column)];
-          keep_answer(cvalue, &c.answer);
+          c.answer = std::move(cvalue);
           c.unreadable = read_answer(cd, c.answer, st.today, &c.parsed);
         }
       }
@@ -381,7 +371,7 @@ Errors replace_answers(StateData& st, Json& answers) {
       continue;
     }
     Cell& c = st.cells[static_cast<size_t>(f)];
-    keep_answer(value, &c.answer);
+    c.answer = std::move(value);
     c.unreadable = read_answer(fd, c.answer, st.today, &c.parsed);
   }
   return errors;
@@ -501,7 +491,8 @@ Result<Changes> FormState::remove_row(std::string_view group, int row) {
 
 Result<bool> FormState::set_answers(const nlohmann::json& answers) {
   auto next = std::make_unique<StateData>(*d_);
-  Errors errors = replace_answers(*next, answers);
+  nlohmann::json copy = answers;
+  Errors errors = replace_answers(*next, copy);
   if (!errors.empty()) return errors;  // on a copy: nothing changed
   const int step = d_->current_step;
   d_ = std::move(next);

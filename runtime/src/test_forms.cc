@@ -4,7 +4,27 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 namespace blankett::testing {
+
+std::string read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::vector<std::string> example_form_definitions() {
+  std::vector<std::string> out;
+  for (const auto& entry : std::filesystem::directory_iterator(BLANKETT_SOURCE_DIR "/forms")) {
+    const auto path = entry.path() / "form.json";
+    if (std::filesystem::exists(path)) out.push_back(read_text_file(path.string()));
+  }
+  return out;
+}
 
 FormPtr must_compile(const std::string& json_text) {
   Result<FormPtr> r = compile_form(json_text);

@@ -326,16 +326,10 @@ bool already_normal(std::string_view s) {
   size_t pos = 0;
   char32_t first = 0, last = 0;
   while (pos < s.size()) {
-    const auto b = static_cast<unsigned char>(s[pos]);
     char32_t c;
-    if (b < 0x80) {
-      c = b;
-      ++pos;
-    } else {
-      size_t len;
-      if (!decode_at(s, pos, &c, &len)) return false;
-      pos += len;
-    }
+    size_t len;
+    if (!decode_at(s, pos, &c, &len)) return false;
+    pos += len;
     if (is_control(c) || (c >= kFirstMark && c <= kLastMark)) return false;
     if (first == 0) first = c;
     last = c;
