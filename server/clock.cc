@@ -2,7 +2,10 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "blankett/date.h"
 
@@ -85,6 +88,78 @@ std::string local_today() {
   char buf[16];
   std::strftime(buf, sizeof buf, "%Y-%m-%d", &local);
   return buf;
+}
+
+namespace {
+
+// "Europe/Stockholm", "America/Argentina/Buenos_Aires", "Etc/GMT+1", "UTC": what browsers
+// accept as a timeZone; POSIX rules ("CET-1CEST,M3.5.0,M10.5.0/3") are not names.
+bool is_zone_name(const std::string& name) {
+  if (name.empty() || name.size() > 64) return false;
+  bool segment_start = true;
+  for (const char c : name) {
+    const bool letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    const bool other = (c >= '0' && c <= '9') || c == '_' || c == '+' || c == '-';
+    if (c == '/') {
+      if (segment_start) return false;
+      segment_start = true;
+    } else if (segment_start ? letter : (letter || other)) {
+      segment_start = false;
+    } else {
+      return false;
+    }
+  }
+  return !segment_start;
+}
+
+// The zone name in a zone file's path: ".../zoneinfo/Europe/Stockholm" → "Europe/Stockholm"
+// (also under zoneinfo/posix/ and zoneinfo/right/); "" for a path outside zoneinfo.
+std::string zone_of_path(const std::string& path) {
+  const std::string marker = "zoneinfo/";
+  const size_t at = path.rfind(marker);
+  if (at == std::string::npos) return "";
+  std::string name = path.substr(at + marker.size());
+  for (const char* prefix : {"posix/", "right/"}) {
+    if (name.rfind(prefix, 0) == 0) name = name.substr(std::string(prefix).size());
+  }
+  return is_zone_name(name) ? name : "";
+}
+
+std::string first_line_of(const char* path) {
+  std::FILE* f = std::fopen(path, "r");
+  if (f == nullptr) return "";
+  char line[128] = {0};
+  const bool read = std::fgets(line, sizeof line, f) != nullptr;
+  std::fclose(f);
+  if (!read) return "";
+  std::string text = line;
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+}  // namespace
+
+std::string time_zone_name_from(const char* tz_variable, const std::string& localtime_link, bool localtime_missing,
+                                const std::string& timezone_file) {
+  if (tz_variable != nullptr) {
+    std::string tz = tz_variable;
+    if (!tz.empty() && tz.front() == ':') tz.erase(0, 1);
+    if (tz.empty()) return "UTC";
+    if (tz.front() == '/') return zone_of_path(tz);
+    return is_zone_name(tz) ? tz : "";
+  }
+  if (!localtime_link.empty()) return zone_of_path(localtime_link);
+  if (localtime_missing) return "UTC";
+  return is_zone_name(timezone_file) ? timezone_file : "";
+}
+
+std::string local_time_zone_name() {
+  char link[512];
+  const ssize_t n = readlink("/etc/localtime", link, sizeof link - 1);
+  const std::string target = n > 0 ? std::string(link, static_cast<size_t>(n)) : "";
+  struct stat st {};
+  const bool missing = n <= 0 && lstat("/etc/localtime", &st) != 0;
+  return time_zone_name_from(std::getenv("TZ"), target, missing, first_line_of("/etc/timezone"));
 }
 
 int year_of(const std::string& timestamp) {

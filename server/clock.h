@@ -29,6 +29,17 @@ std::string utc_file_stamp();
 // "YYYY-MM-DD" of the machine's local time zone (set TZ=Europe/Stockholm in production).
 std::string local_today();
 
+// The IANA name of the zone local_today() counts days in ("Europe/Stockholm"), sent to
+// the browser with each form so that its engine means the same day by today() as the
+// server does; "" when the zone has no such name (a POSIX rule in TZ, a copied zone file).
+std::string local_time_zone_name();
+// local_time_zone_name() from what it reads: the TZ variable (nullptr: unset), where
+// /etc/localtime links to ("" if it is no link or missing: then localtime_missing says
+// which) and the first line of /etc/timezone ("" if none). As glibc: TZ first, TZ=""
+// is UTC, no zone file at all is UTC.
+std::string time_zone_name_from(const char* tz_variable, const std::string& localtime_link, bool localtime_missing,
+                                const std::string& timezone_file);
+
 // The year of an RFC 3339 timestamp ("2026-08-15T…" → 2026); 0 if it has none.
 int year_of(const std::string& timestamp);
 

@@ -64,5 +64,28 @@ TEST(ClockTest, NowInMillisecondsIsNowAsText) {
   EXPECT_LE(*text, after);
 }
 
+TEST(ClockTest, TheZoneNameComesFromTzFirstThenTheSystemsZoneFile) {
+  EXPECT_EQ(time_zone_name_from("Europe/Stockholm", "/usr/share/zoneinfo/UTC", false, "UTC"), "Europe/Stockholm");
+  EXPECT_EQ(time_zone_name_from(":America/Argentina/Buenos_Aires", "", false, ""), "America/Argentina/Buenos_Aires");
+  EXPECT_EQ(time_zone_name_from("/usr/share/zoneinfo/Europe/Oslo", "", false, ""), "Europe/Oslo");
+  EXPECT_EQ(time_zone_name_from("", "/usr/share/zoneinfo/Europe/Oslo", false, ""), "UTC");  // glibc: TZ="" is UTC
+  EXPECT_EQ(time_zone_name_from(nullptr, "/usr/share/zoneinfo/Europe/Stockholm", false, "Etc/UTC"), "Europe/Stockholm");
+  EXPECT_EQ(time_zone_name_from(nullptr, "../usr/share/zoneinfo/posix/Etc/GMT+1", false, ""), "Etc/GMT+1");
+  EXPECT_EQ(time_zone_name_from(nullptr, "", false, "Europe/Helsinki"), "Europe/Helsinki");  // a copied zone file
+  EXPECT_EQ(time_zone_name_from(nullptr, "", true, ""), "UTC");  // no zone file at all: glibc counts in UTC
+}
+
+TEST(ClockTest, WhatIsNoZoneNameGivesNoName) {
+  // A POSIX rule is a zone, but no browser takes it as a name: the app then counts days
+  // on the device (docs/api.md).
+  EXPECT_EQ(time_zone_name_from("CET-1CEST,M3.5.0,M10.5.0/3", "", false, ""), "");
+  EXPECT_EQ(time_zone_name_from("/etc/my-zone", "", false, ""), "");
+  EXPECT_EQ(time_zone_name_from(nullptr, "/etc/my-zone", false, "Europe/Stockholm"), "");
+  EXPECT_EQ(time_zone_name_from(nullptr, "", false, "Europe/Stockholm; rm -rf"), "");
+  EXPECT_EQ(time_zone_name_from("Europe//Stockholm", "", false, ""), "");
+  EXPECT_EQ(time_zone_name_from("Europe/", "", false, ""), "");
+  EXPECT_EQ(time_zone_name_from(nullptr, "", false, ""), "");  // a copied zone file and nothing that names it
+}
+
 }  // namespace
 }  // namespace blankett

@@ -323,7 +323,7 @@ struct Renderer {
     const std::string item = str(v, v.contains("item_label") ? "item_label" : "label");
     const std::string item_lower = to_lower(item);
     const json& rows = v.value("rows", json::array());
-    const bool removable = static_cast<long>(rows.size()) > v.value("min_items", 0L);
+    const bool removable = flag(v, "can_remove_row");
     std::string out = open_tag("fieldset", {{"class", "fieldset repeat-group"}, {"id", id}, {"tabindex", "-1"},
                                             described_by(v, id)}) +
                       element("legend", {{"class", "fieldset__legend fieldset__legend--m"}}, str(v, "label")) +

@@ -2,6 +2,8 @@
 // the change reports a UI relies on.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "blankett/state.h"
 #include "blankett/view.h"
 #include "test_forms.h"
@@ -211,6 +213,50 @@ TEST_F(HouseholdTest, ViewModelOfAStep) {
   EXPECT_EQ(v["fields"][0]["max_length"], 20);
   EXPECT_EQ(v["fields"][4]["visible"], false);
   EXPECT_EQ(view_step(s, "xx")["language"], "sv");  // unknown language: the form's first
+}
+
+TEST_F(HouseholdTest, AGroupSaysWhetherARowCanBeRemoved) {
+  std::string text = testing::kHouseholdForm;
+  const std::string limits = R"("max_items": 5)";
+  text.replace(text.find(limits), limits.size(), R"("min_items": 2, "max_items": 5)");
+  const FormPtr form = testing::must_compile(text);
+  ASSERT_TRUE(form);
+  FormState s = testing::must_state(form);
+  const int children = s.find_field("children");
+  ASSERT_EQ(s.row_count(children), 2);  // a group starts with its min_items rows
+  EXPECT_EQ(view_field(s, children, -1, "en")["can_remove_row"], false);
+  ASSERT_TRUE(s.add_row("children").ok());
+  EXPECT_EQ(view_field(s, children, -1, "en")["can_remove_row"], true);  // 3 > min_items 2
+  ASSERT_TRUE(s.remove_row("children", 0).ok());
+  EXPECT_EQ(view_field(s, children, -1, "en")["can_remove_row"], false);  // back at min_items
+  // Without min_items any row can go.
+  FormState plain = fresh();
+  ASSERT_TRUE(plain.add_row("children").ok());
+  EXPECT_EQ(view_field(plain, plain.find_field("children"), -1, "en")["can_remove_row"], true);
+}
+
+TEST_F(HouseholdTest, TheSummarySaysWhichAnswersTheCitizenCannotChange) {
+  FormState s = fresh();
+  set(s, "name", "Alva");
+  ASSERT_TRUE(s.add_row("children").ok());
+  std::map<std::string, bool> readonly;
+  const json summary = view_summary(s, "en");
+  for (const json& step : summary["steps"]) {
+    for (const json& f : step["fields"]) {
+      if (f.contains("rows")) {
+        for (const json& row : f["rows"]) {
+          for (const json& cell : row) readonly[cell["path"].get<std::string>()] = cell["readonly"].get<bool>();
+        }
+      } else {
+        readonly[f["path"].get<std::string>()] = f["readonly"].get<bool>();
+      }
+    }
+  }
+  EXPECT_EQ(readonly.at("name"), false);
+  EXPECT_EQ(readonly.at("adult"), true);  // calculated
+  EXPECT_EQ(readonly.at("total"), true);
+  EXPECT_EQ(readonly.at("children/0/child_name"), false);
+  EXPECT_EQ(readonly.at("children/0/child_share"), true);
 }
 
 TEST(StateCreate, RefusesABadDate) {

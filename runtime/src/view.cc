@@ -1,5 +1,6 @@
 // The view model (blankett/view.h): derived state rendered as JSON for one language.
 #include "blankett/view.h"
+#include <algorithm>
 
 #include "answer_format.h"
 #include "field_validation.h"
@@ -81,6 +82,8 @@ json field_json(const FormState& state, int f, int row, Lang l) {
     }
     v["rows"] = std::move(rows);
     v["can_add_row"] = fd.max_items < 0 || n < fd.max_items;
+    // Below min_items the group would only be refused on Continue: no way to get there.
+    v["can_remove_row"] = n > std::max(fd.min_items, 0);
   }
   return v;
 }
@@ -170,11 +173,16 @@ json view_summary(const FormState& state, std::string_view lang) {
   for (int s : state.visible_steps()) {
     const Step& sd = st.form->steps[static_cast<size_t>(s)];
     json fields = json::array();
-    auto add = [&](int f, int row) {
+    // readonly: the citizen cannot change the answer (calculated, or fixed by the form),
+    // so a summary offers no way to change it.
+    auto entry = [&](int f, int row) -> json {
       const Field& fd = st.field(f);
-      if (fd.type == FieldType::kInfo || !st.cell(f, row).visible) return;
-      fields.push_back({{"path", state.field_path(f, row)}, {"label", text(st, fd.label, l)},
-                        {"value", display_value(state, f, row, lang)}});
+      return {{"path", state.field_path(f, row)}, {"label", text(st, fd.label, l)},
+              {"value", display_value(state, f, row, lang)}, {"readonly", fd.readonly || fd.calculate >= 0}};
+    };
+    auto add = [&](int f, int row) {
+      if (st.field(f).type == FieldType::kInfo || !st.cell(f, row).visible) return;
+      fields.push_back(entry(f, row));
     };
     for (int f : sd.fields) {
       const Field& fd = st.field(f);
@@ -188,8 +196,7 @@ json view_summary(const FormState& state, std::string_view lang) {
         json row = json::array();
         for (int child : fd.children) {
           if (st.field(child).type == FieldType::kInfo || !st.cell(child, r).visible) continue;
-          row.push_back({{"path", state.field_path(child, r)}, {"label", text(st, st.field(child).label, l)},
-                         {"value", display_value(state, child, r, lang)}});
+          row.push_back(entry(child, r));
         }
         rows.push_back(std::move(row));
       }

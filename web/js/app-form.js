@@ -18,8 +18,9 @@
 import { loadEngine } from '/engine/engine.mjs';
 import { openDeviceStorage, saveDraft, loadDraft, deleteDraft, listReceipts, draftToFile, draftFileName, draftFromFile } from './storage.js';
 import { queueSubmission, startOutbox, pendingSubmissions, removeFromOutbox } from './outbox.js';
-import { settleSent, jsonDownloadUrl, canonicalJson, answersToSend, filesToSend } from './receipt.js';
-import { t, initialLanguage, rememberLanguage, formatDateTime, prepareFormats } from './i18n.js';
+import { settleSent, jsonDownloadUrl, canonicalJson, answersToSend, filesToSend, missingFiles } from './receipt.js';
+import { t, initialLanguage, rememberLanguage, formatDateTime, prepareFormats, receiptProblemText } from './i18n.js';
+import { formToday } from './form-day.js';
 import { h, StepView, errorSummary, answerSummary, inputId, pathOfPointer, languageSwitch } from './render.js';
 
 //-----------------------------------------------------------------------------
@@ -41,7 +42,12 @@ const App = {
   touched: new Set(), // paths answered and left: their errors show (kept across steps and languages)
   attemptedSteps: new Set(), // steps where Continue was pressed: all their errors show
   summaryShown: false, // the error summary is on screen (re-rendered on a language switch)
-  rejection: null, // the server's errors after a rejected submission
+  // The server refused the last submission (422): kept as data, so that the app's own
+  // sentence follows a language switch: { entryIds (its outbox entries, kept until the
+  // citizen changes an answer or sends again), status, code, errors (the server's, in
+  // `language`, the language the application was sent in), language }.
+  rejection: null,
+  checkProblem: null, // why Send stopped on the check page: preview | incomplete | missingFiles | notQueued
   files: new Map(), // sha256 → File chosen for an attachment answer
   returnToCheck: false, // came from a change link: Continue goes back to the check page
   dropped: null, // answers a restored draft lost (shown once)
@@ -51,22 +57,22 @@ const App = {
   sent: null, // { result, entry, body, summaryForm } for the receipt screen
   lastReceipt: null, // the newest kept receipt of this form, shown on the first step
   savedStep: undefined, // the step the draft last saved was on
+  savedPlace: undefined, // where the draft last saved was: step | check | returnToCheck (storage.js saveDraft)
   draftProblem: false, // the last draft save failed: "your answers are not being saved" is shown
   draftFileUrl: null, // the Blob URL behind the "Save a copy of your answers (file)" link
   fileLoadError: null, // { key, params }: why the chosen draft file was refused
   fileLoaded: null, // { name, dropped: [{label, value}] }: a draft file just loaded (shown once)
   pendingPersisted: true, // false: the outbox could only keep the submission in memory
+  sendingEntryId: null, // the outbox entry of the send in progress (or last made)
   draftStartedAt: null, // when this application's first draft was saved (sent for statistics)
   previewToken: null, // /p/<token>: a form owner's private preview of an unpublished version
+  timeZone: null, // the zone the server counts days in, sent with the form (form-day.js)
 };
 
 const main = () => document.getElementById('main');
 
-function localToday() {
-  const d = new Date();
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
+// today() for the rules: the server's day, in the zone it sent with the form (form-day.js).
+const formDay = () => formToday(App.timeZone);
 
 function formTitle() {
   const title = App.definition ? App.definition.title : '';
@@ -266,10 +272,11 @@ async function openPage() {
   App.definition = published.definition;
   App.version = published.version;
   App.formText = JSON.stringify(published.definition);
+  App.timeZone = published.time_zone || null;
   App.languages = published.definition.languages;
   App.lang = initialLanguage(App.languages);
   try {
-    App.form = App.engine.open(App.formText, localToday());
+    App.form = App.engine.open(App.formText, formDay());
     App.form.changesForCurrentStepOnly();  // StepView redraws the step it shows, nothing else
   } catch (e) {
     console.error(e);
@@ -294,6 +301,9 @@ async function openPage() {
   ]);
   App.lastReceipt = receipts && receipts.length ? receipts[0] : null;
   const waiting = (pending || []).find((e) => e.state === 'queued' || e.state === 'sending');
+  // A refusal that arrived while this page was closed (on the catalogue, or in another
+  // tab): shown as if it had arrived here, on the check page with the server's errors.
+  const refused = waiting ? [] : (pending || []).filter((e) => e.state === 'rejected');
   if (saved && saved.draft) {
     App.savedDraft = saved;
     App.draftStartedAt = saved.startedAt || null;
@@ -301,9 +311,12 @@ async function openPage() {
   }
   if (waiting) {
     App.sendLocked = true;
+    App.sendingEntryId = waiting.id;
     App.screen = 'pending';
     renderChrome();
     renderPending();
+  } else if (refused.length) {
+    await reopenRefused(refused);
   } else if (App.savedDraft) {
     App.screen = 'resume';
     renderChrome();
@@ -314,6 +327,35 @@ async function openPage() {
     renderStep({ focus: null, history: 'replace' });
   }
   startOutbox({ onSent, onRejected, onPending });
+}
+
+// The answers of a refused submission back in the engine (the saved draft, else the
+// entry's own answers) with the files the entry kept, and the check page with the
+// refusal, focus on its error summary.
+async function reopenRefused(entries) {
+  const entry = entries[entries.length - 1];
+  restoreDraft(App.savedDraft ? App.savedDraft.draft
+    : { format: 'blankett-draft/1', form: App.formId, version: entry.version, answers: entry.answers });
+  App.savedDraft = null;
+  await keepEntryFiles(entry);
+  App.rejection = rejectionOf(entry, entries.map((e) => e.id));
+  renderChrome();
+  renderCheck({ focus: 'summary', history: 'replace' });
+}
+
+// The outbox keeps the files of a submission (IndexedDB stores Blobs): put them back by
+// hash, so the citizen need not choose them again to resend.
+async function keepEntryFiles(entry) {
+  for (const file of entry.files || []) {
+    const blob = file instanceof Blob ? file : file && file.blob;
+    if (!(blob instanceof Blob)) continue;
+    try {
+      const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
+      App.files.set([...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join(''), blob);
+    } catch (e) {
+      console.warn('a kept file could not be read', e);
+    }
+  }
 }
 
 function restoreDraft(draft) {
@@ -339,7 +381,7 @@ function renderResume() {
       h('button', { type: 'button', class: 'button', id: 'resume-continue', onclick: () => {
         restoreDraft(saved.draft);
         App.savedDraft = null;
-        renderStep({ focus: 'heading', history: 'replace' });
+        resumePlace(saved.place);
       } }, t(App.lang, 'resumeContinue')),
       h('button', { type: 'button', class: 'button button--secondary', id: 'resume-start-again', onclick: async () => {
         App.savedDraft = null;
@@ -351,6 +393,19 @@ function renderResume() {
         renderStep({ focus: 'heading', history: 'replace' });
       } }, t(App.lang, 'resumeStartAgain'))),
     loadFileSection());
+}
+
+// Continues where the draft was saved: the check page (when the answers are still
+// complete: a newer form version may want more), or the draft's step, coming back to the
+// check page on Continue when the citizen had followed a change link.
+function resumePlace(place) {
+  App.savedPlace = place;
+  if (place === 'check' && App.form.valid()) {
+    renderCheck({ focus: 'heading', history: 'replace' });
+    return;
+  }
+  App.returnToCheck = place === 'returnToCheck';
+  renderStep({ focus: 'heading', history: 'replace' });
 }
 
 //-----------------------------------------------------------------------------
@@ -482,6 +537,21 @@ function renderFailed() {
 
 const draftWriter = { timer: null, writing: null, dirty: false };
 
+// Where the citizen is, for the draft: the check page, a step reached by a change link
+// (Continue returns to the check page), or a step. A reload resumes there.
+function currentPlace() {
+  if (App.screen === 'check') return 'check';
+  return App.returnToCheck ? 'returnToCheck' : 'step';
+}
+
+// Saves the draft again when the citizen's place changed (the answers did not).
+function placeChanged() {
+  const place = currentPlace();
+  if (App.savedPlace === place) return;
+  if (App.savedPlace !== undefined) draftChanged();
+  App.savedPlace = place;
+}
+
 function draftChanged() {
   if (!App.storage.available || App.sendLocked) return;
   draftWriter.dirty = true;
@@ -497,7 +567,7 @@ async function flushDraft() {
       draftWriter.dirty = false;
       let result;
       try {
-        result = await saveDraft(App.formId, App.form.draft(), App.draftStartedAt);
+        result = await saveDraft(App.formId, App.form.draft(), App.draftStartedAt, currentPlace());
         if (result && result.saved && !App.draftStartedAt) App.draftStartedAt = result.startedAt;
       } catch (e) {
         result = { saved: false, problem: String(e) };
@@ -531,14 +601,29 @@ const handlers = {
     afterChange(changes);
     return changes;
   },
+  // Rows were added or removed and the step's nodes now follow them: later rows'
+  // paths moved, so an error summary on screen is built again from the engine's errors
+  // (its links to the old paths would lead nowhere). Focus stays where the row put it.
+  rowsChanged() {
+    if (App.summaryShown) showStepErrors({ focus: false });
+  },
   announce,
 };
 
 function afterChange(changes) {
   draftChanged();
-  App.rejection = null;
+  dropRejection();
   // A step appeared or disappeared: only the progress line depends on it.
   if (changes && changes.steps && changes.steps.length) updateProgress();
+}
+
+// The citizen changed an answer or sends again: the refusal has been seen and is out of
+// date, and its outbox entries go (until then they keep it for the catalogue and reloads).
+function dropRejection() {
+  if (!App.rejection) return;
+  const { entryIds } = App.rejection;
+  App.rejection = null;
+  for (const id of entryIds) removeFromOutbox(id).catch(() => {});
 }
 
 function updateProgress() {
@@ -583,6 +668,8 @@ function renderStep({ focus = 'heading', history: how = 'push' } = {}) {
     if (App.savedStep !== undefined) draftChanged();
     App.savedStep = stepId;
   }
+  placeChanged();
+  App.checkProblem = null;
   if (how === 'push') history.pushState({ screen: 'step', step: stepId }, '', stepUrl(stepId));
   else if (how === 'replace') history.replaceState({ screen: 'step', step: stepId }, '', stepUrl(stepId));
 
@@ -706,26 +793,31 @@ function goToField(stepId, path) {
 }
 
 // The check-your-answers page: the engine's summary, a change link per answer, Send.
-// errors: shown in an error summary (the form is not complete, or the server refused).
-function renderCheck({ focus = 'heading', history: how = 'push', errors = null } = {}) {
+// An error summary lists why Send stopped (App.checkProblem) and a refusal of the server
+// (App.rejection), both built in the current language on every render.
+function renderCheck({ focus = 'heading', history: how = 'push' } = {}) {
   App.screen = 'check';
+  placeChanged();
   if (how === 'push') history.pushState({ screen: 'check' }, '', stepUrl('check'));
+  else if (how === 'replace') history.replaceState({ screen: 'check' }, '', stepUrl('check'));
   const summary = App.form.summary(App.lang);
   const heading = h('h1', { class: 'heading-l', tabindex: '-1', id: 'check-heading' }, t(App.lang, 'checkTitle'));
-  const shown = errors || (App.rejection ? App.rejection : null);
-  const summaryBox = shown && shown.length ? errorSummary(App.lang, shown, (e) => {
+  const shown = checkErrors();
+  const summaryBox = shown.length ? errorSummary(App.lang, shown, (e) => {
     const path = pathOfPointer(e.pointer);
     const stepId = stepOfPath(path);
     if (!stepId) return null;
     return { href: `${stepUrl(stepId)}#${inputId(path)}`, onActivate: () => goToField(stepId, path) };
   }) : null;
+  const answers = answerSummary(App.lang, summary, changeLink);
+  flagMissingFiles(answers, missingFiles(answersToSend(App.form), App.files));
   main().replaceChildren(
     h('button', { type: 'button', class: 'back-link', id: 'back', onclick: () => { renderStep({ focus: 'heading' }); } }, t(App.lang, 'back')),
     summaryBox || '',
     h('span', { class: 'caption-l' }, formTitle()),
     heading,
     h('p', { class: 'body' }, t(App.lang, 'checkIntro')),
-    answerSummary(App.lang, summary, changeLink),
+    answers,
     h('p', { class: 'body' }, t(App.lang, 'sendNote')),
     h('div', { class: 'button-group' }, h('button', { type: 'button', class: 'button', id: 'send', onclick: onSend }, t(App.lang, 'send'))),
     saveFileSection());
@@ -734,42 +826,91 @@ function renderCheck({ focus = 'heading', history: how = 'push', errors = null }
   else if (focus === 'heading') heading.focus();
 }
 
-function engineErrorsForCheck() {
-  return App.form.errors(App.lang);
+// The check page's errors in the current language: why Send stopped, then the server's
+// refusal. Engine errors and missing files are asked for again, so an error the citizen
+// has since put right is not listed.
+function checkErrors() {
+  const lang = App.lang;
+  const errors = [];
+  if (App.checkProblem === 'preview') errors.push({ pointer: '', message: t(lang, 'previewCannotSend') });
+  if (App.checkProblem === 'notQueued') errors.push({ pointer: '', message: t(lang, 'loadFailed') });
+  if (App.checkProblem === 'incomplete') errors.push(...App.form.errors(lang));
+  if (App.checkProblem === 'missingFiles') errors.push(...missingFileErrors());
+  if (App.rejection) errors.push(...rejectionErrors(App.rejection));
+  return errors;
+}
+
+// One error per attachment field whose file is no longer on this device (a reload keeps
+// only the file's name and hash): the server would refuse the submission without it.
+function missingFileErrors() {
+  return missingFiles(answersToSend(App.form), App.files).map(({ path, names }) => ({
+    pointer: `/${path}`,
+    message: t(App.lang, 'fileMissingSend', { names: names.join(', '), label: fieldLabel(path) }),
+  }));
+}
+
+// A field's label in the current language, from the engine.
+function fieldLabel(path) {
+  try {
+    const view = App.form.field(path, App.lang);
+    if (view && view.label) return view.label;
+  } catch (e) {
+    console.warn('no field view for', path, e);
+  }
+  return definitionLabel(path);
+}
+
+// Marks each answer whose file is gone, next to it on the check page (its change link
+// leads to the field to choose the file again). The summary list is answerSummary's.
+function flagMissingFiles(answersEl, missing) {
+  for (const { path, names } of missing) {
+    const value = answersEl.querySelector(`.summary-list__row[data-path="${path}"] .summary-list__value`);
+    if (!value) continue;
+    value.append(...names.map((name) => h('p', { class: 'warning-inline', 'data-missing-file': path },
+      h('span', { class: 'visually-hidden' }, `${t(App.lang, 'errorHidden')} `),
+      t(App.lang, 'fileMissingBytes', { name }))));
+  }
 }
 
 async function onSend() {
   if (App.previewToken) {
     // An unpublished version: the server would refuse it, so nothing is queued.
-    renderCheck({ focus: 'summary', history: 'none', errors: [{ pointer: '', message: t(App.lang, 'previewCannotSend') }] });
-    return;
+    return stopSend('preview');
   }
-  if (!App.form.valid()) {
-    renderCheck({ focus: 'summary', history: 'none', errors: engineErrorsForCheck() });
-    return;
-  }
+  if (!App.form.valid()) return stopSend('incomplete');
+  const answers = answersToSend(App.form);
+  // A file lost by a reload: stopped here, before any request the server would refuse.
+  if (missingFiles(answers, App.files).length) return stopSend('missingFiles');
   // The draft is the citizen's copy until a verified receipt replaces it.
   draftWriter.dirty = true;
   await flushDraft();
   App.sendLocked = true;
-  App.rejection = null;
-  App.screen = 'sending';
+  App.checkProblem = null;
+  dropRejection();
   renderSending();
-  const answers = answersToSend(App.form);
+  document.getElementById('sending-heading').focus();
   const request = { formId: App.formId, version: App.version, answers, language: App.lang };
   if (App.draftStartedAt) request.client = { draft_started_at: App.draftStartedAt };
   const files = filesToSend(answers, App.files);
   if (files.length) request.files = files;
   try {
     const entry = await queueSubmission(request);
+    App.sendingEntryId = entry.id;
     // IndexedDB refused the entry: the outbox keeps it in memory, for the life of the page.
     App.pendingPersisted = entry.persisted !== false;
   } catch (e) {
     console.error(e);
     App.sendLocked = false;
     App.pendingReason = 'network';
-    renderCheck({ focus: 'summary', history: 'none', errors: [{ pointer: '', message: t(App.lang, 'loadFailed') }] });
+    stopSend('notQueued');
   }
+  return undefined;
+}
+
+// Send stopped: the check page again, its error summary saying why, focused.
+function stopSend(problem) {
+  App.checkProblem = problem;
+  renderCheck({ focus: 'summary', history: 'none' });
 }
 
 function renderSending() {
@@ -784,31 +925,52 @@ function renderSending() {
 // [SECTION] OUTBOX
 //-----------------------------------------------------------------------------
 
+// The send is waiting (offline, or the server busy). The first time, the pending screen
+// replaces "Sending…" and focus goes to its heading; later retries only update its texts
+// (the status is a polite live region), so focus stays where the citizen put it.
 function onPending(entry, reason) {
   if (entry.formId !== App.formId) return;
   App.pendingReason = reason;
   App.pendingPersisted = entry.persisted !== false;
-  if (App.screen === 'sending' || App.screen === 'pending') {
-    const first = App.screen !== 'pending';
-    App.screen = 'pending';
+  if (App.screen === 'sending') {
     renderPending();
-    if (first) document.getElementById('pending-heading').focus();
+    document.getElementById('pending-heading').focus();
+  } else if (App.screen === 'pending') {
+    updatePending();
   }
+}
+
+// The pending screen's title and texts as App says now (persisted, reason).
+function pendingTexts() {
+  // Only say "saved on this device" when it is: an entry kept in memory is lost with the page.
+  const kept = App.pendingPersisted;
+  const server = App.pendingReason === 'server';
+  return {
+    title: t(App.lang, kept ? 'pendingTitle' : 'pendingMemoryTitle'),
+    status: t(App.lang, kept ? (server ? 'pendingServer' : 'pending') : (server ? 'pendingMemoryServer' : 'pendingMemory')),
+  };
 }
 
 function renderPending() {
   App.screen = 'pending';
-  // Only say "saved on this device" when it is: an entry kept in memory is lost with the page.
-  const kept = App.pendingPersisted;
-  const title = t(App.lang, kept ? 'pendingTitle' : 'pendingMemoryTitle');
+  const { title, status } = pendingTexts();
   setTitle(title);
-  const server = App.pendingReason === 'server';
-  const text = t(App.lang, kept ? (server ? 'pendingServer' : 'pending') : (server ? 'pendingMemoryServer' : 'pendingMemory'));
   main().replaceChildren(
     h('span', { class: 'caption-l' }, formTitle()),
     h('h1', { class: 'heading-l', tabindex: '-1', id: 'pending-heading' }, title),
-    h('p', { class: 'body inset-text', role: 'status', id: 'send-status' }, text),
+    h('p', { class: 'body inset-text', role: 'status', id: 'send-status' }, status),
     answerSummary(App.lang, App.form.summary(App.lang), null));
+}
+
+// Changes only the texts that differ: an unchanged status is not announced again.
+function updatePending() {
+  const { title, status } = pendingTexts();
+  const heading = document.getElementById('pending-heading');
+  const region = document.getElementById('send-status');
+  if (!heading || !region) return;
+  setTitle(title);
+  if (heading.textContent !== title) heading.textContent = title;
+  if (region.textContent !== status) region.textContent = status;
 }
 
 async function onSent(entry, body) {
@@ -818,7 +980,7 @@ async function onSent(entry, body) {
   // the receipt page shows exactly those (in any language).
   let summaryForm = App.form;
   try {
-    summaryForm = App.engine.open(App.formText, localToday());
+    summaryForm = App.engine.open(App.formText, formDay());
     summaryForm.restore({ format: 'blankett-draft/1', form: App.formId, version: entry.version, answers: entry.answers });
   } catch (e) {
     console.error(e);
@@ -830,7 +992,7 @@ async function onSent(entry, body) {
     App.lastReceipt = result.record;
     // The draft is gone from the device; start any new application from empty.
     if (summaryForm !== App.form) App.form.dispose();
-    App.form = App.engine.open(App.formText, localToday());
+    App.form = App.engine.open(App.formText, formDay());
     App.touched.clear();
     App.attemptedSteps.clear();
     App.files.clear();
@@ -842,15 +1004,44 @@ async function onSent(entry, body) {
   document.getElementById('receipt-heading').focus();
 }
 
-function onRejected(entry, status, body) {
+// The server refused the submission (4xx): its answers go back to the check page with
+// the server's errors. Kept as data (rejectionOf) and its outbox entry kept until the
+// citizen changes an answer or sends again, so a reload or a language switch shows it too.
+function onRejected(entry) {
   if (entry.formId !== App.formId) return;
-  const errors = body && body.error && Array.isArray(body.error.errors) && body.error.errors.length
-    ? body.error.errors
-    : [{ pointer: '', message: `${t(App.lang, 'rejected')} (${body && body.error ? body.error.code : status})` }];
-  App.rejection = [{ pointer: '', message: t(App.lang, 'rejected') }, ...errors];
-  App.sendLocked = false;
-  removeFromOutbox(entry.id).catch(() => {});
-  if (['sending', 'pending', 'check'].includes(App.screen)) renderCheck({ focus: 'summary', history: 'none' });
+  if (App.rejection && App.rejection.entryIds.includes(entry.id)) return; // shown already
+  const sending = ['sending', 'pending'].includes(App.screen);
+  if (sending && entry.id !== App.sendingEntryId) {
+    // An older refusal, found while a newer send of this form waits: that send replaced it.
+    removeFromOutbox(entry.id).catch(() => {});
+    return;
+  }
+  App.rejection = rejectionOf(entry, [...(App.rejection ? App.rejection.entryIds : []), entry.id]);
+  if (sending) App.sendLocked = false;
+  if (sending || App.screen === 'check') renderCheck({ focus: 'summary', history: 'none' });
+}
+
+// A refused outbox entry as data: the status, the server's code and errors, and the
+// language they are written in (the one the application was sent in).
+function rejectionOf(entry, entryIds) {
+  const error = entry.body && entry.body.error;
+  return {
+    entryIds,
+    status: entry.status,
+    code: error && typeof error.code === 'string' ? error.code : null,
+    errors: error && Array.isArray(error.errors) ? error.errors.filter((e) => e && typeof e.message === 'string') : [],
+    language: entry.language || null,
+  };
+}
+
+// The refusal in the current language: the app's own sentence, then the server's field
+// messages as they are, marked with their language.
+function rejectionErrors(rejection) {
+  if (!rejection.errors.length) {
+    return [{ pointer: '', message: t(App.lang, 'rejectedWithCode', { code: rejection.code || rejection.status }) }];
+  }
+  return [{ pointer: '', message: t(App.lang, 'rejected') },
+    ...rejection.errors.map((e) => ({ pointer: e.pointer || '', message: e.message, lang: e.language || rejection.language }))];
 }
 
 //-----------------------------------------------------------------------------
@@ -890,7 +1081,7 @@ function renderReceipt() {
     ? h('div', { class: 'notice notice--success', id: 'receipt-verification', 'data-verified': 'true' }, t(App.lang, 'receiptVerified', { keyId: result.keyId }))
     : h('div', { class: 'warning-text', id: 'receipt-verification', 'data-verified': 'false' },
       h('span', { class: 'warning-text__icon', 'aria-hidden': 'true' }, '!'),
-      h('strong', { class: 'warning-text__text' }, t(App.lang, 'receiptNotVerified', { problem: result.problem })));
+      h('strong', { class: 'warning-text__text' }, t(App.lang, 'receiptNotVerified', { problem: receiptProblemText(App.lang, result.reason) })));
   main().replaceChildren(
     h('div', { class: 'panel panel--confirmation' },
       h('h1', { class: 'panel__title', tabindex: '-1', id: 'receipt-heading' }, t(App.lang, 'receiptTitle')),

@@ -17,9 +17,10 @@
 // from the engine; the server merges the marked fields into the previous answers and
 // re-checks everything with the same engine.
 import { loadEngine } from '/engine/engine.mjs';
-import { verifySentBody, jsonDownloadUrl, canonicalJson, answersToSend, filesToSend } from './receipt.js';
+import { verifySentBody, jsonDownloadUrl, canonicalJson, answersToSend, filesToSend, missingFiles } from './receipt.js';
 import { newIdempotencyKey } from './idempotency-key.js';
-import { t, LANGUAGES, initialLanguage, rememberLanguage, formatDateTime } from './i18n.js';
+import { t, LANGUAGES, initialLanguage, rememberLanguage, formatDateTime, receiptProblemText } from './i18n.js';
+import { formToday } from './form-day.js';
 import { h, StepView, createField, errorSummary, answerSummary, inputId, pathOfPointer, languageSwitch } from './render.js';
 
 //-----------------------------------------------------------------------------
@@ -42,7 +43,7 @@ const C = {
   stepView: null,
   touched: new Set(), // paths answered and left: their errors show
   attempted: false, // Send was pressed: every error on the page shows
-  summary: null, // { kind: 'engine' | 'server' | 'offline', errors } in the error summary
+  summary: null, // { kind: 'engine' | 'server' | 'offline' | 'files', errors } in the error summary
   files: new Map(), // sha256 → File chosen now, or null for a file the server has already
   lastSend: null, // { body, key }: a retry of the same body reuses its Idempotency-Key
   sent: null, // { body, check } for the receipt
@@ -51,11 +52,6 @@ const C = {
 const TOKEN_PATH = /^\/complete\/([A-Za-z0-9_-]{16,256})\/?$/;
 const main = () => document.getElementById('main');
 
-function localToday() {
-  const d = new Date();
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
 
 function formTitle() {
   const title = C.definition ? C.definition.title : '';
@@ -116,7 +112,7 @@ export async function startCompletion() {
     C.formText = JSON.stringify(published.definition);
     C.languages = published.definition.languages;
     C.lang = initialLanguage(C.languages);
-    C.form = C.engine.open(C.formText, localToday());
+    C.form = C.engine.open(C.formText, formToday(body.time_zone)); // the server's day (form-day.js)
     // The previous answers, as a draft of the same version: the engine keeps them all
     // (calculated values are worked out again, not taken).
     C.form.restore({ format: 'blankett-draft/1', form: body.form_id, version: body.version, answers: body.answers || {} });
@@ -332,6 +328,13 @@ async function onSend() {
   if (!C.lastSend || C.lastSend.body !== json) C.lastSend = { body: json, key: newIdempotencyKey() };
   const headers = { 'Idempotency-Key': C.lastSend.key };
   if (C.request.identity_csrf) headers['X-Identity-CSRF'] = C.request.identity_csrf;
+  // Every file is chosen on this page or already with the municipality; should one be
+  // neither, say so rather than send what the server would refuse.
+  const missing = missingFiles(answers, C.files);
+  if (missing.length) {
+    return notSent({ kind: 'files', errors: missing.map(({ path, names }) => ({ pointer: `/${path}`,
+      message: t(C.lang, 'fileMissingSend', { names: names.join(', '), label: C.form.field(path, C.lang).label || path }) })) });
+  }
   const files = filesToSend(answers, C.files);
   let body = json;
   if (files.length) {
@@ -397,7 +400,7 @@ function renderReceipt() {
     ? h('div', { class: 'notice notice--success', id: 'receipt-verification', 'data-verified': 'true' }, t(C.lang, 'receiptVerified', { keyId: check.keyId }))
     : h('div', { class: 'warning-text', id: 'receipt-verification', 'data-verified': 'false' },
       h('span', { class: 'warning-text__icon', 'aria-hidden': 'true' }, '!'),
-      h('strong', { class: 'warning-text__text' }, t(C.lang, 'completionReceiptNotVerified', { problem: check.problem })));
+      h('strong', { class: 'warning-text__text' }, t(C.lang, 'completionReceiptNotVerified', { problem: receiptProblemText(C.lang, check.reason) })));
   main().replaceChildren(
     h('div', { class: 'panel panel--confirmation' },
       h('h1', { class: 'panel__title', tabindex: '-1', id: 'receipt-heading' }, t(C.lang, 'completionReceiptTitle')),

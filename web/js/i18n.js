@@ -56,6 +56,17 @@ const STRINGS = {
     pending: 'Ansökan är sparad på den här enheten. Den skickas när du är uppkopplad.',
     pendingServer: 'Ansökan är sparad på den här enheten. Tjänsten svarar inte just nu; vi försöker igen automatiskt.',
     rejected: 'Ansökan kunde inte tas emot. Kontrollera svaren nedan och skicka igen.',
+    rejectedWithCode: 'Ansökan kunde inte tas emot (svar från tjänsten: {code}). Kontrollera svaren och skicka igen.',
+    fileMissingSend: 'Välj filen {names} till ”{label}” igen: den finns inte längre på den här enheten',
+    catalogueRejected: 'Ansökan kunde inte tas emot.',
+    catalogueRejectedLink: 'Se vad du behöver rätta och skicka igen',
+    catalogueRejectedAnnounce: '{form}: ansökan kunde inte tas emot. Öppna e-tjänsten för att se vad du behöver rätta.',
+    receiptProblemMalformed: 'svaret från tjänsten är inte ett giltigt kvitto',
+    receiptProblemKeysUnavailable: 'kommunens nycklar kunde inte hämtas',
+    receiptProblemUnknownKey: 'kvittot är underskrivet med en nyckel som kommunen inte har publicerat',
+    receiptProblemBadSignature: 'underskriften stämmer inte med kvittot',
+    receiptProblemUnsupported: 'den här webbläsaren kan inte kontrollera underskriften',
+    receiptProblemNotCovering: 'kvittot gäller inte de svar som tjänsten skickade tillbaka',
     receiptTitle: 'Ansökan är skickad',
     receiptReference: 'Ditt referensnummer',
     receiptReceived: 'Mottagen',
@@ -163,6 +174,17 @@ const STRINGS = {
     pending: 'Saved on this device; it will be sent when you are online.',
     pendingServer: 'Saved on this device. The service is not answering at the moment; we will try again automatically.',
     rejected: 'The application could not be accepted. Check the answers below and send again.',
+    rejectedWithCode: 'The application could not be accepted (the service answered: {code}). Check your answers and send again.',
+    fileMissingSend: 'Choose the file {names} for “{label}” again: it is no longer on this device',
+    catalogueRejected: 'Your application could not be accepted.',
+    catalogueRejectedLink: 'See what to correct and send it again',
+    catalogueRejectedAnnounce: '{form}: your application could not be accepted. Open the e-service to see what to correct.',
+    receiptProblemMalformed: 'the service did not answer with a valid receipt',
+    receiptProblemKeysUnavailable: 'the municipality\'s keys could not be fetched',
+    receiptProblemUnknownKey: 'the receipt is signed with a key the municipality has not published',
+    receiptProblemBadSignature: 'the signature does not match the receipt',
+    receiptProblemUnsupported: 'this browser cannot check the signature',
+    receiptProblemNotCovering: 'the receipt does not cover the answers the service sent back',
     receiptTitle: 'Application sent',
     receiptReference: 'Your reference number',
     receiptReceived: 'Received',
@@ -270,6 +292,17 @@ const STRINGS = {
     pending: 'Søknaden er lagret på denne enheten. Den sendes når du er tilkoblet.',
     pendingServer: 'Søknaden er lagret på denne enheten. Tjenesten svarer ikke akkurat nå; vi prøver igjen automatisk.',
     rejected: 'Søknaden kunne ikke tas imot. Kontroller svarene nedenfor og send igjen.',
+    rejectedWithCode: 'Søknaden kunne ikke tas imot (svar fra tjenesten: {code}). Kontroller svarene og send igjen.',
+    fileMissingSend: 'Velg filen {names} til «{label}» på nytt: den finnes ikke lenger på denne enheten',
+    catalogueRejected: 'Søknaden kunne ikke tas imot.',
+    catalogueRejectedLink: 'Se hva du må rette, og send igjen',
+    catalogueRejectedAnnounce: '{form}: søknaden kunne ikke tas imot. Åpne e-tjenesten for å se hva du må rette.',
+    receiptProblemMalformed: 'svaret fra tjenesten er ikke en gyldig kvittering',
+    receiptProblemKeysUnavailable: 'kommunens nøkler kunne ikke hentes',
+    receiptProblemUnknownKey: 'kvitteringen er signert med en nøkkel kommunen ikke har publisert',
+    receiptProblemBadSignature: 'signaturen stemmer ikke med kvitteringen',
+    receiptProblemUnsupported: 'denne nettleseren kan ikke kontrollere signaturen',
+    receiptProblemNotCovering: 'kvitteringen gjelder ikke svarene tjenesten sendte tilbake',
     receiptTitle: 'Søknaden er sendt',
     receiptReference: 'Referansenummeret ditt',
     receiptReceived: 'Mottatt',
@@ -343,6 +376,21 @@ export function t(lang, key, params = {}) {
   const text = table[key];
   if (text === undefined) throw new Error(`i18n: no text "${key}"`);
   return text.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
+}
+
+// The reason a receipt did not verify (receipt.js RECEIPT_PROBLEMS) in the citizen's
+// language, for receiptNotVerified's {problem}.
+const RECEIPT_PROBLEM_KEYS = {
+  malformed: 'receiptProblemMalformed',
+  keys_unavailable: 'receiptProblemKeysUnavailable',
+  unknown_key: 'receiptProblemUnknownKey',
+  bad_signature: 'receiptProblemBadSignature',
+  unsupported: 'receiptProblemUnsupported',
+  not_covering: 'receiptProblemNotCovering',
+};
+
+export function receiptProblemText(lang, reason) {
+  return t(lang, RECEIPT_PROBLEM_KEYS[reason] || 'receiptProblemMalformed');
 }
 
 export function languageName(lang) {

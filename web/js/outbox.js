@@ -9,7 +9,12 @@
 //
 // States: 'queued' (to send), 'sent' (the server answered 201/200; body kept until the
 // app calls removeFromOutbox after verifying the receipt), 'rejected' (a 4xx: the
-// answers must be corrected; never retried).
+// answers must be corrected; never retried; kept, with the server's answer, until the app
+// calls removeFromOutbox once the citizen has acted on it).
+//
+// Each page hands every 'sent' and 'rejected' entry to its handler once (onSent,
+// onRejected), also one that settled while no page was open or on another page, so
+// that neither a receipt nor a refusal is lost.
 //
 // When IndexedDB cannot be used the outbox still works for the life of the page
 // (entries kept in memory, entry.persisted === false).
@@ -23,7 +28,7 @@ const LOCK_PREFIX = 'blankett-outbox:';
 
 const memory = new Map(); // id → entry, when IndexedDB is unavailable
 const inFlight = new Map(); // id → promise of the running attempt
-const delivered = new Set(); // ids whose 'sent' result this page has handed to onSent
+const delivered = new Set(); // ids whose 'sent' or 'rejected' result this page has handed over
 let handlers = { onSent() {}, onRejected() {}, onPending() {} };
 let listening = false;
 let timer = null;
@@ -170,6 +175,7 @@ async function attempt(id) {
   const body = await readBody(response);
   Object.assign(entry, { state: 'rejected', status, body, rejectedAt: new Date().toISOString(), nextAttemptAt: null });
   await save(entry);
+  delivered.add(id);
   call('onRejected', entry, status, body);
   return entry;
 }
@@ -204,8 +210,8 @@ function send(id) {
   return run;
 }
 
-// Sends what is due (or everything queued when force), hands over 'sent' entries this
-// page has not delivered yet, and schedules the next retry.
+// Sends what is due (or everything queued when force), hands over 'sent' and 'rejected'
+// entries this page has not delivered yet, and schedules the next retry.
 async function flush(force) {
   const entries = await readAll();
   const now = Date.now();
@@ -214,6 +220,11 @@ async function flush(force) {
   for (const entry of entries) {
     if (entry.state === 'sent') {
       if (!delivered.has(entry.id)) runs.push(send(entry.id));
+    } else if (entry.state === 'rejected') {
+      if (!delivered.has(entry.id)) {
+        delivered.add(entry.id);
+        call('onRejected', entry, entry.status, entry.body);
+      }
     } else if (entry.state === 'queued') {
       if (force || !entry.nextAttemptAt || entry.nextAttemptAt <= now || inFlight.has(entry.id)) runs.push(send(entry.id));
       else next = Math.min(next, entry.nextAttemptAt);
@@ -265,7 +276,8 @@ export async function queueSubmission({ formId, version, answers, language, file
 
 // Sends every queued entry now, again on 'online', and with backoff while any are left.
 // Safe to call on every page, and more than once (the latest handlers are used; 'sent'
-// entries not yet removed are delivered again through onSent).
+// and 'rejected' entries not yet removed are delivered again through onSent and
+// onRejected).
 export function startOutbox({ onSent, onRejected, onPending } = {}) {
   handlers = { onSent: onSent || (() => {}), onRejected: onRejected || (() => {}), onPending: onPending || (() => {}) };
   delivered.clear();

@@ -24,28 +24,62 @@ export function answersToSend(form) {
   return Object.fromEntries(Object.entries(given).filter(([k]) => k in keep));
 }
 
-// The files to send with `answers`: for every attachment answer (found by its SHA-256
-// anywhere in the answers, repeat-group rows included) the File that `files` (sha256 →
-// File) holds, once each. An answer whose bytes are not there is not sent again (in
-// completion mode the server already has them). Sent as multipart parts named "file"
-// (docs/api.md, Attachments).
-export function filesToSend(answers, files) {
-  const found = [];
-  const seen = new Set();
-  const walk = (value) => {
-    if (Array.isArray(value)) { value.forEach(walk); return; }
-    if (!value || typeof value !== 'object') return;
-    if (typeof value.sha256 === 'string' && 'size' in value) {
-      const file = files.get(value.sha256);
-      if (file && !seen.has(value.sha256)) {
-        seen.add(value.sha256);
-        found.push(file);
-      }
+// Whether a value in the answers is an attachment's metadata ({name, type, size, sha256}).
+function isAttachment(value) {
+  return Boolean(value) && typeof value === 'object' && typeof value.sha256 === 'string' && 'size' in value;
+}
+
+// Calls visit(path, attachment) for every attachment answer in `answers`, repeat-group
+// rows included (path "children/0/certificate").
+function eachAttachment(answers, visit) {
+  const walk = (value, path) => {
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => (isAttachment(item) ? visit(path, item) : walk(item, `${path}/${i}`)));
       return;
     }
-    Object.values(value).forEach(walk);
+    if (!value || typeof value !== 'object' || isAttachment(value)) return;
+    for (const [key, inner] of Object.entries(value)) walk(inner, path ? `${path}/${key}` : key);
   };
-  walk(answers);
+  walk(answers, '');
+}
+
+// The attachment answers whose bytes this page does not have (a reload keeps only their
+// metadata in the draft): [{ path, names: [file name, …] }] in the answers' order. A hash
+// that `files` maps to null is present (completion mode: the server has that file).
+export function missingFiles(answers, files) {
+  const byPath = new Map();
+  eachAttachment(answers, (path, file) => {
+    if (files.has(file.sha256)) return;
+    if (!byPath.has(path)) byPath.set(path, []);
+    byPath.get(path).push(file.name);
+  });
+  return [...byPath].map(([path, names]) => ({ path, names }));
+}
+
+// The files to send with `answers`: for every attachment answer (found by its SHA-256
+// anywhere in the answers, repeat-group rows included) the File that `files` (sha256 →
+// File) holds, once each. A hash mapped to null is not sent again (in completion mode the
+// server already has it). A file that is not there at all is never skipped silently: the
+// server would refuse the submission, so this throws an Error with code
+// "attachment.missing" and `missing` (missingFiles); callers check missingFiles first.
+// Sent as multipart parts named "file" (docs/api.md, Attachments).
+export function filesToSend(answers, files) {
+  const missing = missingFiles(answers, files);
+  if (missing.length) {
+    const error = new Error(`the bytes of ${missing.map((m) => m.path).join(', ')} are not on this device`);
+    error.code = 'attachment.missing';
+    error.missing = missing;
+    throw error;
+  }
+  const found = [];
+  const seen = new Set();
+  eachAttachment(answers, (path, answer) => {
+    const file = files.get(answer.sha256);
+    if (file && !seen.has(answer.sha256)) {
+      seen.add(answer.sha256);
+      found.push(file);
+    }
+  });
   return found;
 }
 
@@ -88,45 +122,53 @@ function shapeProblem(receipt) {
   return null;
 }
 
+// Why a receipt did not verify, as a stable reason the pages translate
+// (i18n.js receiptProblemText), next to `problem`, a short English diagnostic for logs.
+export const RECEIPT_PROBLEMS = ['malformed', 'keys_unavailable', 'unknown_key', 'bad_signature', 'unsupported', 'not_covering'];
+
+function failed(keyId, reason, problem) {
+  return { ok: false, keyId, reason, problem };
+}
+
 // Fetches the server's public keys (GET /api/keys; the service worker keeps a copy for
 // offline use) and checks the receipt's signature over its canonical JSON without
-// "signature". → { ok, keyId, problem } where problem is a short English diagnostic.
-// Never throws.
+// "signature". → { ok, keyId, reason, problem }: reason one of RECEIPT_PROBLEMS (null
+// when ok), problem a short English diagnostic. Never throws.
 export async function verifyReceipt(receipt) {
   const keyId = receipt && typeof receipt.key_id === 'string' ? receipt.key_id : null;
   const shape = shapeProblem(receipt);
-  if (shape) return { ok: false, keyId, problem: shape };
+  if (shape) return failed(keyId, 'malformed', shape);
   let keys;
   try {
     const res = await fetch('/api/keys', { headers: { Accept: 'application/json' } });
-    if (!res.ok) return { ok: false, keyId, problem: `the keys could not be fetched (HTTP ${res.status})` };
+    if (!res.ok) return failed(keyId, 'keys_unavailable', `the keys could not be fetched (HTTP ${res.status})`);
     keys = (await res.json()).keys;
   } catch {
-    return { ok: false, keyId, problem: 'the keys could not be fetched (offline?)' };
+    return failed(keyId, 'keys_unavailable', 'the keys could not be fetched (offline?)');
   }
   const key = Array.isArray(keys) ? keys.find((k) => k.key_id === keyId && k.algorithm === 'Ed25519') : null;
-  if (!key) return { ok: false, keyId, problem: 'the receipt is signed by an unknown key' };
+  if (!key) return failed(keyId, 'unknown_key', 'the receipt is signed by an unknown key');
   try {
     const publicKey = await crypto.subtle.importKey('raw', base64urlToBytes(key.public_key), { name: 'Ed25519' }, false, ['verify']);
     const { signature, ...signed } = receipt;
     const good = await crypto.subtle.verify({ name: 'Ed25519' }, publicKey, base64urlToBytes(signature),
       new TextEncoder().encode(canonicalJson(signed)));
-    return good ? { ok: true, keyId, problem: null } : { ok: false, keyId, problem: 'the signature does not match the receipt' };
+    return good ? { ok: true, keyId, reason: null, problem: null } : failed(keyId, 'bad_signature', 'the signature does not match the receipt');
   } catch (e) {
-    return { ok: false, keyId, problem: `this browser cannot check Ed25519 signatures (${e && e.name ? e.name : 'error'})` };
+    return failed(keyId, 'unsupported', `this browser cannot check Ed25519 signatures (${e && e.name ? e.name : 'error'})`);
   }
 }
 
 // Checks a server's answer to a submission ({receipt, status, submission}): the
 // receipt's signature, and that it covers the submission returned. Keeps nothing (the
 // completion page uses it as it is; settleSent adds the keeping).
-// → { ok, keyId, problem }. Never throws.
+// → { ok, keyId, reason, problem } (as verifyReceipt). Never throws.
 export async function verifySentBody(body) {
   const receipt = body && body.receipt;
   const check = await verifyReceipt(receipt);
   if (!check.ok) return check;
   if (!body.submission || (await sha256Hex(canonicalJson(body.submission))) !== receipt.submission_sha256) {
-    return { ok: false, keyId: check.keyId, problem: 'the receipt does not cover the submission returned' };
+    return failed(check.keyId, 'not_covering', 'the receipt does not cover the submission returned');
   }
   return check;
 }
@@ -135,13 +177,13 @@ export async function verifySentBody(body) {
 // verifies the receipt, checks that it covers the returned submission, then saves the
 // receipt record and deletes the draft and the outbox entry, in that order, so that
 // the citizen's answers are only forgotten once a verified receipt is kept.
-// → { ok: true, record, keyId, stored, draftDeleted, problem } or { ok: false, problem,
-// keyId } (nothing deleted). stored: false when the receipt could not be kept on this
+// → { ok: true, record, keyId, stored, draftDeleted, problem } or { ok: false, reason,
+// problem, keyId } (nothing deleted; reason as verifyReceipt). stored: false when the receipt could not be kept on this
 // device (then the outbox entry is kept too, so a later visit tries again).
 export async function settleSent(entry, body) {
   const receipt = body && body.receipt;
   const check = await verifySentBody(body);
-  if (!check.ok) return { ok: false, keyId: check.keyId, problem: check.problem };
+  if (!check.ok) return { ok: false, keyId: check.keyId, reason: check.reason, problem: check.problem };
   const record = { receipt, submission: body.submission, verified: true, savedAt: new Date().toISOString() };
   // saveReceipt and deleteDraft report failures ({saved|deleted: false, problem}); they
   // do not throw.

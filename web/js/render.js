@@ -518,7 +518,7 @@ class GroupField extends FieldBase {
     for (const child of this.children) this.ctx.unregister(child);
     this.children = [];
     const item = this.itemLabel(view);
-    const removable = view.rows.length > (view.min_items || 0);
+    const removable = view.can_remove_row;  // the engine's: never below min_items
     this.rowsEl.replaceChildren(...view.rows.map((row, i) => {
       const n = i + 1;
       const legend = h('legend', { class: 'fieldset__legend fieldset__legend--s' }, t(this.ctx.lang, 'rowHeading', { item, n }));
@@ -589,6 +589,8 @@ export function createField(view, ctx) {
 // The fields of one step. `handlers` connects it to the engine:
 //   answer(path, value) → changes | null   (value null = clear)
 //   addRow(group) → changes, removeRow(group, index) → changes
+//   rowsChanged(group)                      (optional: after rows were added or removed
+//                                            and the nodes follow the new paths)
 //   announce(text)                          (polite status message)
 // After every engine call the returned changes are applied to only the nodes named.
 export class StepView {
@@ -666,6 +668,7 @@ export class StepView {
   addRow(group) {
     const changes = this.handlers.addRow(group);
     this.apply(changes);
+    this.rowsChanged(group);
     const node = this.nodes.get(group);
     if (node) {
       const rows = node.view.rows.length;
@@ -689,11 +692,16 @@ export class StepView {
     for (const p of moved) this.touched.add(p);
     for (const p of [...this.lastSent.keys()]) if (p.startsWith(prefix)) this.lastSent.delete(p);
     this.apply(this.handlers.removeRow(group, index));
+    this.rowsChanged(group);
     if (node) {
       // Focus the row that took its place, else the one before, else the Add button.
       node.focusRow(Math.min(index, node.view.rows.length - 1));
       this.handlers.announce(t(this.lang, 'rowRemoved', { item, n: index + 1 }));
     }
+  }
+
+  rowsChanged(group) {
+    if (this.handlers.rowsChanged) this.handlers.rowsChanged(group);
   }
 
   // Continue was pressed: every error on the step is shown.
@@ -720,11 +728,14 @@ export class StepView {
 
 // The GOV.UK error summary: role=alert, "There is a problem", one link per error to
 // its field. `linkFor(error)` → { href, onActivate } or null (then the message is text).
+// An error with `lang` other than the page's (the server's message, in the language the
+// application was sent in) is marked so, for screen readers (WCAG 3.1.2).
 export function errorSummary(lang, errors, linkFor) {
   const items = errors.map((e) => {
     const link = linkFor(e);
-    if (!link) return h('li', {}, e.message);
-    return h('li', {}, h('a', { href: link.href, onclick: (ev) => { ev.preventDefault(); link.onActivate(); } }, e.message));
+    const attrs = { lang: e.lang && e.lang !== lang ? e.lang : null };
+    if (!link) return h('li', attrs, e.message);
+    return h('li', attrs, h('a', { href: link.href, onclick: (ev) => { ev.preventDefault(); link.onActivate(); } }, e.message));
   });
   return h('div', { class: 'error-summary', role: 'alert', tabindex: '-1', 'aria-labelledby': 'error-summary-title', id: 'error-summary' },
     h('h2', { class: 'error-summary__title', id: 'error-summary-title' }, t(lang, 'errorSummaryTitle')),
@@ -743,7 +754,9 @@ export function answerSummary(lang, summary, changeLink, headingLevel = 2) {
     h('dt', { class: 'summary-list__key' }, f.label),
     h('dd', { class: `summary-list__value${f.value === '' ? ' summary-list__value--empty' : ''}` },
       f.value === '' ? t(lang, 'notAnswered') : f.value),
-    changeLink ? h('dd', { class: 'summary-list__actions' }, changeLink(stepId, f.path, f.label)) : null);
+    // No change link for what the citizen cannot change (a calculated answer): it would
+    // open a step on a field that cannot be edited.
+    changeLink && !f.readonly ? h('dd', { class: 'summary-list__actions' }, changeLink(stepId, f.path, f.label)) : null);
   const list = (stepId, fields) => {
     const out = [];
     let plain = [];

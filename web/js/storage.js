@@ -155,26 +155,32 @@ export async function openDeviceStorage() {
 
 // Saves the draft (FormFilling.draft()) for the form, replacing the previous one.
 // `startedAt`: when this application's first draft was saved (kept across saves, for the
-// usage statistics the server keeps; defaults to now).
+// usage statistics the server keeps; defaults to now). `place`: where the citizen was
+// ('step', 'check' for the check-your-answers page, 'returnToCheck' for a step reached by
+// a change link), so that continuing the draft goes back there; the draft's own "step"
+// says which step.
 // → { saved: true, savedAt, startedAt } once it is durable, or { saved: false, problem }.
-export async function saveDraft(formId, draft, startedAt) {
+export async function saveDraft(formId, draft, startedAt, place = 'step') {
   requireFormId(formId);
   const savedAt = new Date().toISOString();
   const started = startedAt || savedAt;
   try {
-    await transact('drafts', 'readwrite', (drafts) => drafts.put({ formId, draft, savedAt, startedAt: started }));
+    await transact('drafts', 'readwrite', (drafts) => drafts.put({ formId, draft, savedAt, startedAt: started, place }));
     return { saved: true, savedAt, startedAt: started };
   } catch (error) {
     return { saved: false, problem: noteProblem('the draft could not be saved', error) };
   }
 }
 
-// → { draft, savedAt, startedAt } | null (also null when storage cannot be read; see storageProblem()).
+// → { draft, savedAt, startedAt, place } | null (also null when storage cannot be read; see
+// storageProblem()). place: as saveDraft was given it ('step' for a draft saved without).
 export async function loadDraft(formId) {
   requireFormId(formId);
   try {
     const record = await transact('drafts', 'readonly', (drafts) => drafts.get(formId));
-    return record && record.draft ? { draft: record.draft, savedAt: record.savedAt, startedAt: record.startedAt || record.savedAt } : null;
+    return record && record.draft
+      ? { draft: record.draft, savedAt: record.savedAt, startedAt: record.startedAt || record.savedAt, place: record.place || 'step' }
+      : null;
   } catch (error) {
     noteProblem('the draft could not be read', error);
     return null;
