@@ -385,7 +385,7 @@ int main(int argc, char** argv) {
     size_t bytes = 0;
     int64_t rows = 0;
     const auto t = Clock::now();
-    must(for_each_case(store, inbox, [&](const CaseSummary& c, std::string_view canonical) {
+    must(for_each_case(store, inbox, [&](const CaseSummary& c, const CaseAnswers& answers) {
            line.clear();
            csv_cell(line, c.reference);
            csv_cell(line, c.form_id);
@@ -394,7 +394,7 @@ int main(int argc, char** argv) {
            csv_cell(line, c.assignee_name);
            csv_cell(line, c.applicant_name);
            csv_cell(line, c.applicant_number);
-           csv_cell(line, canonical);
+           csv_cell(line, answers.canonical);
            line.back() = '\r';
            line += '\n';
            bytes += line.size();

@@ -21,6 +21,13 @@
 #include "preview_ui.h"
 
 namespace blankett {
+
+const char kPreviewUsage[] =
+    "usage: blankett preview <forms/form-id | form.json> [--frames N] [--screenshot out.png] [--today YYYY-MM-DD]\n"
+    "                        [--select path]\n"
+    "  the form in a window, redrawn as you edit its files (docs/preview.md). --frames N\n"
+    "  draws N frames and exits, writing the last to --screenshot.\n";
+
 namespace {
 
 struct Options {
@@ -55,12 +62,18 @@ bool parse_options(const std::vector<std::string>& args, Options* o, std::ostrea
     }
   }
   if (o->form_dir.empty()) {
-    err << "usage: blankett preview <forms/form-id | form.json> [--frames N] [--screenshot out.png] [--today YYYY-MM-DD] [--select path]\n";
+    err << kPreviewUsage;
     return false;
   }
   // A form.json names its folder.
   const std::filesystem::path p(o->form_dir);
   if (p.filename() == "form.json") o->form_dir = p.parent_path().empty() ? "." : p.parent_path().string();
+  // Before any window: a mistyped path must not read as a display problem.
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(std::filesystem::path(o->form_dir) / "form.json", ec)) {
+    err << "blankett preview: no form.json at " << o->form_dir << " (give a form's folder or its form.json)\n";
+    return false;
+  }
   if (o->today.empty()) o->today = local_today();
   return true;
 }

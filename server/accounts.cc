@@ -11,6 +11,7 @@
 #include <new>
 #include <set>
 
+#include "blankett/utf8.h"
 #include "clock.h"
 #include "sessions.h"
 
@@ -103,13 +104,6 @@ std::string lower_ascii(std::string_view text) {
   return out;
 }
 
-// UTF-8 code points (continuation bytes 10xxxxxx are not counted).
-size_t characters(std::string_view text) {
-  size_t n = 0;
-  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
 bool has_control(std::string_view text) {
   return std::any_of(text.begin(), text.end(), [](char c) {
     const auto u = static_cast<unsigned char>(c);
@@ -131,7 +125,7 @@ bool valid_id(std::string_view id) {
 }
 
 Errors check_display_name(std::string_view name) {
-  if (name.empty() || characters(name) > 100 || has_control(name)) {
+  if (name.empty() || code_point_count(name) > 100 || has_control(name)) {
     return {user_error("user.bad_name", "/display_name", "the name must be 1 to 100 characters, without control characters")};
   }
   return {};
@@ -299,15 +293,16 @@ bool valid_scope(std::string_view scope) {
 
 Errors check_password_rules(std::string_view username, std::string_view password) {
   // Length is what makes a password hard to guess; composition rules mostly make it hard
-  // to remember (NIST SP 800-63B). The upper bound only keeps requests small.
-  if (characters(password) < 12) {
-    return {user_error("user.weak_password", "/password", "the password must be at least 12 characters long")};
+  // to remember (NIST SP 800-63B). The upper bound only keeps requests small. One code
+  // per rule, so that a page can say which one failed.
+  if (code_point_count(password) < 12) {
+    return {user_error("user.password_too_short", "/password", "the password must be at least 12 characters long")};
   }
   if (password.size() > 1024) {
-    return {user_error("user.weak_password", "/password", "the password must be at most 1024 bytes long")};
+    return {user_error("user.password_too_long", "/password", "the password must be at most 1024 bytes long")};
   }
   if (!username.empty() && lower_ascii(password) == lower_ascii(username)) {
-    return {user_error("user.weak_password", "/password", "the password must not be the username")};
+    return {user_error("user.password_is_username", "/password", "the password must not be the username")};
   }
   return {};
 }

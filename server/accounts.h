@@ -40,14 +40,15 @@ struct NewUser {
   std::vector<std::string> scopes;
 };
 
-// Errors: "user.bad_name", "user.exists", "user.weak_password", "user.no_role",
-// "user.bad_scope" (a scope is a form id or "group:<name>").
+// Errors: "user.bad_name", "user.exists", a password rule's code (check_password_rules),
+// "user.no_role", "user.bad_scope" (a scope is a form id or "group:<name>").
 Result<int64_t> add_user(Store& store, const NewUser& user);
 Result<std::optional<User>> find_user(Store& store, std::string_view username);
 Result<std::optional<User>> get_user(Store& store, int64_t id);
 Result<std::vector<User>> list_users(Store& store);  // by username
 
-// "user.not_found", "user.weak_password". Ends every session of the user.
+// "user.not_found", a password rule's code (check_password_rules). Ends every session of
+// the user.
 Result<bool> set_password(Store& store, std::string_view username, std::string_view password);
 // "user.not_found". Disabling ends every session of the user.
 Result<bool> set_disabled(Store& store, std::string_view username, bool disabled);
@@ -68,6 +69,9 @@ Result<std::vector<FormGroup>> list_form_groups(Store& store);
 // ("/username", "/display_name", "/password", "/roles", "/scopes"), so a page can mark the
 // field. Usernames are lower-cased first.
 Errors check_new_user(const NewUser& user);
+// The first password rule `password` breaks, pointer "/password", one code per rule:
+// "user.password_too_short" (under 12 characters), "user.password_too_long" (over 1024
+// bytes), "user.password_is_username" (the username, ignoring ASCII case).
 Errors check_password_rules(std::string_view username, std::string_view password);
 bool valid_scope(std::string_view scope);
 

@@ -20,12 +20,18 @@ namespace {
 
 constexpr int kRowsShown = 100;
 
-// "a***@kommun.se": enough to tell messages apart, not a list of citizens' addresses on
-// a screen.
-std::string masked_address(const std::string& address) {
-  const size_t at = address.find('@');
-  if (at == std::string::npos || at == 0) return "***";
-  return address.substr(0, 1) + "***" + address.substr(at);
+// A webhook's URL without what may be a credential: "https://***@host/path?***". Business
+// systems put user:password in the authority or a token in the query; the page needs
+// only to show where deliveries go.
+std::string displayed_webhook_url(const std::string& url) {
+  const size_t scheme = url.find("://");
+  const size_t host = scheme == std::string::npos ? 0 : scheme + 3;
+  const size_t path = url.find_first_of("/?#", host);
+  const size_t at = url.rfind('@', path == std::string::npos ? std::string::npos : path);
+  std::string shown = at != std::string::npos && at >= host ? url.substr(0, host) + "***" + url.substr(at) : url;
+  const size_t query = shown.find_first_of("?#");
+  if (query != std::string::npos) shown = shown.substr(0, query + 1) + "***";
+  return shown;
 }
 
 const char* state_label(const std::string& lang, const std::string& state) {
@@ -33,6 +39,7 @@ const char* state_label(const std::string& lang, const std::string& state) {
   if (state == "sent") return tr(lang, "Skickat", "Sent");
   if (state == "delivered") return tr(lang, "Levererat", "Delivered");
   if (state == "failed") return tr(lang, "Misslyckades", "Failed");
+  if (state == "cancelled") return tr(lang, "Återkallat", "Cancelled");
   return "?";
 }
 
@@ -79,10 +86,11 @@ void send_outbox_page(const httplib::Request& req, httplib::Response& res, Store
          "</th><th scope=\"col\">" + tr(lang, "Försök", "Attempts") + "</th><th scope=\"col\">" + tr(lang, "Senaste fel", "Last error") +
          "</th><th scope=\"col\"><span class=\"visually-hidden\">" + tr(lang, "Åtgärd", "Action") + "</span></th></tr></thead><tbody>";
     for (const Notification& n : mails.value()) {
-      h += "<tr><th scope=\"row\">" + std::to_string(n.id) + "</th><td>" + html_escape(masked_address(n.recipient)) + "</td><td>" +
-           html_escape(n.created_at) + "</td><td>" + state_label(lang, n.state) + "</td><td>" + std::to_string(n.attempts) +
-           "</td><td>" + html_escape(n.last_error) + "</td><td>";
-      if (n.state == "failed") {
+      // The error is masked when stored; masked again for rows stored before that was so.
+      h += "<tr><th scope=\"row\">" + std::to_string(n.id) + "</th><td>" + html_escape(masked_email_address(n.recipient)) +
+           "</td><td>" + html_escape(n.created_at) + "</td><td>" + state_label(lang, n.state) + "</td><td>" +
+           std::to_string(n.attempts) + "</td><td>" + html_escape(mask_email_addresses(n.last_error)) + "</td><td>";
+      if (n.state == "failed") {  // not "cancelled": a withdrawn message's link leads nowhere
         h += retry_form(who, "/admin/outbox/mails/" + std::to_string(n.id) + "/retry",
                         std::string(tr(lang, "Skicka igen", "Send again")) + " #" + std::to_string(n.id));
       }
@@ -104,7 +112,8 @@ void send_outbox_page(const httplib::Request& req, httplib::Response& res, Store
     for (const WebhookDelivery& d : deliveries.value()) {
       std::string response = d.last_status == 0 ? std::string() : "HTTP " + std::to_string(d.last_status);
       if (!d.last_error.empty()) response += (response.empty() ? "" : " · ") + d.last_error;
-      h += "<tr><th scope=\"row\">" + std::to_string(d.id) + "</th><td>" + html_escape(d.url) + "</td><td>" + html_escape(d.event) +
+      h += "<tr><th scope=\"row\">" + std::to_string(d.id) + "</th><td>" + html_escape(displayed_webhook_url(d.url)) + "</td><td>" +
+           html_escape(d.event) +
            " <span class=\"hint\">" + html_escape(d.event_key) + "</span></td><td>" + state_label(lang, d.state) + "</td><td>" +
            std::to_string(d.attempts) + "</td><td>" + html_escape(response) + "</td><td>" +
            retry_form(who, "/admin/outbox/deliveries/" + std::to_string(d.id) + "/replay",

@@ -71,6 +71,22 @@ std::vector<Role> posted_roles(const httplib::Request& req) {
   return roles;
 }
 
+// The password rule that failed (accounts.h, check_password_rules), not all of them: a
+// 1100-byte password is not "at least 12 characters". nullptr for any other code.
+const char* password_rule_text(const std::string& lang, const std::string& code) {
+  if (code == "user.password_too_short") {
+    return tr(lang, "Lösenordet ska vara minst 12 tecken långt", "The password must be at least 12 characters long");
+  }
+  if (code == "user.password_too_long") {
+    return tr(lang, "Lösenordet får vara högst 1024 byte långt (å, ä och ö räknas som två)",
+              "The password can be at most 1024 bytes long (å, ä and ö count as two)");
+  }
+  if (code == "user.password_is_username") {
+    return tr(lang, "Lösenordet får inte vara användarnamnet", "The password must not be the username");
+  }
+  return nullptr;
+}
+
 // The accounts' errors in the page's language, attached to the field they concern.
 FieldError field_error(const std::string& lang, const Error& e, const std::string& password_field) {
   if (e.code == "user.exists") return {"username", tr(lang, "Det finns redan en användare med det användarnamnet", "There is already a user with that username")};
@@ -79,10 +95,7 @@ FieldError field_error(const std::string& lang, const Error& e, const std::strin
                            "The username must be 2 to 64 characters of a–z, 0–9, full stop, underscore, hyphen and @")};
   }
   if (e.code == "user.bad_name") return {"display_name", tr(lang, "Skriv ett namn på högst 100 tecken", "Enter a name of at most 100 characters")};
-  if (e.code == "user.weak_password") {
-    return {password_field, tr(lang, "Lösenordet ska vara minst 12 tecken långt och får inte vara användarnamnet",
-                               "The password must be at least 12 characters long and must not be the username")};
-  }
+  if (const char* rule = password_rule_text(lang, e.code)) return {password_field, rule};
   if (e.code == "user.no_role") return {"role-admin", tr(lang, "Välj minst en roll", "Choose at least one role")};
   if (e.code == "user.bad_scope") {
     return {"scopes", tr(lang, "Skriv formulär-id eller group:namn, med små bokstäver, siffror och bindestreck",

@@ -57,6 +57,30 @@ TEST_F(AdminPagesTest, OnlyAdminsGetIn) {
   EXPECT_FALSE(find_user(*store_, "mallory").value().has_value());
 }
 
+// Three password rules, each with its own code: the page names the one that failed.
+TEST_F(AdminPagesTest, AWeakPasswordSaysWhichRuleFailed) {
+  auto message_for = [this](const std::string& username, const std::string& password) {
+    httplib::Result res = post_as("/admin/users", admin_,
+                                  {{"username", username}, {"display_name", "N"}, {"password", password}, {"roles", "caseworker"}});
+    EXPECT_TRUE(res);
+    if (!res) return std::string();
+    EXPECT_EQ(res->status, 400) << password.size();
+    return res->body;
+  };
+  auto has = [](const std::string& body, const std::string& text) { return body.find(text) != std::string::npos; };
+  const std::string too_long = message_for("bertil", std::string(1100, 'x'));
+  EXPECT_TRUE(has(too_long, "The password can be at most 1024 bytes long")) << too_long;
+  EXPECT_FALSE(has(too_long, "at least 12 characters long"));
+  std::string swedish_letters;
+  for (int i = 0; i < 600; ++i) swedish_letters += "å";  // 600 characters, 1200 bytes
+  EXPECT_TRUE(has(message_for("bertil", swedish_letters), "The password can be at most 1024 bytes long"));
+  EXPECT_TRUE(has(message_for("bertil", "short"), "The password must be at least 12 characters long"));
+  const std::string same = message_for("bertil.berg@x", "Bertil.Berg@X");
+  EXPECT_TRUE(has(same, "The password must not be the username")) << same;
+  EXPECT_FALSE(has(same, "at least 12 characters long"));
+  EXPECT_FALSE(find_user(*store_, "bertil").value().has_value());
+}
+
 TEST_F(AdminPagesTest, UsersPageListsUsersInAnAccessibleTable) {
   add("anna", {Role::caseworker});
   ASSERT_TRUE(set_scopes(*store_, find_user(*store_, "anna").value()->id, {"skolskjuts"}).ok());

@@ -7,6 +7,7 @@
 #include <httplib.h>
 
 #include "blankett/submission.h"
+#include "blankett/utf8.h"
 #include "clock.h"
 #include "sessions.h"
 
@@ -33,12 +34,6 @@ bool is_form_id(std::string_view id) {
   return true;
 }
 
-size_t utf8_length(std::string_view text) {
-  size_t n = 0;
-  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
-
 bool has_control_characters(std::string_view text) {
   for (char c : text) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return true;
@@ -59,7 +54,7 @@ Result<NewApiToken> create_api_token(Store& store, std::string_view kind, std::s
   if (kind == "publish" && !form_id.empty()) {
     return Errors{token_error("token.bad_form", "a publish token is not bound to a form")};
   }
-  const size_t length = utf8_length(label);
+  const size_t length = code_point_count(label);
   if (length < 1 || length > 100 || has_control_characters(label)) {
     return Errors{token_error("token.bad_label", "a token's label has 1 to 100 characters, on one line")};
   }

@@ -87,6 +87,9 @@ TEST_F(ApiTokensTest, RefusesBadKindsFormsLabelsAndUsers) {
   std::string hundred_letters;
   for (int i = 0; i < 100; ++i) hundred_letters += "å";
   EXPECT_TRUE(create_api_token(*store_, "publish", "", 2, hundred_letters).ok());
+  // Counted as the engine counts (code_point_count): a byte that begins no UTF-8 sequence
+  // is a character too, not nothing.
+  EXPECT_EQ(create_api_token(*store_, "publish", "", 2, "a" + std::string(150, '\x80')).errors().front().code, "token.bad_label");
   EXPECT_EQ(create_api_token(*store_, "publish", "", 99, "x").errors().front().code, "token.bad_user");
 }
 

@@ -15,6 +15,10 @@
 
 namespace blankett {
 
+const char kAuditUsage[] =
+    "usage: blankett audit verify [--data DIR]\n"
+    "       blankett audit list [--limit N] [--data DIR]\n";
+
 namespace {
 
 using nlohmann::json;
@@ -71,9 +75,7 @@ Result<Store> open_read_only_store(const std::string& data_dir) {
   return store;
 }
 
-constexpr const char* kUsage =
-    "usage: blankett audit verify [--data DIR]\n"
-    "       blankett audit list [--limit N] [--data DIR]\n";
+const char* const kUsage = kAuditUsage;
 
 int list_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   std::string data_dir = "./data";

@@ -15,6 +15,9 @@
 
 namespace blankett {
 
+// What `blankett audit --help` prints (main.cc).
+extern const char kAuditUsage[];
+
 struct AuditReport {
   long long rows = 0;
   std::string head_receipt_sha256;  // compare with a copy kept elsewhere to detect truncation

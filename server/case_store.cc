@@ -30,7 +30,9 @@
 
 #include "audit_log.h"
 #include "blankett/date.h"
+#include "blankett/utf8.h"
 #include "clock.h"
+#include "completion_store.h"
 
 namespace blankett {
 
@@ -154,10 +156,24 @@ std::vector<std::string> split_on(std::string_view text, std::string_view separa
 
 constexpr std::string_view kSpaces = " \t\r\n\f\v,;";
 
+// A version's reference ("SKOL-2026-000123-2": letters, year, number, version) → the
+// case's ("SKOL-2026-000123"); anything else is returned as it is. The receipt of a
+// completion reply names its version, and the applicant quotes that: it finds the case.
+std::string case_reference_of(const std::string& word) {
+  const std::vector<std::string> parts = split_on(word, "-");
+  const bool version_shaped = parts.size() == 4 && word.find("--") == std::string::npos && word.back() != '-' &&
+                              std::none_of(parts[0].begin(), parts[0].end(), is_digit) &&
+                              std::all_of(parts.begin() + 1, parts.end(), [](const std::string& p) {
+                                return std::all_of(p.begin(), p.end(), is_digit);
+                              });
+  return version_shaped ? word.substr(0, word.rfind('-')) : word;
+}
+
 // The search words of a query, normalised as case_search_terms stores terms. A word
 // with digits is kept whole (a reference "SKOL-2026-0001", a date of birth "19811218"),
-// or reduced to its digits when it is a personal number; a word without digits is a
-// name and splits at hyphens as stored names do ("Anna-Karin" → "anna", "karin").
+// or reduced to its digits when it is a personal number, or to its case's reference when
+// it is a version's; a word without digits is a name and splits at hyphens as stored
+// names do ("Anna-Karin" → "anna", "karin").
 std::vector<std::string> query_words(std::string_view query) {
   std::vector<std::string> words;
   for (const std::string& token : split_on(query, kSpaces)) {
@@ -165,7 +181,7 @@ std::vector<std::string> query_words(std::string_view query) {
     if (!pnr.empty()) {
       words.push_back(pnr);
     } else if (std::any_of(token.begin(), token.end(), is_digit)) {
-      words.push_back(fold_case(token));
+      words.push_back(case_reference_of(fold_case(token)));
     } else {
       for (const std::string& part : split_on(token, "-")) words.push_back(fold_case(part));
     }
@@ -241,7 +257,15 @@ Result<bool> add_case_event(Store& store, int64_t seq, const std::string& at, in
   if (user_id > 0) sql::bind_int64(s.value(), 3, user_id);
   else sql::bind_null(s.value(), 3);
   sql::bind_text(s.value(), 4, kind);
-  sql::bind_text(s.value(), 5, detail.dump());
+  // dump() throws on text that is not UTF-8; an exception would end the request as a
+  // bare 500. The callers check their text first; this keeps the rest an ordinary error.
+  std::string text;
+  try {
+    text = detail.dump();
+  } catch (const json::exception&) {
+    return Errors{case_error("case.bad_text", "the " + kind + " event holds text that is not valid UTF-8")};
+  }
+  sql::bind_text(s.value(), 5, text);
   return sql::run(s.value());
 }
 
@@ -254,7 +278,20 @@ namespace {
 constexpr const char* kCaseColumns =
     "c.seq, c.reference, c.form_id, c.received_at, c.status, COALESCE(c.assignee, 0), COALESCE(u.display_name, ''), "
     "c.applicant_name, c.applicant_number, c.updated_at, c.applicant_email, COALESCE(c.signing_deadline, ''), c.flag";
-constexpr int kCanonicalColumn = 13;  // after kCaseColumns, when selected
+// After kCaseColumns, when the current answers are selected (kAnswersColumns).
+constexpr int kCanonicalColumn = 13;
+constexpr int kAnswersVersionColumn = 14;
+constexpr int kAnswersSeqColumn = 15;
+constexpr int kAnswersReferenceColumn = 16;
+constexpr int kAnswersReceivedColumn = 17;
+// The current answers of the case `c`: its latest version's submission `s` (version 1,
+// the case's own submission, while case_versions has none). The version is found through
+// case_versions' key (case_seq, version), the submission by its seq.
+constexpr const char* kAnswersColumns = ", s.canonical, COALESCE(v.version, 1), s.seq, s.reference, s.received_at";
+constexpr const char* kAnswersJoin =
+    " LEFT JOIN case_versions v ON v.case_seq = c.seq AND v.version = "
+    "(SELECT MAX(x.version) FROM case_versions x WHERE x.case_seq = c.seq)"
+    " JOIN submissions s ON s.seq = COALESCE(v.seq, c.seq)";
 
 CaseSummary read_case(const sql::Statement& s) {
   CaseSummary c;
@@ -531,8 +568,8 @@ Result<int> run_page(Store& store, const PageQuery& p, const std::function<bool(
   if (!seqs) return seqs.errors();
   // Fixed chunks, padded with seq 0 (never a case): one statement text for every page.
   constexpr size_t kChunk = 64;
-  std::string sql = std::string("SELECT ") + kCaseColumns + (p.with_canonical ? ", s.canonical" : "") + " FROM cases c" +
-                    (p.with_canonical ? " JOIN submissions s ON s.seq = c.seq" : "") +
+  std::string sql = std::string("SELECT ") + kCaseColumns + (p.with_canonical ? kAnswersColumns : "") + " FROM cases c" +
+                    (p.with_canonical ? kAnswersJoin : "") +
                     " LEFT JOIN users u ON u.id = c.assignee WHERE c.seq IN (";
   for (size_t i = 1; i <= kChunk; ++i) sql += (i > 1 ? ", ?" : "?") + std::to_string(i);
   sql += ") ORDER BY c.seq DESC";
@@ -592,11 +629,27 @@ Result<CasePage> list_cases(Store& store, const CaseFilter& filter, int64_t befo
 }
 
 Result<std::optional<CaseSummary>> get_case(Store& store, std::string_view reference) {
-  return case_where(store, "c.reference = ?1", [&](sql::Statement& s) { sql::bind_text(s, 1, reference); });
+  // References are written in capitals (form_reference_prefix, receipt.h); a person may
+  // type one in lower case, as the search accepts it. The text as given is tried too.
+  std::string upper(reference);
+  for (char& ch : upper) {
+    if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
+  }
+  auto bind = [&](sql::Statement& s) {
+    sql::bind_text(s, 1, reference);
+    sql::bind_text(s, 2, upper);
+  };
+  Result<std::optional<CaseSummary>> found = case_where(store, "c.reference IN (?1, ?2)", bind);
+  if (!found || found.value()) return found;
+  // A version's reference ("…-2") names the case it is a version of.
+  return case_where(store,
+                    "c.seq = (SELECT v.case_seq FROM submissions s JOIN case_versions v ON v.seq = s.seq "
+                    "WHERE s.reference IN (?1, ?2) LIMIT 1)",
+                    bind);
 }
 
 Result<int64_t> for_each_case(Store& store, const CaseFilter& filter,
-                              const std::function<bool(const CaseSummary&, std::string_view canonical)>& visit) {
+                              const std::function<bool(const CaseSummary&, const CaseAnswers&)>& visit) {
   if (filter.form_ids.empty()) return int64_t{0};
   // Pages rather than one statement: a single `ORDER BY seq DESC` over several forms
   // would sort every matching row (with its submission) before the first came out.
@@ -610,9 +663,15 @@ Result<int64_t> for_each_case(Store& store, const CaseFilter& filter,
       const CaseSummary c = read_case(s);
       last = c.seq;
       ++visited;
+      CaseAnswers answers;
+      answers.version = static_cast<int>(sql::column_int64(s, kAnswersVersionColumn));
+      answers.seq = sql::column_int64(s, kAnswersSeqColumn);
+      answers.reference = sql::column_text(s, kAnswersReferenceColumn);
+      answers.received_at = sql::column_text(s, kAnswersReceivedColumn);
       const void* bytes = sqlite3_column_blob(s.stmt.get(), kCanonicalColumn);
       const int size = sqlite3_column_bytes(s.stmt.get(), kCanonicalColumn);
-      stopped = !visit(c, std::string_view(static_cast<const char*>(bytes), bytes ? static_cast<size_t>(size) : 0));
+      answers.canonical = std::string_view(static_cast<const char*>(bytes), bytes ? static_cast<size_t>(size) : 0);
+      stopped = !visit(c, answers);
       return !stopped;
     });
     if (!n) return n.errors();
@@ -621,20 +680,30 @@ Result<int64_t> for_each_case(Store& store, const CaseFilter& filter,
   }
 }
 
-Result<std::vector<CaseSummary>> cases_after(Store& store, std::string_view form_id, int64_t after_seq, int limit) {
+Result<std::vector<FeedCase>> cases_after(Store& store, std::string_view form_id, int64_t after_position, int limit) {
+  // Two ordered walks merged by position: the cases still at version 1 (through
+  // cases_by_form, as before versions existed), and the latest versions of completed
+  // cases (few; through case_versions' unique seq: the CROSS JOIN keeps SQLite from
+  // walking every case of the form instead). Each stops once the page is full.
   Result<sql::Statement> s = prepare(store, std::string("SELECT ") + kCaseColumns +
-                                                " FROM cases c LEFT JOIN users u ON u.id = c.assignee "
-                                                "WHERE c.form_id = ?1 AND c.seq > ?2 ORDER BY c.seq LIMIT ?3");
+      ", p.position FROM ("
+      "SELECT o.seq AS case_seq, o.seq AS position FROM cases o WHERE o.form_id = ?1 AND o.seq > ?2 "
+      "AND NOT EXISTS (SELECT 1 FROM case_versions x WHERE x.case_seq = o.seq) "
+      "UNION ALL "
+      "SELECT v.case_seq, v.seq FROM case_versions v CROSS JOIN cases o ON o.seq = v.case_seq WHERE v.seq > ?2 AND o.form_id = ?1 "
+      "AND v.version = (SELECT MAX(x.version) FROM case_versions x WHERE x.case_seq = v.case_seq) "
+      "ORDER BY 2 LIMIT ?3) p "
+      "JOIN cases c ON c.seq = p.case_seq LEFT JOIN users u ON u.id = c.assignee ORDER BY p.position");
   if (!s) return s.errors();
   sql::bind_text(s.value(), 1, form_id);
-  sql::bind_int64(s.value(), 2, after_seq);
+  sql::bind_int64(s.value(), 2, after_position);
   sql::bind_int64(s.value(), 3, std::max(limit, 0));
-  std::vector<CaseSummary> out;
+  std::vector<FeedCase> out;
   for (;;) {
     Result<bool> row = sql::step(s.value());
     if (!row) return row.errors();
     if (!row.value()) return out;
-    out.push_back(read_case(s.value()));
+    out.push_back(FeedCase{read_case(s.value()), sql::column_int64(s.value(), 13)});
   }
 }
 
@@ -718,18 +787,11 @@ Result<bool> run_update(Store& store, const char* sql, int64_t seq, const std::f
 
 json user_or_null(int64_t id) { return id > 0 ? json(id) : json(nullptr); }
 
-// Characters (code points) of UTF-8 text.
-size_t utf8_length(std::string_view text) {
-  size_t n = 0;
-  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
-
 }  // namespace
 
 Result<CaseSummary> change_case_status(Store& store, int64_t seq, CaseStatus to, int64_t user_id,
                                        const std::string& expected_updated_at) {
-  return change_case(store, seq, user_id, [&](const CaseSummary& c, const std::string&) -> Result<ChangeDetails> {
+  return change_case(store, seq, user_id, [&](const CaseSummary& c, const std::string& now) -> Result<ChangeDetails> {
     if (!expected_updated_at.empty() && expected_updated_at != c.updated_at) {
       return Errors{case_error("case.stale", "case " + c.reference + " was changed by someone else; reload it and try again")};
     }
@@ -741,7 +803,15 @@ Result<CaseSummary> change_case_status(Store& store, int64_t seq, CaseStatus to,
                                       [&](sql::Statement& s) { sql::bind_text(s, 2, case_status_name(to)); });
     if (!updated) return updated.errors();
     const json detail = {{"from", case_status_name(c.status)}, {"to", case_status_name(to)}};
-    return ChangeDetails{"status", detail, "case.status", detail};
+    json audit = detail;
+    // A decided or closed case awaits nothing: its completion links stop working (410),
+    // as its signature links do, and no reply can reopen it behind the caseworker's back.
+    if (to == CaseStatus::decided || to == CaseStatus::closed) {
+      Result<std::vector<int64_t>> cancelled = cancel_open_completion_requests(store, seq, now, user_id, case_status_name(to));
+      if (!cancelled) return cancelled.errors();
+      if (!cancelled.value().empty()) audit["cancelled_requests"] = cancelled.value();
+    }
+    return ChangeDetails{"status", detail, "case.status", audit};
   });
 }
 
@@ -767,9 +837,10 @@ Result<CaseSummary> assign_case(Store& store, int64_t seq, int64_t assignee, int
 
 Result<bool> add_case_note(Store& store, int64_t seq, std::string_view text, int64_t user_id) {
   const bool blank = std::all_of(text.begin(), text.end(), [](char c) { return kSpaces.find(c) != std::string_view::npos; });
-  if (blank || utf8_length(text) > 10000) {
+  if (blank || code_point_count(text) > 10000) {
     return Errors{case_error("case.bad_note", "a note must have between 1 and 10,000 characters")};
   }
+  if (!valid_utf8(text)) return Errors{case_error("case.bad_note", "a note must be valid UTF-8 text")};
   Result<CaseSummary> changed = change_case(store, seq, user_id, [&](const CaseSummary&, const std::string&) -> Result<ChangeDetails> {
     // The note's text stays in the case history; the audit log only says there was one.
     return ChangeDetails{"note", json{{"text", std::string(text)}}, "case.note", json::object()};

@@ -64,6 +64,10 @@ struct CasePage {
 // One page of cases matching the filter, with seq < before_seq (0: from the newest).
 Result<CasePage> list_cases(Store& store, const CaseFilter& filter, int64_t before_seq, int limit);
 
+// The case a reference names, as a person may type it: the case's own reference
+// ("SKOL-2026-000123") or the reference of one of its versions ("SKOL-2026-000123-2",
+// completion_store.h), in capitals or not (references are written in capitals). nullopt
+// when it names no case.
 Result<std::optional<CaseSummary>> get_case(Store& store, std::string_view reference);
 
 struct CaseEvent {
@@ -79,21 +83,45 @@ Result<std::vector<CaseEvent>> case_history(Store& store, int64_t seq);  // olde
 // Each change is one transaction: the case row, its history event and an audit entry
 // (audit_log.h) by `actor` ("user:<id>"). Errors: "case.not_found",
 // "case.bad_transition" (409), "case.stale" (the case changed since `expected_updated_at`;
-// pass "" to skip that check), "case.bad_note" (empty or over 10,000 characters).
+// pass "" to skip that check), "case.bad_note" (empty, over 10,000 characters or not
+// valid UTF-8). Deciding or closing a case also cancels its open completion requests
+// (cancel_open_completion_requests, completion_store.h): nothing is awaited any more.
 Result<CaseSummary> change_case_status(Store& store, int64_t seq, CaseStatus to, int64_t user_id,
                                        const std::string& expected_updated_at);
 Result<CaseSummary> assign_case(Store& store, int64_t seq, int64_t assignee /* 0: nobody */, int64_t user_id);
 Result<bool> add_case_note(Store& store, int64_t seq, std::string_view text, int64_t user_id);
 
-// Streams every case matching the filter (all pages, newest first) to `visit` together
-// with its canonical submission bytes, one row at a time in constant memory; stops when
-// visit returns false. Returns the number of rows visited. For CSV and JSON-lines export.
-Result<int64_t> for_each_case(Store& store, const CaseFilter& filter,
-                              const std::function<bool(const CaseSummary&, std::string_view canonical)>& visit);
+// The answers a case holds now: those of its latest version. Version 1 is the case's
+// own submission; each completion reply adds the next (completion_store.h), which is a
+// submission of its own further along the receipt chain.
+struct CaseAnswers {
+  int version = 1;
+  int64_t seq = 0;              // the version's submission: its position in the receipt chain
+  std::string reference;        // its receipt's reference: the case's, or "SKOL-2026-000123-2"
+  std::string received_at;      // when that version arrived
+  std::string_view canonical;   // its canonical submission bytes; valid during the visit only
+};
 
-// Cases of one form with seq > after_seq, oldest first, at most `limit`: the
-// integration API's cursor (a business system remembers the last seq it took).
-Result<std::vector<CaseSummary>> cases_after(Store& store, std::string_view form_id, int64_t after_seq, int limit);
+// Streams every case matching the filter (all pages, newest first) to `visit` together
+// with its current answers (the latest version's canonical bytes), one row at a time in
+// constant memory; stops when visit returns false. Returns the number of rows visited.
+// For CSV and JSON-lines export.
+Result<int64_t> for_each_case(Store& store, const CaseFilter& filter,
+                              const std::function<bool(const CaseSummary&, const CaseAnswers&)>& visit);
+
+// A case as the integration API's feed hands it out: at the position in the receipt
+// chain of its current answers (its latest version's seq; the case's own seq until a
+// completion reply adds a version). A new version moves the case further along.
+struct FeedCase {
+  CaseSummary summary;
+  int64_t position = 0;
+};
+
+// The cases of one form whose current answers arrived after chain position
+// `after_position`, oldest position first, at most `limit`: the integration API's cursor
+// (a business system remembers the last position it took). A case comes once when it
+// arrives and once more for each later version.
+Result<std::vector<FeedCase>> cases_after(Store& store, std::string_view form_id, int64_t after_position, int limit);
 
 // --- usage statistics ------------------------------------------------------------------
 
@@ -123,7 +151,8 @@ Result<bool> count_rejection(Store& store, std::string_view form_id, const std::
 std::string case_updated_at_after(const std::string& before, const std::string& now);
 
 // One event in a case's history, in the caller's transaction (user_id 0: the e-service
-// itself, e.g. an applicant's reply or the dispatcher).
+// itself, e.g. an applicant's reply or the dispatcher). Error "case.bad_text" when the
+// detail holds text that is not valid UTF-8 (nothing is stored).
 Result<bool> add_case_event(Store& store, int64_t seq, const std::string& at, int64_t user_id, const std::string& kind,
                             const nlohmann::json& detail);
 

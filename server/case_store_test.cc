@@ -412,9 +412,10 @@ TEST_F(CaseStoreTest, ExportStreamsEveryMatchingCaseWithItsSubmission) {
   CaseFilter f = forms({"skolskjuts", "bygglov"});
   std::vector<int64_t> seen;
   bool canonical_ok = true;
-  Result<int64_t> n = for_each_case(*store_, f, [&](const CaseSummary& c, std::string_view canonical) {
+  Result<int64_t> n = for_each_case(*store_, f, [&](const CaseSummary& c, const CaseAnswers& answers) {
     seen.push_back(c.seq);
-    canonical_ok = canonical_ok && canonical == R"({"answers":{"n":)" + std::to_string(c.seq) + "}}";
+    canonical_ok = canonical_ok && answers.canonical == R"({"answers":{"n":)" + std::to_string(c.seq) + "}}";
+    canonical_ok = canonical_ok && answers.version == 1 && answers.seq == c.seq && answers.reference == c.reference;
     return true;
   });
   ASSERT_TRUE(n.ok());
@@ -429,7 +430,7 @@ TEST_F(CaseStoreTest, ExportStreamsEveryMatchingCaseWithItsSubmission) {
   // With a search, across pages; and stopping early.
   f.search = "anna";
   int64_t annas = 0;
-  ASSERT_TRUE(for_each_case(*store_, f, [&](const CaseSummary& c, std::string_view) {
+  ASSERT_TRUE(for_each_case(*store_, f, [&](const CaseSummary& c, const CaseAnswers&) {
                 EXPECT_EQ(c.applicant_name, "Anna Lind");
                 ++annas;
                 return true;
@@ -439,7 +440,7 @@ TEST_F(CaseStoreTest, ExportStreamsEveryMatchingCaseWithItsSubmission) {
   f.search = "";
   for (int64_t stop_at : {int64_t{1}, int64_t{1500}}) {
     int64_t calls = 0;
-    Result<int64_t> visited = for_each_case(*store_, f, [&](const CaseSummary&, std::string_view) { return ++calls < stop_at; });
+    Result<int64_t> visited = for_each_case(*store_, f, [&](const CaseSummary&, const CaseAnswers&) { return ++calls < stop_at; });
     ASSERT_TRUE(visited.ok());
     EXPECT_EQ(visited.value(), stop_at);
     EXPECT_EQ(calls, stop_at);
@@ -452,16 +453,17 @@ TEST_F(CaseStoreTest, CasesAfterIsTheIntegrationCursor) {
     c.form_id = i % 2 ? "kulturskola" : "skolskjuts";
     return c;
   });
-  Result<std::vector<CaseSummary>> first = cases_after(*store_, "skolskjuts", 0, 3);
+  Result<std::vector<FeedCase>> first = cases_after(*store_, "skolskjuts", 0, 3);
   ASSERT_TRUE(first.ok());
   ASSERT_EQ(first.value().size(), 3u);
-  EXPECT_EQ(first.value()[0].seq, 1);
-  EXPECT_EQ(first.value()[2].seq, 5);
-  Result<std::vector<CaseSummary>> rest = cases_after(*store_, "skolskjuts", 5, 100);
+  EXPECT_EQ(first.value()[0].summary.seq, 1);
+  EXPECT_EQ(first.value()[0].position, 1) << "a case without later versions is at its own seq";
+  EXPECT_EQ(first.value()[2].summary.seq, 5);
+  Result<std::vector<FeedCase>> rest = cases_after(*store_, "skolskjuts", 5, 100);
   ASSERT_TRUE(rest.ok());
   ASSERT_EQ(rest.value().size(), 2u);
-  EXPECT_EQ(rest.value()[0].seq, 7);
-  EXPECT_EQ(rest.value()[1].seq, 9);
+  EXPECT_EQ(rest.value()[0].summary.seq, 7);
+  EXPECT_EQ(rest.value()[1].summary.seq, 9);
   EXPECT_TRUE(cases_after(*store_, "skolskjuts", 9, 100).value().empty());
 }
 

@@ -32,6 +32,20 @@ std::optional<int64_t> parse_cli_id(const std::string& text) {
   return std::stoll(text);
 }
 
+std::optional<int64_t> parse_cli_integer(std::string_view text, int64_t min, int64_t max) {
+  const bool negative = !text.empty() && text[0] == '-';
+  const std::string_view digits = negative ? text.substr(1) : text;
+  // 18 digits always fit in int64_t; longer numbers are out of any range an option has.
+  if (digits.empty() || digits.size() > 18 || digits.find_first_not_of("0123456789") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  int64_t value = 0;
+  for (const char c : digits) value = value * 10 + (c - '0');
+  if (negative) value = -value;
+  if (value < min || value > max) return std::nullopt;
+  return value;
+}
+
 std::vector<std::string> split_commas(std::string_view text) {
   std::vector<std::string> out;
   size_t start = 0;

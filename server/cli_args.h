@@ -1,5 +1,6 @@
-// What the `blankett token|webhook …` commands share: "--name value" options after a
-// subcommand, ids, comma lists, and opening the server's database without creating one.
+// What the `blankett serve|token|webhook …` commands share: "--name value" options after a
+// subcommand, whole-number option values, ids, comma lists, and opening the server's
+// database without creating one.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -24,6 +25,10 @@ std::optional<CliArgs> parse_cli_args(const std::vector<std::string>& args, cons
 std::string cli_option(const CliArgs& args, const std::string& name, const std::string& fallback = "");
 // A positive decimal id of at most 18 digits.
 std::optional<int64_t> parse_cli_id(const std::string& text);
+// The whole of `text` as a decimal integer from `min` to `max` (an optional leading '-',
+// then digits and nothing else); nullopt for "", "8080x", "1e3", " 1" or a value out of
+// range, so that no option silently wraps, truncates or ignores trailing junk.
+std::optional<int64_t> parse_cli_integer(std::string_view text, int64_t min, int64_t max);
 // "a,b,,c" → {"a", "b", "c"}.
 std::vector<std::string> split_commas(std::string_view text);
 

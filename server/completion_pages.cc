@@ -25,6 +25,7 @@
 #include "blankett/draft.h"
 #include "blankett/form.h"
 #include "blankett/submission.h"
+#include "blankett/utf8.h"
 #include "blankett/view.h"
 #include "clock.h"
 #include "completion_store.h"
@@ -75,17 +76,24 @@ std::optional<FormState> submission_state(AppContext& app, const StoredSubmissio
   return std::move(restored.value().state);
 }
 
+CompletionInput posted_completion_input(const httplib::Request& req) {
+  CompletionInput kept;
+  const std::string suffix = "/completion";
+  const bool ours = req.method == "POST" && req.path.size() > suffix.size() &&
+                    req.path.compare(req.path.size() - suffix.size(), suffix.size(), suffix) == 0;
+  if (!ours) return kept;
+  kept.message = form_value(req, "message");
+  // Text that is not UTF-8 cannot be shown again as it was; the error says why it is gone.
+  if (!valid_utf8(kept.message)) kept.message.clear();
+  kept.fields = form_values(req, "fields");
+  return kept;
+}
+
 namespace {
 
 // A link's token as the routes take it: random_token() makes 43 characters; anything
 // else of this alphabet is answered (404) by the page rather than by the static files.
 constexpr const char* kCompletionToken = "([A-Za-z0-9_-]{1,128})";
-
-size_t utf8_length(const std::string& text) {
-  size_t n = 0;
-  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
 
 bool blank(const std::string& text) { return text.find_first_not_of(" \t\r\n") == std::string::npos; }
 
@@ -151,10 +159,15 @@ void post_request(AppContext& app, const httplib::Request& req, httplib::Respons
                              tr(l, "Välj minst ett svar som den sökande ska komplettera", "Choose at least one answer the applicant must complete"));
   }
   r.message = form_value(req, "message");
+  if (!valid_utf8(r.message)) {
+    return show_case_problem(app, req, res, *p, 400, "completion-message",
+                             tr(l, "Meddelandet måste vara giltig UTF-8-text. Skriv det igen.",
+                                "The message must be valid UTF-8 text. Please type it again."));
+  }
   if (blank(r.message)) {
     return show_case_problem(app, req, res, *p, 400, "completion-message", tr(l, "Skriv ett meddelande till den sökande", "Write a message to the applicant"));
   }
-  if (utf8_length(r.message) > kMaxCompletionMessageChars) {
+  if (code_point_count(r.message) > kMaxCompletionMessageChars) {
     return show_case_problem(app, req, res, *p, 400, "completion-message",
                              tr(l, "Meddelandet får vara högst 2 000 tecken", "The message can be at most 2,000 characters"));
   }
@@ -184,6 +197,10 @@ void post_request(AppContext& app, const httplib::Request& req, httplib::Respons
     return show_case_problem(app, req, res, *p, 409, "handling",
                              tr(l, "Ett ärende som väntar på underskrifter, är beslutat eller avslutat kan inte kompletteras.",
                                 "A case that is awaiting signatures, decided or closed cannot be completed."));
+  }
+  if (code == "completion.bad_request") {
+    return show_case_problem(app, req, res, *p, 400, "completion-message",
+                             tr(l, "Meddelandet måste vara 1–2 000 tecken giltig text", "The message must be 1–2,000 characters of valid text"));
   }
   if (code == "completion.already_open") {
     return show_case_problem(app, req, res, *p, 409, "completion-requests",
@@ -216,7 +233,11 @@ void post_cancel(AppContext& app, const httplib::Request& req, httplib::Response
 // [SECTION] the link: lookup and identification
 // ---------------------------------------------------------------------------------------
 
-enum class LinkState { unknown, open, answered, expired, cancelled };
+// case_closed: the case was decided or closed while the request was not answered (its
+// request is cancelled then; see change_case_status). Nothing can be completed any more.
+enum class LinkState { unknown, open, answered, expired, cancelled, case_closed };
+
+bool handled(CaseStatus s) { return s == CaseStatus::decided || s == CaseStatus::closed; }
 
 struct CompletionLink {
   std::string token;
@@ -245,6 +266,7 @@ std::optional<CompletionLink> look_up(AppContext& app, const std::string& token)
   link.c = *c.value();
   const std::string& s = link.request.state;
   link.state = s == "answered"                        ? LinkState::answered
+               : handled(link.c.status)               ? LinkState::case_closed
                : s == "cancelled"                     ? LinkState::cancelled
                : link.request.usable_at(utc_now()) ? LinkState::open
                                                       : LinkState::expired;
@@ -339,10 +361,22 @@ bool send_closed_link_page(const httplib::Request& req, httplib::Response& res, 
                    paragraph(tr(l, "Handläggaren behöver inte längre någon komplettering genom den här länken.",
                                 "The caseworker no longer needs a completion through this link.")));
       return true;
+    case LinkState::case_closed:
+      citizen_page(req, res, 410, tr(l, "Kompletteringen är inte längre öppen", "This completion is no longer open"),
+                   paragraph(tr(l, "Handläggaren har avslutat handläggningen av din ansökan, så den kan inte längre kompletteras "
+                                   "genom den här länken. Kontakta handläggaren om du har frågor.",
+                                "The caseworker has finished handling your application, so it can no longer be completed through "
+                                "this link. Contact the caseworker if you have questions.")));
+      return true;
     case LinkState::answered:
+      // What happens next depends on the case: it may have been decided since.
       citizen_page(req, res, 200, tr(l, "Vi har tagit emot din komplettering", "We have received your completion"),
                    "<p>" + std::string(tr(l, "Den kom in ", "It arrived on ")) + time_html(link->request.answered_at) + ". " +
-                       tr(l, "Handläggaren fortsätter nu med din ansökan.", "The caseworker now continues with your application.") + "</p>");
+                       (handled(link->c.status) ? tr(l, "Handläggaren har avslutat handläggningen av din ansökan.",
+                                                     "The caseworker has finished handling your application.")
+                                                : tr(l, "Handläggaren fortsätter nu med din ansökan.",
+                                                     "The caseworker now continues with your application.")) +
+                       "</p>");
       return true;
     case LinkState::open:
       return false;
@@ -410,6 +444,8 @@ std::optional<ApiResponse> closed_link_error(const std::optional<CompletionLink>
     case LinkState::unknown: return api_error(404, "completion.not_found", "no completion request has this link");
     case LinkState::expired: return api_error(410, "completion.expired", "the completion link has expired");
     case LinkState::cancelled: return api_error(410, "completion.cancelled", "the caseworker withdrew the completion request");
+    case LinkState::case_closed:
+      return api_error(410, "completion.case_closed", "the application has been decided or closed; it can no longer be completed");
     case LinkState::answered:
       if (for_reply) return std::nullopt;
       return api_error(410, "completion.answered", "the completion request was already answered");
@@ -466,6 +502,7 @@ void api_get(AppContext& app, const httplib::Request& req, httplib::Response& re
                               {"answers", state->answers()},
                               {"attachments", attachments},
                               {"expires_at", link->request.expires_at},
+                              {"time_zone", app.options.time_zone},  // the zone today() counts days in (form-day.js)
                               {"identity_csrf", who.identity ? json(who.identity->csrf_token) : json(nullptr)}},
                              ""});
 }
@@ -495,8 +532,24 @@ std::vector<std::string> answerable_fields(SubmissionContext& ctx, const FormPtr
   return allowed;
 }
 
+// The reply that answered the link, sent again with its Idempotency-Key because its
+// answer was lost on the way: the same receipt (200), as for any submission. Its
+// identification ended with that reply, so none is asked for; the key (random, made by
+// the client that sent the reply) together with the link's token is the proof.
+std::optional<ApiResponse> answered_reply_again(const CompletionLink& link, const httplib::Request& req) {
+  if (link.request.answered_seq == 0) return std::nullopt;
+  const std::string key = req.get_header_value("Idempotency-Key");
+  if (!valid_idempotency_key(key)) return std::nullopt;
+  Result<std::optional<StoredSubmission>> stored = find_by_idempotency_key(*link.store, key);
+  if (!stored.ok() || !stored.value() || stored.value()->seq != link.request.answered_seq) return std::nullopt;
+  return receipt_answer(false, stored.value()->receipt, stored.value()->canonical);
+}
+
 void api_reply(AppContext& app, const httplib::Request& req, httplib::Response& res) {
   const std::optional<CompletionLink> link = look_up(app, req.matches[1].str());
+  if (link && link->state != LinkState::unknown) {
+    if (std::optional<ApiResponse> again = answered_reply_again(*link, req)) return send_json(res, *again);
+  }
   if (std::optional<ApiResponse> refused = closed_link_error(link, true)) return send_json(res, *refused);
   const IdentityCheck who = check_identity(app, req, *link);
   if (link->state == LinkState::answered && who.who != Who::not_needed && who.who != Who::applicant) {
@@ -558,7 +611,7 @@ void api_reply(AppContext& app, const httplib::Request& req, httplib::Response& 
   std::vector<StoredFile> stored;
   for (const VersionFile& f : files.value()) stored.push_back(StoredFile{f.link.sha256, f.media_type, f.size});
   PendingSubmission pending;
-  if (std::optional<ApiResponse> refused = match_attachments(ctx, *evaluated, sr.files, stored, &pending.attachments)) {
+  if (std::optional<ApiResponse> refused = match_attachments(ctx, *evaluated, sr.files, stored, &pending.attachments, body.lang)) {
     return send_json(res, *refused);
   }
   const CanonicalSubmission canonical = canonical_submission(*evaluated);

@@ -18,6 +18,7 @@
 
 #include "app_context.h"
 #include "blankett/state.h"
+#include "inbox_internal.h"
 #include "store.h"
 #include "httplib_fwd.h"
 
@@ -34,6 +35,24 @@ struct CompletionField {
   std::string type;   // the field's type ("text", "attachment", "group", …)
 };
 std::vector<CompletionField> completion_fields(const FormPtr& form, const std::string& lang);
+
+// What a caseworker typed into the "Request completion" form: shown again when the page
+// comes back with an error, so that a long message is never lost.
+struct CompletionInput {
+  std::string message;              // as sent; "" when it is not valid UTF-8
+  std::vector<std::string> fields;  // the ticked answers' paths
+};
+// The form's input of a POST to /inbox/cases/{ref}/completion; empty for any other request
+// (a GET, another form of the case page).
+CompletionInput posted_completion_input(const httplib::Request& req);
+
+// The "Request completion" form with `kept` filled in (inbox_completion_section.cc).
+std::string completion_request_form_html(const InboxUser& u, const CaseSummary& c, const std::vector<CompletionField>& fields,
+                                         const std::vector<FieldError>& problems, const CompletionInput& kept);
+// The case page's "Completion" section (inbox_internal.h) with the request form showing
+// `kept`: what render_case passes after a refused request (posted_completion_input(req)).
+std::string completion_section_html(AppContext& app, const InboxUser& u, const CaseSummary& c, const CaseDocument& doc,
+                                    const std::vector<FieldError>& problems, const CompletionInput& kept);
 
 // The engine's state of a stored submission: its answers restored as a draft of its own
 // form version, with "today" the day it was received. nullopt when that version is not

@@ -13,10 +13,12 @@
 #include <sstream>
 
 #include "accounts.h"
+#include "api_tokens.h"
 #include "audit_command.h"
 #include "audit_log.h"
 #include "blankett/submission.h"
 #include "case_store.h"
+#include "completion_pages.h"
 #include "completion_store.h"
 #include "notifications.h"
 #include "receipt.h"
@@ -309,6 +311,140 @@ TEST_F(CompletionPagesTest, TheApplicantCompletesMarkedAnswersAndTheCaseShowsThe
   EXPECT_EQ(audit.value().rows, 2);
 }
 
+TEST_F(CompletionPagesTest, ExportsAndTheIntegrationApiGiveTheCorrectedAnswers) {
+  const std::string reference = submit("intyg", answers());
+  const std::string token = ask_phone_and_certificate(reference);
+  json reply_answers = json::parse(api_get(token)->body)["answers"];
+  reply_answers["phone"] = "070-222 22 22";
+  reply_answers["certificate"] = json::array({meta("nytt.pdf", kNewPdf)});
+  const json body = {{"version", version_of("intyg")}, {"answers", reply_answers}, {"language", "en"}};
+  auto stored = api_reply(token, body, "completion-export-1", {{"nytt.pdf", kNewPdf}});
+  ASSERT_EQ(stored->status, 201) << stored->body;
+  const std::string version_reference = reference + "-2";
+  const int64_t version_seq = json::parse(stored->body)["receipt"]["sequence"];
+  const int64_t case_seq = case_of(reference).seq;
+
+  // The list exports: the current answers, and which version they are.
+  auto csv = get_as("/inbox/export.csv?form=intyg", anna_);
+  ASSERT_EQ(csv->status, 200);
+  EXPECT_TRUE(has(csv->body, ",answers_version,answers_reference,")) << csv->body.substr(0, 200);
+  EXPECT_TRUE(has(csv->body, ",2," + version_reference + ",")) << csv->body;
+  EXPECT_TRUE(has(csv->body, "070-222 22 22"));
+  EXPECT_FALSE(has(csv->body, "070-111 11 11")) << "not the first version's answers";
+  auto jsonl = get_as("/inbox/export.jsonl?form=intyg", anna_);
+  ASSERT_EQ(jsonl->status, 200);
+  const json line = json::parse(jsonl->body.substr(0, jsonl->body.find('\n')));
+  EXPECT_EQ(line["reference"], reference);
+  EXPECT_EQ(line["answers_version"], 2);
+  EXPECT_EQ(line["answers_reference"], version_reference);
+  EXPECT_EQ(line["submission"]["answers"]["phone"], "070-222 22 22");
+  const json one = json::parse(get_as("/inbox/cases/" + reference + "/export.json", anna_)->body);
+  EXPECT_EQ(one["case"]["answers_version"], 2);
+  EXPECT_EQ(one["case"]["answers_reference"], version_reference);
+
+  // The integration API: the case comes again at the new version's position, with the
+  // version's submission, receipt and files; also for a system that took it before.
+  const int64_t owner = insert_user("system", "System", {Role::caseworker});
+  const std::string api = create_api_token(*store_, "integration", "intyg", owner, "test").value().token;
+  const httplib::Headers bearer{{"Authorization", "Bearer " + api}};
+  for (int64_t after : {int64_t{0}, case_seq}) {
+    auto res = client_->Get(("/api/integration/forms/intyg/cases?after=" + std::to_string(after)).c_str(), bearer);
+    ASSERT_EQ(res->status, 200) << res->body;
+    const json page = json::parse(res->body);
+    ASSERT_EQ(page["cases"].size(), 1u) << after;
+    const json& c = page["cases"][0];
+    EXPECT_EQ(c["seq"], case_seq);
+    EXPECT_EQ(c["reference"], reference);
+    EXPECT_EQ(c["position"], version_seq);
+    EXPECT_EQ(c["answers_version"], 2);
+    EXPECT_EQ(c["answers_reference"], version_reference);
+    EXPECT_EQ(c["receipt"]["reference"], version_reference);
+    EXPECT_EQ(c["submission"]["answers"]["phone"], "070-222 22 22");
+    ASSERT_EQ(c["attachments"].size(), 1u);
+    EXPECT_EQ(c["attachments"][0]["name"], "nytt.pdf");
+    EXPECT_EQ(page["next_after"], nullptr);
+  }
+  auto caught_up = client_->Get(("/api/integration/forms/intyg/cases?after=" + std::to_string(version_seq)).c_str(), bearer);
+  EXPECT_TRUE(json::parse(caught_up->body)["cases"].empty());
+  auto single = client_->Get(("/api/integration/forms/intyg/cases/" + reference).c_str(), bearer);
+  ASSERT_EQ(single->status, 200);
+  EXPECT_EQ(json::parse(single->body)["answers_reference"], version_reference);
+  auto file = client_->Get(("/api/integration/attachments/" + sha256_of(kNewPdf)).c_str(), bearer);
+  EXPECT_EQ(file->status, 200) << "a file of version 2 belongs to the case";
+  EXPECT_EQ(file->body, kNewPdf);
+
+  // The inbox finds the case by the version's reference, in any case.
+  std::string lower = version_reference;
+  for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  for (const std::string& text : {version_reference, lower}) {
+    auto page = get_as("/inbox/cases/" + text, anna_);
+    EXPECT_EQ(page->status, 200) << text;
+    EXPECT_TRUE(has(page->body, "<td>" + version_reference + "</td>")) << text;
+    auto list = get_as("/inbox?q=" + text, anna_);
+    EXPECT_TRUE(has(list->body, "/inbox/cases/" + reference + "\"")) << text;
+  }
+}
+
+TEST_F(CompletionPagesTest, DecidingTheCaseClosesItsCompletionLink) {
+  const std::string reference = submit("intyg", answers());
+  const std::string token = ask_phone_and_certificate(reference);
+  const json data = json::parse(api_get(token)->body);
+  auto decided = post_as("/inbox/cases/" + reference + "/status", anna_, {{"status", "decided"}});
+  ASSERT_EQ(decided->status, 303) << decided->body;
+
+  auto page = client_->Get(("/complete/" + token + "?lang=en").c_str());
+  EXPECT_EQ(page->status, 410);
+  EXPECT_TRUE(has(page->body, "This completion is no longer open"));
+  EXPECT_FALSE(has(page->body, "continues")) << page->body;
+  EXPECT_EQ(api_get(token)->status, 410);
+  EXPECT_EQ(error_code(api_get(token)), "completion.case_closed");
+  json reply_answers = data["answers"];
+  reply_answers["phone"] = "070-222 22 22";
+  auto refused = api_reply(token, {{"version", data["version"]}, {"answers", reply_answers}}, "completion-after-decision");
+  EXPECT_EQ(refused->status, 410) << refused->body;
+  EXPECT_EQ(case_of(reference).status, CaseStatus::decided);
+  EXPECT_EQ(list_case_versions(*store_, case_of(reference).seq).value().size(), 1u) << "nothing stored";
+
+  auto case_page = get_as("/inbox/cases/" + reference, anna_);
+  EXPECT_TRUE(has(case_page->body, "<td>Cancelled</td>"));
+  EXPECT_TRUE(has(case_page->body, "The completion request was cancelled because the case was decided."));
+}
+
+TEST_F(CompletionPagesTest, AMessageThatIsNotUtf8IsRefusedOnThePage) {
+  const std::string reference = submit("intyg", answers());
+  httplib::MultipartFormDataItems items{{"fields", "phone", "", ""}, {"message", "\xff\xfe bad", "", ""}, {"csrf", anna_.csrf_token, "", ""}};
+  auto res = client_->Post(("/inbox/cases/" + reference + "/completion").c_str(), cookie(anna_), items);
+  ASSERT_EQ(res->status, 400) << res->body;
+  EXPECT_EQ(res->get_header_value("Content-Type").rfind("text/html", 0), 0u);
+  EXPECT_TRUE(has(res->body, "The message must be valid UTF-8 text"));
+  EXPECT_TRUE(list_completion_requests(*store_, case_of(reference).seq).value().empty());
+}
+
+TEST(CompletionRequestForm, KeepsWhatTheCaseworkerTypedAndTicked) {
+  httplib::Request req;
+  req.method = "POST";
+  req.path = "/inbox/cases/INT-2026-000001/completion";
+  req.set_header("Content-Type", "application/x-www-form-urlencoded");
+  req.body = "fields=phone&fields=children&message=Ring+%3Cb%3Emig%3C%2Fb%3E+%26+skicka";
+  const CompletionInput kept = posted_completion_input(req);
+  EXPECT_EQ(kept.message, "Ring <b>mig</b> & skicka");
+  EXPECT_EQ(kept.fields, (std::vector<std::string>{"phone", "children"}));
+  req.path = "/inbox/cases/INT-2026-000001/notes";
+  EXPECT_TRUE(posted_completion_input(req).message.empty()) << "another form's input is not the request's";
+
+  InboxUser u;
+  u.lang = "en";
+  CaseSummary c;
+  c.reference = "INT-2026-000001";
+  c.applicant_email = "karin@example.se";
+  const std::vector<CompletionField> fields = {{"name", "Name", "text"}, {"phone", "Phone", "text"}, {"children", "Children", "group"}};
+  const std::string html = completion_request_form_html(u, c, fields, {{"completion-fields", "Choose"}}, kept);
+  EXPECT_TRUE(has(html, ">Ring &lt;b&gt;mig&lt;/b&gt; &amp; skicka</textarea>")) << html;
+  EXPECT_TRUE(has(html, "value=\"phone\" checked>"));
+  EXPECT_TRUE(has(html, "value=\"children\" checked>"));
+  EXPECT_TRUE(has(html, "value=\"name\"><label"));
+}
+
 TEST_F(CompletionPagesTest, OnlyMarkedAnswersChangeAndTheWholeFormIsValidatedAgain) {
   const std::string reference = submit("intyg", answers());
   const std::string token = ask_phone_and_certificate(reference);
@@ -551,9 +687,19 @@ TEST_F(CompletionPagesTest, ACaseWithAPersonalNumberIsCompletedOnlyByTheIdentifi
   EXPECT_EQ(error_code(res), "completion.identification_required");
   res = api_reply(token, body, "completion-pnr-1", {}, {{"Cookie", cookie}, {"X-Identity-CSRF", csrf}});
   ASSERT_EQ(res->status, 201) << res->body;
-  EXPECT_EQ(json::parse(res->body)["receipt"]["reference"], reference + "-2");
+  const json receipt = json::parse(res->body)["receipt"];
+  EXPECT_EQ(receipt["reference"], reference + "-2");
   // The identification was for that reply: it is spent.
   EXPECT_EQ(api_reply(token, body, "completion-pnr-2", {}, {{"Cookie", cookie}, {"X-Identity-CSRF", csrf}})->status, 409);
+  // But the reply's answer may have been lost on the way: its retry, with the same key,
+  // gets the same receipt (with or without the spent identification).
+  for (const httplib::Headers& headers : {httplib::Headers{{"Cookie", cookie}, {"X-Identity-CSRF", csrf}}, httplib::Headers{}}) {
+    res = api_reply(token, body, "completion-pnr-1", {}, headers);
+    ASSERT_EQ(res->status, 200) << res->body;
+    EXPECT_EQ(json::parse(res->body)["receipt"], receipt);
+    EXPECT_EQ(json::parse(res->body)["status"], "existing");
+  }
+  EXPECT_EQ(error_code(api_reply(token, body, "completion-pnr-3", {}, {})), "completion.not_open");  // another key: a new reply
   EXPECT_EQ(case_of(reference).status, CaseStatus::in_progress);
   EXPECT_EQ(case_of(other_reference).status, CaseStatus::awaiting_completion);
 }

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit_log.h"
+#include "blankett/utf8.h"
 #include "case_store.h"
 #include "clock.h"
 #include "notifications.h"
@@ -21,12 +22,6 @@ namespace {
 using nlohmann::json;
 
 Error completion_error(const char* code, std::string message) { return Error{code, "", 0, 0, std::move(message)}; }
-
-size_t utf8_length(std::string_view text) {
-  size_t n = 0;
-  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
 
 bool blank(std::string_view text) { return text.find_first_not_of(" \t\r\n") == std::string_view::npos; }
 
@@ -156,9 +151,10 @@ std::string case_version_reference(const std::string& case_reference, int versio
 
 Result<CompletionRequest> create_completion_request(Store& store, const NewCompletionRequest& r) {
   if (r.fields.empty()) return Errors{completion_error("completion.bad_request", "choose at least one answer to complete")};
-  if (blank(r.message) || utf8_length(r.message) > kMaxCompletionMessageChars) {
+  if (blank(r.message) || code_point_count(r.message) > kMaxCompletionMessageChars) {
     return Errors{completion_error("completion.bad_request", "the message must have between 1 and 2,000 characters")};
   }
+  if (!valid_utf8(r.message)) return Errors{completion_error("completion.bad_request", "the message must be valid UTF-8 text")};
   Result<sql::Transaction> txn = sql::Transaction::begin(store.db.get());
   if (!txn) return txn.errors();
   Result<std::optional<CaseRow>> found = read_case(store, r.case_seq);
@@ -296,6 +292,33 @@ Result<bool> cancel_completion_request(Store& store, int64_t case_seq, int64_t r
   return true;
 }
 
+Result<std::vector<int64_t>> cancel_open_completion_requests(Store& store, int64_t case_seq, const std::string& at,
+                                                             int64_t user_id, const std::string& reason) {
+  // Expired ones first, so that only requests whose link still works are "cancelled".
+  Result<bool> expired = expire_old_requests(store, case_seq, at);
+  if (!expired) return expired.errors();
+  Result<sql::Statement> s = prepare(store, "SELECT id FROM completion_requests WHERE seq = ?1 AND state = 'open' ORDER BY id");
+  if (!s) return s.errors();
+  sql::bind_int64(s.value(), 1, case_seq);
+  std::vector<int64_t> ids;
+  for (;;) {
+    Result<bool> row = sql::step(s.value());
+    if (!row) return row.errors();
+    if (!row.value()) break;
+    ids.push_back(sql::column_int64(s.value(), 0));
+  }
+  for (const int64_t id : ids) {
+    Result<sql::Statement> cancel = prepare(store, "UPDATE completion_requests SET state = 'cancelled' WHERE id = ?1");
+    if (!cancel) return cancel.errors();
+    sql::bind_int64(cancel.value(), 1, id);
+    Result<bool> done = sql::run(cancel.value());
+    if (!done) return done.errors();
+    Result<bool> event = add_case_event(store, case_seq, at, user_id, "completion_cancelled", json{{"request", id}, {"reason", reason}});
+    if (!event) return event.errors();
+  }
+  return ids;
+}
+
 // ---------------------------------------------------------------------------------------
 // Versions
 // ---------------------------------------------------------------------------------------
@@ -312,6 +335,12 @@ Result<bool> insert_case_version(Store& store, const StoredSubmission& row, cons
   if (!found) return found.errors();
   if (!found.value()) return Errors{completion_error("case.not_found", "there is no case " + std::to_string(amends.case_seq))};
   const CaseRow& c = *found.value();
+  // Deciding or closing cancels the open requests (change_case_status); this also holds
+  // for a request left open by a server from before that, so a reply never lands on a
+  // case that nobody handles any more.
+  if (c.status == "decided" || c.status == "closed") {
+    return Errors{completion_error("completion.not_open", "the case was " + c.status + "; the completion request is cancelled")};
+  }
   Result<std::optional<LatestVersion>> latest = latest_version(store, c.seq);
   if (!latest) return latest.errors();
   if (!latest.value()) return Errors{completion_error("case.not_found", "the case has no submission")};
@@ -345,8 +374,8 @@ Result<bool> insert_case_version(Store& store, const StoredSubmission& row, cons
 
   const std::string now = case_updated_at_after(std::max(c.updated_at, row.received_at), utc_now());
   std::string status = c.status;
-  // A case a caseworker has meanwhile decided keeps its status; the new version is in
-  // its history and on its page all the same.
+  // A caseworker may have taken the case back to in progress meanwhile (a cancelled
+  // request): it stays there.
   if (c.status == "awaiting_completion") {
     Result<bool> moved = set_case_status(store, c, "in_progress", now, 0);
     if (!moved) return moved.errors();

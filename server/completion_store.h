@@ -75,11 +75,20 @@ Result<std::vector<CompletionRequest>> list_completion_requests(Store& store, in
 // Errors: "completion.not_found" (no such request of this case), "completion.not_open".
 Result<bool> cancel_completion_request(Store& store, int64_t case_seq, int64_t request_id, int64_t user_id);
 
+// In the caller's transaction (a caseworker deciding or closing the case,
+// change_case_status): every open request of the case becomes "cancelled", each with a
+// "completion_cancelled" event {"request", "reason"} by `user_id`, so that its link
+// answers 410 and a reply is refused. `reason` is the case's new status ("decided",
+// "closed"). Returns the ids of the requests cancelled.
+Result<std::vector<int64_t>> cancel_open_completion_requests(Store& store, int64_t case_seq, const std::string& at,
+                                                             int64_t user_id, const std::string& reason);
+
 // Records `row` (just inserted into submissions) as the next version of the case
 // amends.case_seq, marks the completion request answered, moves the case to
 // in_progress with a history event, and queues the completion.received webhook; inside
 // insert_submission's transaction. Errors (item errors: only this submission fails):
-// "completion.not_open" (answered, cancelled or expired meanwhile), "case.not_found",
+// "completion.not_open" (answered, cancelled or expired meanwhile, or the case was
+// decided or closed: a request of such a case is never answered), "case.not_found",
 // "completion.version_changed" (the receipt's reference or "amends" is not the next
 // version of the case's latest: another version arrived meanwhile).
 Result<bool> insert_case_version(Store& store, const StoredSubmission& row, const CaseAmendment& amends);

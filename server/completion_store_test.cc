@@ -7,6 +7,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
+#include <map>
+
 #include "audit_log.h"
 #include "blankett/submission.h"
 #include "case_store.h"
@@ -224,8 +228,132 @@ TEST_F(CompletionStoreTest, RepliesBecomeNumberedVersionsChainedToWhatTheyAmend)
   EXPECT_EQ(latest_case_version(*store_, c.seq).value().version, 3);
   // The versions are ordinary links of the one chain.
   EXPECT_EQ(get_submission(*store_, v3.seq).value()->previous_receipt_sha256, v2.receipt_sha256);
-  // A version is not a case of its own.
-  EXPECT_FALSE(get_case(*store_, v2.reference).value().has_value());
+  // A version is not a case of its own: its reference names the case it is a version of.
+  const std::optional<CaseSummary> named = get_case(*store_, v2.reference).value();
+  ASSERT_TRUE(named.has_value());
+  EXPECT_EQ(named->seq, c.seq);
+  EXPECT_EQ(named->reference, c.reference);
+}
+
+TEST_F(CompletionStoreTest, ExportsAndTheFeedGiveTheLatestVersionsAnswers) {
+  const WriteResult c = add_case();
+  const WriteResult other = add_case();
+  const CompletionRequest r = request(c.seq);
+  const WriteResult v2 = writer_->submit(reply(r, c.reference, 2, c.receipt_sha256, "andra")).get();
+  ASSERT_EQ(v2.status, WriteStatus::created) << (v2.errors.empty() ? "" : to_string(v2.errors.front()));
+
+  // The export stream: each case once, with its current answers and which version they are.
+  CaseFilter f;
+  f.form_ids = {"bygglov"};
+  std::map<int64_t, CaseAnswers> seen;
+  std::map<int64_t, std::string> canonical;
+  ASSERT_TRUE(for_each_case(*store_, f, [&](const CaseSummary& s, const CaseAnswers& a) {
+                seen[s.seq] = a;
+                canonical[s.seq] = std::string(a.canonical);
+                return true;
+              }).ok());
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[c.seq].version, 2);
+  EXPECT_EQ(seen[c.seq].seq, v2.seq);
+  EXPECT_EQ(seen[c.seq].reference, c.reference + "-2");
+  EXPECT_EQ(seen[c.seq].received_at, v2.received_at);
+  EXPECT_EQ(canonical[c.seq], R"({"answers":{"a":"andra"}})");
+  EXPECT_EQ(seen[other.seq].version, 1);
+  EXPECT_EQ(seen[other.seq].reference, other.reference);
+  EXPECT_EQ(canonical[other.seq], R"({"answers":{"a":"första"}})");
+
+  // The feed: the completed case comes again, at its new version's place in the chain,
+  // also for a business system that took both cases already.
+  const std::vector<FeedCase> all = cases_after(*store_, "bygglov", 0, 10).value();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].summary.seq, other.seq);
+  EXPECT_EQ(all[0].position, other.seq);
+  EXPECT_EQ(all[1].summary.seq, c.seq);
+  EXPECT_EQ(all[1].position, v2.seq);
+  const std::vector<FeedCase> news = cases_after(*store_, "bygglov", other.seq, 10).value();
+  ASSERT_EQ(news.size(), 1u);
+  EXPECT_EQ(news[0].summary.reference, c.reference);
+  EXPECT_EQ(news[0].position, v2.seq);
+  EXPECT_TRUE(cases_after(*store_, "bygglov", v2.seq, 10).value().empty());
+  // A page of one stops at the first position.
+  const std::vector<FeedCase> one = cases_after(*store_, "bygglov", 0, 1).value();
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].summary.seq, other.seq);
+}
+
+TEST_F(CompletionStoreTest, AVersionsReferenceAndLowerCaseFindTheCase) {
+  const WriteResult c = add_case();
+  add_case();
+  const CompletionRequest r = request(c.seq);
+  const WriteResult v2 = writer_->submit(reply(r, c.reference, 2, c.receipt_sha256, "andra")).get();
+  ASSERT_EQ(v2.status, WriteStatus::created);
+  std::string lower = v2.reference;
+  for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  for (const std::string& text : {v2.reference, lower, lower.substr(0, c.reference.size())}) {
+    const std::optional<CaseSummary> found = get_case(*store_, text).value();
+    ASSERT_TRUE(found.has_value()) << text;
+    EXPECT_EQ(found->seq, c.seq) << text;
+  }
+  EXPECT_FALSE(get_case(*store_, c.reference + "-3").value().has_value()) << "no such version";
+  CaseFilter f;
+  f.form_ids = {"bygglov"};
+  for (const std::string& text : {v2.reference, lower}) {
+    f.search = text;
+    const CasePage page = list_cases(*store_, f, 0, 50).value();
+    ASSERT_EQ(page.cases.size(), 1u) << text;
+    EXPECT_EQ(page.cases[0].seq, c.seq);
+  }
+}
+
+TEST_F(CompletionStoreTest, DecidingOrClosingCancelsOpenRequests) {
+  const WriteResult c = add_case();
+  const CompletionRequest r = request(c.seq);
+  ASSERT_EQ(case_of(c.reference).status, CaseStatus::awaiting_completion);
+  ASSERT_TRUE(change_case_status(*store_, c.seq, CaseStatus::decided, kCaseworker, "").ok());
+  EXPECT_EQ(find_completion_request(*store_, r.token_sha256).value()->state, "cancelled");
+  const std::vector<CaseEvent> events = case_history(*store_, c.seq).value();
+  const auto cancelled = std::find_if(events.begin(), events.end(), [](const CaseEvent& e) { return e.kind == "completion_cancelled"; });
+  ASSERT_NE(cancelled, events.end());
+  EXPECT_EQ(cancelled->detail, (json{{"request", r.id}, {"reason", "decided"}}));
+  EXPECT_EQ(cancelled->user_id, kCaseworker);
+  const std::vector<AuditEntry> audit = list_audit(*store_, 0, 100).value();
+  ASSERT_FALSE(audit.empty());
+  EXPECT_EQ(audit.front().action, "case.status") << "newest first";
+  EXPECT_EQ(audit.front().detail["cancelled_requests"], json::array({r.id}));
+
+  // The reply is refused; the case stays decided with one version.
+  const WriteResult late = writer_->submit(reply(r, c.reference, 2, c.receipt_sha256, "sent")).get();
+  ASSERT_EQ(late.status, WriteStatus::failed);
+  EXPECT_EQ(late.errors.front().code, "completion.not_open");
+  EXPECT_EQ(case_of(c.reference).status, CaseStatus::decided);
+  EXPECT_EQ(list_case_versions(*store_, c.seq).value().size(), 1u);
+
+  // A request left open on a decided case (by a server from before this rule) is not
+  // answered either.
+  const WriteResult old = add_case();
+  const CompletionRequest left = request(old.seq);
+  const std::string close_it = "UPDATE cases SET status = 'closed' WHERE seq = " + std::to_string(old.seq);
+  ASSERT_TRUE(sql::exec(store_->db.get(), close_it.c_str()).ok());
+  const WriteResult refused = writer_->submit(reply(left, old.reference, 2, old.receipt_sha256, "sent")).get();
+  ASSERT_EQ(refused.status, WriteStatus::failed);
+  EXPECT_EQ(refused.errors.front().code, "completion.not_open");
+}
+
+TEST_F(CompletionStoreTest, MessagesAndNotesMustBeValidUtf8) {
+  const WriteResult c = add_case();
+  NewCompletionRequest bad = new_request(c.seq);
+  bad.message = "\xff\xfe bad";
+  EXPECT_EQ(code_of(create_completion_request(*store_, bad)), "completion.bad_request");
+  EXPECT_TRUE(list_completion_requests(*store_, c.seq).value().empty());
+  const size_t events = case_history(*store_, c.seq).value().size();
+  const Result<bool> note = add_case_note(*store_, c.seq, "\xff\xfe bad", kCaseworker);
+  ASSERT_FALSE(note.ok());
+  EXPECT_EQ(note.errors().front().code, "case.bad_note");
+  EXPECT_EQ(case_history(*store_, c.seq).value().size(), events) << "nothing stored";
+  // Any event: an error, never an exception.
+  const Result<bool> event = add_case_event(*store_, c.seq, utc_now(), kCaseworker, "note", json{{"text", "\xc3"}});
+  ASSERT_FALSE(event.ok());
+  EXPECT_EQ(event.errors().front().code, "case.bad_text");
 }
 
 TEST_F(CompletionStoreTest, OnlyOneReplyAnswersARequest) {

@@ -3,7 +3,8 @@
 //      into webhook deliveries, by reading past its cursors in dispatch_cursors, so the
 //      submission path itself writes nothing extra;
 //  (b) sends due webhook deliveries (HTTP POST, signed; 2xx = delivered);
-//  (c) sends due notifications over SMTP when SMTP is configured (else they wait);
+//  (c) sends due notifications over SMTP when SMTP is configured (else they wait),
+//      withdrawing instead a signing e-mail whose link no longer leads anywhere;
 //  (d) at most once a minute, expires signature requests whose link or whose case's
 //      signing deadline has passed, and flags those cases (signature_store.h).
 // Failed attempts are retried with exponential backoff (10 s, 20 s, 40 s, … at most
@@ -20,6 +21,7 @@
 #include <thread>
 
 #include "blankett/error.h"
+#include "notifications.h"
 #include "smtp_client.h"
 #include "store.h"
 
@@ -49,6 +51,7 @@ struct DispatchStats {
   int webhooks_failed = 0;  // attempts that failed (retried or given up)
   int mails_sent = 0;
   int mails_failed = 0;
+  int mails_withdrawn = 0;  // signing e-mails not sent: their link no longer leads anywhere
   int signature_links_expired = 0;     // requests whose link expired in this pass
   int signature_deadlines_passed = 0;  // cases flagged "signature_deadline_passed" in this pass
 };
@@ -76,6 +79,7 @@ class Dispatcher {
   Result<int> collect_events();
   void send_webhooks(DispatchStats& stats);
   void send_notifications(DispatchStats& stats);
+  bool withdraw_if_stale(const Notification& n);  // true: not to be sent (withdrawn)
   void sweep_signatures(DispatchStats& stats);
   bool durable(const char* what) const;  // options_.wait_durable, logged when it fails
   void log(const std::string& line) const;

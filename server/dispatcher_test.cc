@@ -17,6 +17,7 @@
 #include "case_store.h"
 #include "http_server.h"
 #include "notifications.h"
+#include "signature_store.h"
 #include "smtp_test_server.h"
 #include "store_testing.h"
 #include "webhooks.h"
@@ -309,6 +310,32 @@ TEST_F(DispatcherTest, NotificationsWaitWithoutSmtpAndArriveWithIt) {
   EXPECT_EQ(all[0].attempts, 1);
   EXPECT_EQ(all[0].next_attempt_at, clock_.load() + 10);
   EXPECT_EQ(all[0].last_error.rfind("smtp.rejected: RCPT TO: 550", 0), 0u) << all[0].last_error;
+}
+
+// A signing e-mail whose link leads nowhere any more (replaced, signed, expired, or its
+// case closed while the mail server was down) is withdrawn before sending, not sent.
+TEST_F(DispatcherTest, WithdrawsSigningMailsWhoseLinkLeadsNowhere) {
+  const std::string dead = "https://e.kommun.example/sign/" + new_signing_token(1786000000000);  // no request has it
+  Result<int64_t> stale = enqueue_notification(store_, "johan.berg@example.se", "Sign", "Sign here: " + dead + "\n", dead);
+  ASSERT_TRUE(stale.ok());
+  const std::string other = "https://e.kommun.example/case/BYGG-2026-000001";
+  ASSERT_TRUE(enqueue_notification(store_, "anna@example.org", "Beslut", "Logga in: " + other + "\n", other).ok());
+  SmtpOptions o;
+  o.host = "127.0.0.1";
+  o.port = 9;  // nothing listens: the other mail fails, as when the mail server is down
+  o.from = "noreply@kommun.example";
+  o.timeout_ms = 1000;
+  std::unique_ptr<Dispatcher> d = open_dispatcher(10, o);
+  const DispatchStats s = pass(*d);
+  EXPECT_EQ(s.mails_withdrawn, 1);
+  EXPECT_EQ(s.mails_failed, 1);
+  const std::vector<Notification> all = list_notifications(store_).value();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[1].state, "cancelled");
+  EXPECT_EQ(all[1].attempts, 0);  // never tried
+  EXPECT_EQ(all[1].last_error, "the signing link was replaced by a reminder");
+  EXPECT_EQ(all[0].state, "pending");
+  EXPECT_EQ(pass(*d).mails_withdrawn, 0);  // once
 }
 
 TEST(DispatcherInServer, DeliversWebhooksAndMailWhileServing) {

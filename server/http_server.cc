@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <regex>
 
 #include <httplib.h>
 
@@ -69,6 +70,44 @@ bool is_submission_path(const std::string& path) {
          path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// The routes this file registers, with their methods, so that a request for a known path
+// with another method is answered 405 with an Allow header, not 404. (Routes that other
+// files register are not here: httplib cannot list its routes.)
+class RouteMethods {
+ public:
+  void add(const std::string& method, const std::string& pattern) {
+    for (Route& r : routes_) {
+      if (r.pattern == pattern) return r.methods.push_back(method);
+    }
+    routes_.push_back(Route{pattern, std::regex(pattern), {method}});
+  }
+  // "GET, HEAD" for the methods that `path` has; "" for a path that is not a route here.
+  std::string allowed(const std::string& path) const {
+    for (const Route& r : routes_) {
+      if (!std::regex_match(path, r.regex)) continue;
+      std::string allow;
+      for (const std::string& m : r.methods) allow += (allow.empty() ? "" : ", ") + m + (m == "GET" ? ", HEAD" : "");
+      return allow;
+    }
+    return "";
+  }
+
+ private:
+  struct Route {
+    std::string pattern;
+    std::regex regex;
+    std::vector<std::string> methods;
+  };
+  std::vector<Route> routes_;
+};
+
+// 405 with Allow: the path exists, the method does not.
+void send_method_not_allowed(const httplib::Request& req, httplib::Response& res, const std::string& allow) {
+  send_json(res, error_response(405, Error{"request.method_not_allowed", "", 0, 0,
+                                           req.method + " is not allowed on " + req.path + " (allowed: " + allow + ")"}));
+  res.set_header("Allow", allow);
+}
+
 }  // namespace
 
 struct BlankettServer::State {
@@ -83,6 +122,7 @@ struct BlankettServer::State {
   FirstStepCache first_steps;  // the form pages with their first step drawn in
   std::unique_ptr<httplib::Server> http;  // an httplib::SSLServer with --tls-cert/--tls-key
   std::unique_ptr<Dispatcher> dispatcher;  // webhooks and e-mail, on its own thread
+  RouteMethods routes;  // this file's routes, for 405 answers
 };
 
 BlankettServer::BlankettServer(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -179,12 +219,21 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
                         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     };
   };
+  // Registers a route of this file and records its method (RouteMethods).
+  auto get = [&s, &http, timed](const std::string& pattern, const char* route, auto handler) {
+    s.routes.add("GET", pattern);
+    http.Get(pattern, timed(route, handler));
+  };
+  auto post = [&s, &http, timed](const std::string& pattern, const char* route, auto handler) {
+    s.routes.add("POST", pattern);
+    http.Post(pattern, timed(route, handler));
+  };
 
-  http.Get("/healthz", timed("/healthz", [](const httplib::Request&, httplib::Response& res) {
+  get("/healthz", "/healthz", [](const httplib::Request&, httplib::Response& res) {
     send_json(res, ApiResponse{200, {{"status", "ok"}}, ""});
-  }));
+  });
 
-  http.Get("/metrics", timed("/metrics", [&s](const httplib::Request&, httplib::Response& res) {
+  get("/metrics", "/metrics", [&s](const httplib::Request&, httplib::Response& res) {
     const WriterStats w = s.writer->stats();
     std::string extra =
         "# HELP blankett_writer_batches_total Transactions committed by the submission writer.\n"
@@ -200,24 +249,28 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
         "# HELP blankett_writer_cpu_seconds_total CPU time of the submission writer's thread, through its last transaction.\n"
         "# TYPE blankett_writer_cpu_seconds_total counter\nblankett_writer_cpu_seconds_total " + seconds_text(w.cpu_ns) + "\n";
     res.set_content(s.metrics.render(extra), "text/plain; version=0.0.4; charset=utf-8");
-  }));
+  });
 
-  http.Get("/api/forms", timed("/api/forms", [&s](const httplib::Request&, httplib::Response& res) {
+  get("/api/forms", "/api/forms", [&s](const httplib::Request&, httplib::Response& res) {
     json forms = json::array();
     for (const FormPtr& f : s.catalog->current()) forms.push_back(form_summary(*f));
     send_json(res, ApiResponse{200, {{"forms", forms}}, ""});
-  }));
+  });
 
   // A version's answer never changes: serialised and compressed once (the 5,000-field
-  // benchmark form is 510 KB of JSON, 40 KB gzipped).
+  // benchmark form is 510 KB of JSON, 40 KB gzipped). The current version also says in
+  // which time zone today() counts days (the browser's engine must mean the server's day);
+  // a version's own answer, cached for a year, stays the same bytes whatever the zone.
   auto send_form = [&s](const httplib::Request& req, httplib::Response& res, const FormPtr& form, bool immutable) {
     res.status = 200;
     const std::string mime = "application/json; charset=utf-8";
-    std::optional<CompressedBytes> body = s.compressed.find("form:" + form_version(*form));
+    const std::string cache_key = (immutable ? "form:" : "form-current:") + form_version(*form);
+    std::optional<CompressedBytes> body = s.compressed.find(cache_key);
     if (!body) {
-      const json document = {{"id", form_id(*form)}, {"version", form_version(*form)}, {"definition", form_definition(*form)}};
+      json document = {{"id", form_id(*form)}, {"version", form_version(*form)}, {"definition", form_definition(*form)}};
+      if (!immutable && !s.options.time_zone.empty()) document["time_zone"] = s.options.time_zone;
       body = compress_once(document.dump(), mime);
-      s.compressed.put("form:" + form_version(*form), *body);
+      s.compressed.put(cache_key, *body);
     }
     send_bytes(req, res, *body, mime);
     res.set_header("ETag", "\"" + form_version(*form) + "\"");
@@ -225,39 +278,49 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
     res.set_header("Cache-Control", immutable ? "public, max-age=31536000, immutable" : "no-cache");
   };
 
-  http.Get(R"(/api/forms/([a-z][a-z0-9-]{0,62}))", timed("/api/forms/{id}", [&s, send_form](const httplib::Request& req, httplib::Response& res) {
+  auto form_not_found = [](httplib::Response& res, const std::string& id) {
+    send_json(res, error_response(404, Error{"form.not_found", "", 0, 0, "there is no published form '" + id + "'"}));
+  };
+
+  get(R"(/api/forms/([a-z][a-z0-9-]{0,62}))", "/api/forms/{id}", [&s, send_form, form_not_found](const httplib::Request& req, httplib::Response& res) {
     const FormPtr form = s.catalog->current(req.matches[1].str());
-    if (!form) return send_json(res, error_response(404, Error{"form.not_found", "", 0, 0, "there is no published form '" + req.matches[1].str() + "'"}));
+    if (!form) return form_not_found(res, req.matches[1].str());
     send_form(req, res, form, false);
-  }));
+  });
 
-  http.Get(R"(/api/forms/([a-z][a-z0-9-]{0,62})/versions/([0-9a-f]{64}))",
-           timed("/api/forms/{id}/versions/{version}", [&s, send_form](const httplib::Request& req, httplib::Response& res) {
-             const FormPtr form = s.catalog->version(req.matches[1].str(), req.matches[2].str());
-             if (!form) return send_json(res, error_response(404, Error{"form.version_not_found", "", 0, 0, "no such published version of '" + req.matches[1].str() + "'"}));
-             send_form(req, res, form, true);
-           }));
+  // Any last segment, so that a malformed version is the version's 404, not "no such
+  // endpoint"; a form that was never published is the form's 404.
+  get(R"(/api/forms/([a-z][a-z0-9-]{0,62})/versions/([^/]+))", "/api/forms/{id}/versions/{version}",
+      [&s, send_form, form_not_found](const httplib::Request& req, httplib::Response& res) {
+        const std::string id = req.matches[1].str(), version = req.matches[2].str();
+        static const std::regex kVersion("[0-9a-f]{64}");
+        const FormPtr form = std::regex_match(version, kVersion) ? s.catalog->version(id, version) : nullptr;
+        if (form) return send_form(req, res, form, true);
+        if (!s.catalog->current(id)) return form_not_found(res, id);
+        send_json(res, error_response(404, Error{"form.version_not_found", "", 0, 0,
+                                                 "no such published version of '" + id + "' (a version is 64 hex digits)"}));
+      });
 
-  http.Post(R"(/api/forms/([a-z][a-z0-9-]{0,62})/submissions)",
-            timed("/api/forms/{id}/submissions", [&s](const httplib::Request& req, httplib::Response& res) {
+  post(R"(/api/forms/([a-z][a-z0-9-]{0,62})/submissions)",
+            "/api/forms/{id}/submissions", [&s](const httplib::Request& req, httplib::Response& res) {
               SubmissionContext ctx{*s.catalog, *s.writer,      s.keys,
                                     s.metrics,  s.options.today, s.options.data_dir + "/blankett.db",
                                     s.app->public_url};
               SubmissionRequest sr = submission_request_of(req);
               sr.form_id = req.matches[1].str();
               send_json(res, handle_submission(ctx, sr));
-            }));
+            });
 
-  http.Get("/api/keys", timed("/api/keys", [&s](const httplib::Request&, httplib::Response& res) {
+  get("/api/keys", "/api/keys", [&s](const httplib::Request&, httplib::Response& res) {
     send_json(res, ApiResponse{200, {{"keys", s.keys.public_keys_json()}}, ""});
-  }));
+  });
 
   // The citizen app's form page: one shell (web/form.html) for every form; its script
   // reads the id from the path. 404 for a form that is not published, with the same shell
   // so that the page can say so in the citizen's language. A published form's page has
   // its first step drawn in (first_step_html.h), in the language the page opens in, and
   // asks the browser to fetch the definition with the page.
-  http.Get(R"(/f/([a-z][a-z0-9-]{0,62})/?)", timed("/f/{id}", [&s](const httplib::Request& req, httplib::Response& res) {
+  get(R"(/f/([a-z][a-z0-9-]{0,62})/?)", "/f/{id}", [&s](const httplib::Request& req, httplib::Response& res) {
     std::optional<StaticFile> shell = find_static_file(s.options.web_dir, "/form.html");
     if (!shell) {
       return send_json(res, error_response(404, Error{"request.not_found", "", 0, 0, "there is no citizen app under --web"}));
@@ -294,7 +357,7 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
     res.set_header("Vary", "Cookie");  // the page's language can come from the cookie
     send_bytes(req, res, s.compressed.for_bytes(cache_key, std::move(page), shell->mime_type), shell->mime_type);
     res.set_header("Cache-Control", shell->cache_control);
-  }));
+  });
 
   s.app.reset(new AppContext{s.options, s.options.data_dir + "/blankett.db", *s.catalog, s.keys, s.metrics, s.throttle,
                              SessionPolicy{}, !options.tls_cert.empty(), s.options.public_url});
@@ -314,6 +377,8 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
 
   // Everything else: the web apps' files, or a plain index while there is no web app.
   http.Get(R"(/.*)", timed("static", [&s](const httplib::Request& req, httplib::Response& res) {
+    const std::string allow = s.routes.allowed(req.path);
+    if (!allow.empty()) return send_method_not_allowed(req, res, allow);  // e.g. GET on a POST route
     if (req.path.rfind("/api/", 0) == 0) {
       return send_json(res, error_response(404, Error{"request.not_found", "", 0, 0, "no such API endpoint: " + req.method + " " + req.path}));
     }
@@ -337,6 +402,18 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
     }
     send_json(res, error_response(404, Error{"request.not_found", "", 0, 0, "nothing at " + req.path}));
   }));
+
+  // Any other method no route took: 405 on a path this file routes, else 404. Registered
+  // last, so that every module's own routes match first.
+  auto unrouted = timed("unrouted", [&s](const httplib::Request& req, httplib::Response& res) {
+    const std::string allow = s.routes.allowed(req.path);
+    if (!allow.empty()) return send_method_not_allowed(req, res, allow);
+    send_json(res, error_response(404, Error{"request.not_found", "", 0, 0, "no such endpoint: " + req.method + " " + req.path}));
+  });
+  http.Post(R"(/.*)", unrouted);
+  http.Put(R"(/.*)", unrouted);
+  http.Patch(R"(/.*)", unrouted);
+  http.Delete(R"(/.*)", unrouted);
 
   // Errors httplib produces itself (413 body too large, 400 bad request…) get JSON too,
   // unless a handler already wrote a body.

@@ -27,6 +27,9 @@ struct ServeOptions {
   // How long an idle keep-alive connection keeps its thread before the server closes it.
   int keep_alive_seconds = 2;
   TodayFn today = local_today;     // what today() is for the rules
+  // The IANA zone today() counts days in, told to browsers ("" = unknown: they count on
+  // the device). Must agree with today.
+  std::string time_zone = local_time_zone_name();
   // Developer mode (serve --dev): the browser preview and its routes (dev_routes.h).
   // Never on in production: it serves and writes form files.
   bool dev = false;

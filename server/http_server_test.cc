@@ -34,6 +34,7 @@ class HttpApiTest : public TestServer {
   HttpApiTest() : TestServer("blankett-http") {
     options_.max_body_bytes = 256 * 1024;
     options_.today = [] { return std::string("2026-08-15"); };
+    options_.time_zone = "Pacific/Kiritimati";
   }
 
   // Valid answers for skolskjuts: the final answers of its happy-path scenario, without
@@ -89,6 +90,57 @@ TEST_F(HttpApiTest, ListsFormsAndServesDefinitionsByVersion) {
   EXPECT_EQ(client_->Get(("/api/forms/skolskjuts/versions/" + std::string(64, 'a')).c_str())->status, 404);
   EXPECT_EQ(res->get_header_value("X-Content-Type-Options"), "nosniff");
   EXPECT_NE(res->get_header_value("Content-Security-Policy").find("frame-ancestors 'none'"), std::string::npos);
+}
+
+TEST_F(HttpApiTest, VersionLookupsSayWhatIsMissing) {
+  const auto code = [this](const std::string& path) {
+    const auto res = client_->Get(path.c_str());
+    EXPECT_EQ(res->status, 404) << path;
+    return json::parse(res->body)["error"]["code"].get<std::string>();
+  };
+  EXPECT_EQ(code("/api/forms/skolskjuts/versions/abc"), "form.version_not_found");  // not 64 hex digits
+  EXPECT_EQ(code("/api/forms/skolskjuts/versions/" + std::string(64, 'a')), "form.version_not_found");
+  EXPECT_EQ(code("/api/forms/nope/versions/" + std::string(64, 'a')), "form.not_found");
+  EXPECT_EQ(code("/api/forms/nope/versions/abc"), "form.not_found");
+}
+
+TEST_F(HttpApiTest, AKnownPathWithAnotherMethodIs405WithAllow) {
+  struct Case {
+    std::string name;
+    httplib::Result res;
+    std::string allow;
+  };
+  std::vector<Case> cases;
+  cases.push_back({"PUT a form", client_->Put("/api/forms/skolskjuts", "{}", "application/json"), "GET, HEAD"});
+  cases.push_back({"DELETE a form", client_->Delete("/api/forms/skolskjuts"), "GET, HEAD"});
+  cases.push_back({"PATCH the keys", client_->Patch("/api/keys", "{}", "application/json"), "GET, HEAD"});
+  cases.push_back({"POST the form list", client_->Post("/api/forms", "{}", "application/json"), "GET, HEAD"});
+  cases.push_back({"GET the submissions", client_->Get("/api/forms/skolskjuts/submissions"), "POST"});
+  cases.push_back({"DELETE the submissions", client_->Delete("/api/forms/skolskjuts/submissions"), "POST"});
+  for (const Case& c : cases) {
+    ASSERT_TRUE(c.res) << c.name;
+    EXPECT_EQ(c.res->status, 405) << c.name << ": " << c.res->body;
+    EXPECT_EQ(c.res->get_header_value("Allow"), c.allow) << c.name;
+    const json body = json::parse(c.res->body, nullptr, false);
+    ASSERT_FALSE(body.is_discarded()) << c.name;
+    EXPECT_EQ(body["error"]["code"], "request.method_not_allowed") << c.name;
+  }
+  // A path that is no route is still 404, whatever the method.
+  const auto res = client_->Put("/api/nothing-here", "{}", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 404);
+  EXPECT_EQ(json::parse(res->body)["error"]["code"], "request.not_found");
+}
+
+TEST_F(HttpApiTest, TheCurrentFormSaysInWhichTimeZoneTodayCountsAndAVersionStaysTheSameBytes) {
+  auto res = client_->Get("/api/forms/skolskjuts");
+  ASSERT_TRUE(res);
+  const json current = json::parse(res->body);
+  EXPECT_EQ(current["time_zone"], "Pacific/Kiritimati");
+  res = client_->Get(("/api/forms/skolskjuts/versions/" + current["version"].get<std::string>()).c_str());
+  ASSERT_TRUE(res);
+  EXPECT_FALSE(json::parse(res->body).contains("time_zone"));  // cached for a year: no server setting in it
+  EXPECT_EQ(client_->Get("/api/forms/skolskjuts")->body, current.dump());  // the cached answer is the same
 }
 
 TEST_F(HttpApiTest, AcceptsAValidSubmissionWithAReceiptThatVerifies) {

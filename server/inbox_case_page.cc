@@ -7,8 +7,10 @@
 #include <httplib.h>
 
 #include "accounts.h"
+#include "blankett/utf8.h"
 #include "inbox_internal.h"
 
+#include "completion_pages.h"
 #include "completion_store.h"
 
 namespace blankett {
@@ -144,13 +146,17 @@ std::string status_form_html(const InboxUser& u, const CaseSummary& c, const Pag
   return h;
 }
 
-std::string assign_form_html(const InboxUser& u, const CaseSummary& c, const std::vector<Caseworker>& workers) {
+std::string assign_form_html(const InboxUser& u, const CaseSummary& c, const std::vector<Caseworker>& workers,
+                             const PageState& st) {
   const std::string& l = u.lang;
   const std::string action = "/inbox/cases/" + url_encode(c.reference) + "/assign";
+  // The error summary links here: the field itself must say what is wrong (as the note's).
+  const std::string error = problem_html(st, "assign-to", l);
   std::string h = std::string("<section class=\"case-action\" aria-labelledby=\"assign-heading\"><h3 id=\"assign-heading\">") +
                   tr(l, "Tilldela", "Assign") + "</h3><form method=\"post\" action=\"" + html_escape(action) + "\">" + csrf_input(u.who);
-  h += std::string("<div class=\"field\"><label for=\"assign-to\">") + tr(l, "Handläggare", "Caseworker") +
-       "</label><select id=\"assign-to\" name=\"assignee\">";
+  h += std::string("<div class=\"field") + (error.empty() ? "" : " field--error") + "\"><label for=\"assign-to\">" +
+       tr(l, "Handläggare", "Caseworker") + "</label>" + error + "<select id=\"assign-to\" name=\"assignee\"" +
+       (error.empty() ? "" : " aria-describedby=\"assign-to-error\" aria-invalid=\"true\"") + ">";
   const int64_t me = u.who.user.id;
   auto opt = [&h, &c](int64_t id, const std::string& label) {
     h += "<option value=\"" + std::to_string(id) + "\"" + (c.assignee == id ? " selected" : "") + ">" + html_escape(label) + "</option>";
@@ -192,6 +198,8 @@ std::string done_html(const std::string& done, const std::string& lang) {
   if (done == "note") text = tr(lang, "Anteckningen är sparad.", "The note has been saved.");
   if (done == "reminder") text = tr(lang, "Påminnelsen är skickad.", "The reminder has been sent.");
   if (done == "deadline") text = tr(lang, "Tidsfristen är sparad.", "The deadline has been saved.");
+  if (done == "deadline_removed") text = tr(lang, "Tidsfristen är borttagen.", "The deadline has been removed.");
+  if (done == "no_deadline") text = tr(lang, "Ärendet hade ingen tidsfrist att ta bort.", "The case had no deadline to remove.");
   if (done == "completion") text = tr(lang, "Begäran om komplettering är skickad.", "The completion request has been sent.");
   if (done == "completion_cancelled") text = tr(lang, "Begäran om komplettering är återkallad.", "The completion request has been cancelled.");
   if (text == nullptr) return "";
@@ -237,9 +245,9 @@ void render_case(AppContext& app, const httplib::Request& req, httplib::Response
   body += std::string("<h2>") + tr(l, "Bilagor", "Attachments") + "</h2>" + attachments_html(doc, l, "/inbox/cases/" + url_encode(c.reference) + "/attachments/");
   body += std::string("<h2>") + tr(l, "Kvitto", "Receipt") + "</h2>" + receipt_html(doc, l);
   body += std::string("<h2 id=\"handling\" tabindex=\"-1\">") + tr(l, "Handläggning", "Handling") + "</h2><div class=\"case-actions\">";
-  body += status_form_html(u, c, st) + assign_form_html(u, c, workers.value()) + note_form_html(u, c, st) + "</div>";
+  body += status_form_html(u, c, st) + assign_form_html(u, c, workers.value(), st) + note_form_html(u, c, st) + "</div>";
   body += signers_section_html(app, u, c, st.problems);
-  body += completion_section_html(app, u, c, doc, st.problems);
+  body += completion_section_html(app, u, c, doc, st.problems, posted_completion_input(req));  // a refused request keeps what was typed
   body += versions_section_html(app, u, c, doc);
   body += std::string("<h2>") + tr(l, "Historik", "History") + "</h2>" + history_html(u, events.value());
 
@@ -331,12 +339,6 @@ void post_assign(AppContext& app, const httplib::Request& req, httplib::Response
   send_store_unavailable(req, res, p->user);
 }
 
-size_t utf8_chars(const std::string& s) {
-  size_t n = 0;
-  for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
-  return n;
-}
-
 void post_note(AppContext& app, const httplib::Request& req, httplib::Response& res) {
   std::optional<CasePost> p = start_case_post(app, req, res);
   if (!p) return;
@@ -345,7 +347,11 @@ void post_note(AppContext& app, const httplib::Request& req, httplib::Response& 
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
     return show_case_problem(app, req, res, *p, 400, "note-text", tr(l, "Skriv anteckningen", "Write the note"), text);
   }
-  if (utf8_chars(text) > kMaxNoteChars) {
+  if (!valid_utf8(text)) {
+    return show_case_problem(app, req, res, *p, 400, "note-text",
+                             tr(l, "Anteckningen måste vara giltig UTF-8-text", "The note must be valid UTF-8 text"), "");
+  }
+  if (code_point_count(text) > kMaxNoteChars) {
     return show_case_problem(app, req, res, *p, 400, "note-text",
                         tr(l, "Anteckningen får vara högst 10 000 tecken", "The note can be at most 10,000 characters"), text);
   }

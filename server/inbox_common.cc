@@ -7,6 +7,7 @@
 #include "audit_log.h"
 #include "blankett/date.h"
 #include "blankett/form.h"
+#include "blankett/utf8.h"
 #include "clock.h"
 #include "inbox_internal.h"
 #include "request_store.h"
@@ -227,7 +228,7 @@ ParsedFilter parse_filter(const httplib::Request& req, const InboxUser& u) {
   }
   p.filter.received_from = valid_date(in.from) ? in.from : "";
   p.filter.received_to = valid_date(in.to) ? in.to : "";
-  if (in.q.size() > kMaxSearch) {
+  if (code_point_count(in.q) > kMaxSearch) {  // characters, as the message says: "å" is two bytes
     p.problems.push_back({"filter-q", tr(l, "Sökningen får vara högst 100 tecken", "The search can be at most 100 characters")});
   } else {
     p.filter.search = in.q;

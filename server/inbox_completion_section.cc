@@ -2,6 +2,7 @@
 // the case's requests, the versions of the answers with the differences between them,
 // and the history entries these record. Routes: completion_pages.cc.
 // docs/completion-requests.md.
+#include <algorithm>
 #include <map>
 
 #include "blankett/view.h"
@@ -75,8 +76,10 @@ std::string requests_table(const InboxUser& u, const CaseSummary& c, const std::
   return h + "</tbody></table></div>";
 }
 
-std::string request_form(const InboxUser& u, const CaseSummary& c, const std::vector<CompletionField>& fields,
-                         const std::vector<FieldError>& problems) {
+}  // namespace
+
+std::string completion_request_form_html(const InboxUser& u, const CaseSummary& c, const std::vector<CompletionField>& fields,
+                                         const std::vector<FieldError>& problems, const CompletionInput& kept) {
   const std::string& l = u.lang;
   std::string h = std::string("<h3 id=\"completion-form-heading\">") + tr(l, "Begär komplettering", "Request completion") + "</h3>";
   if (c.applicant_email.empty()) {
@@ -102,8 +105,9 @@ std::string request_form(const InboxUser& u, const CaseSummary& c, const std::ve
     const std::string id = first ? "completion-fields" : "completion-field-" + f.path;
     std::string label = f.label.empty() ? f.path : f.label;
     if (f.type == "attachment") label += tr(l, " (bilaga)", " (attachment)");
+    const bool ticked = std::find(kept.fields.begin(), kept.fields.end(), f.path) != kept.fields.end();
     h += "<div class=\"checkbox\"><input type=\"checkbox\" id=\"" + html_escape(id) + "\" name=\"fields\" value=\"" + html_escape(f.path) +
-         "\"><label for=\"" + html_escape(id) + "\">" + html_escape(label) + "</label></div>";
+         "\"" + (ticked ? " checked" : "") + "><label for=\"" + html_escape(id) + "\">" + html_escape(label) + "</label></div>";
     first = false;
   }
   h += "</div></fieldset>";
@@ -113,10 +117,13 @@ std::string request_form(const InboxUser& u, const CaseSummary& c, const std::ve
        tr(l, "Visas för den sökande på sidan bakom länken, aldrig i e-postmeddelandet. Högst 2 000 tecken.",
           "Shown to the applicant on the page behind the link, never in the e-mail. At most 2,000 characters.") +
        "</p>" + message_error + "<textarea id=\"completion-message\" name=\"message\" rows=\"5\" maxlength=\"2000\" required aria-describedby=\"completion-message-hint" +
-       (message_error.empty() ? "\"" : " completion-message-error\" aria-invalid=\"true\"") + "></textarea></div>";
+       (message_error.empty() ? "\"" : " completion-message-error\" aria-invalid=\"true\"") + ">" + html_escape(kept.message) +
+       "</textarea></div>";
   h += std::string("<button type=\"submit\" class=\"button\">") + tr(l, "Skicka begäran", "Send the request") + "</button></form>";
   return h;
 }
+
+namespace {
 
 // ---------------------------------------------------------------------------------------
 // Versions and differences
@@ -206,6 +213,11 @@ std::string differences_html(AppContext& app, const CaseVersion& before, const C
 
 std::string completion_section_html(AppContext& app, const InboxUser& u, const CaseSummary& c, const CaseDocument& doc,
                                     const std::vector<FieldError>& problems) {
+  return completion_section_html(app, u, c, doc, problems, CompletionInput{});
+}
+
+std::string completion_section_html(AppContext& app, const InboxUser& u, const CaseSummary& c, const CaseDocument& doc,
+                                    const std::vector<FieldError>& problems, const CompletionInput& kept) {
   const std::string& l = u.lang;
   Result<std::vector<CompletionRequest>> requests = list_completion_requests(*u.store, c.seq);
   const bool can_request = c.status != CaseStatus::awaiting_signatures && c.status != CaseStatus::decided && c.status != CaseStatus::closed;
@@ -232,7 +244,7 @@ std::string completion_section_html(AppContext& app, const InboxUser& u, const C
                                  "The form version cannot be read, so no completion can be requested.") +
          "</p>";
   } else {
-    h += request_form(u, c, fields, problems);
+    h += completion_request_form_html(u, c, fields, problems, kept);
   }
   return h + "</section>";
 }
@@ -280,7 +292,19 @@ std::string completion_event_html(const CaseEvent& e, const std::string& l) {
     return "<p>" + html_escape(std::string(tr(l, "Begärde komplettering av: ", "Requested completion of: ")) + fields + ".") +
            "</p><blockquote class=\"note\"><p>" + html_escape(d.value("message", "")) + "</p></blockquote>";
   }
-  if (e.kind == "completion_cancelled") return std::string("<p>") + tr(l, "Återkallade begäran om komplettering.", "Cancelled the completion request.") + "</p>";
+  if (e.kind == "completion_cancelled") {
+    // Deciding or closing the case cancels its open request (change_case_status).
+    const std::string reason = d.value("reason", "");
+    if (reason == "decided" || reason == "closed") {
+      return std::string("<p>") +
+             (reason == "decided" ? tr(l, "Begäran om komplettering återkallades när ärendet beslutades.",
+                                       "The completion request was cancelled because the case was decided.")
+                                  : tr(l, "Begäran om komplettering återkallades när ärendet avslutades.",
+                                       "The completion request was cancelled because the case was closed.")) +
+             "</p>";
+    }
+    return std::string("<p>") + tr(l, "Återkallade begäran om komplettering.", "Cancelled the completion request.") + "</p>";
+  }
   if (e.kind == "completion") {
     const json version = d.value("version", json());
     return "<p>" + html_escape(std::string(tr(l, "Den sökande skickade en komplettering: version ", "The applicant sent a completion: version ")) +

@@ -8,6 +8,7 @@
 #include "audit_log.h"
 #include "blankett/form.h"
 #include "clock.h"
+#include "completion_store.h"
 #include "inbox_internal.h"
 #include "request_store.h"
 
@@ -20,6 +21,16 @@ using nlohmann::json;
 // ---------------------------------------------------------------------------------------
 // One case
 // ---------------------------------------------------------------------------------------
+
+// The case's summary object with which version its answers are: the exports always hold
+// the current answers (a completion reply replaces the ones it corrects), and say so.
+json summary_with_answers(const CaseSummary& c, const std::string& form_version, int answers_version,
+                          const std::string& answers_reference) {
+  json out = case_summary_json(c, form_version);
+  out["answers_version"] = answers_version;
+  out["answers_reference"] = answers_reference;
+  return out;
+}
 
 json history_json(const std::vector<CaseEvent>& events) {
   json out = json::array();
@@ -36,14 +47,20 @@ void case_json(AppContext& app, const httplib::Request& req, httplib::Response& 
   if (!c) return;
   Result<CaseDocument> doc = load_case_document(app, *u->store, *c, u->lang);
   Result<std::vector<CaseEvent>> events = case_history(*u->store, c->seq);
-  if (!doc.ok() || !events.ok()) return send_store_unavailable(req, res, *u);
+  Result<std::vector<CaseVersion>> versions = list_case_versions(*u->store, c->seq);
+  if (!doc.ok() || !events.ok() || !versions.ok()) return send_store_unavailable(req, res, *u);
+  int answers_version = 1;  // the number of the version the document holds (the latest)
+  for (const CaseVersion& v : versions.value()) {
+    if (v.submission.seq == doc.value().submission.seq) answers_version = v.version;
+  }
   if (!inbox_audit(*u, "case.export", "case:" + c->reference, {{"format", "json"}})) return send_store_unavailable(req, res, *u);
   json attachments = json::array();
   for (const SubmissionAttachment& a : doc.value().attachments) {
     attachments.push_back({{"field_path", a.field_path}, {"name", a.name}, {"sha256", a.sha256}});
   }
   const json out = {{"format", "blankett-case/1"},
-                    {"case", case_summary_json(*c, doc.value().submission.version)},
+                    {"case", summary_with_answers(*c, doc.value().submission.version, answers_version,
+                                                  doc.value().submission.reference)},
                     {"submission", doc.value().document},
                     {"receipt", doc.value().receipt},
                     {"receipt_verified", doc.value().receipt_check.verified},
@@ -148,14 +165,16 @@ struct ListExport {
   std::string actor;
 };
 
-// Appends one case to `out`.
-void write_case(const ListExport& x, const CaseSummary& c, std::string_view canonical, std::string* out) {
+// Appends one case, with its current answers, to `out`.
+void write_case(const ListExport& x, const CaseSummary& c, const CaseAnswers& answers_now, std::string* out) {
+  const std::string_view canonical = answers_now.canonical;
   const json document = json::parse(canonical, nullptr, false);
   const bool readable = !document.is_discarded() && document.is_object();
   const std::string version = readable && document.contains("version") && document["version"].is_string() ? document["version"].get<std::string>() : "";
   if (x.format == ListFormat::jsonl) {
     // The summary, then the canonical bytes spliced as they were hashed.
-    std::string line = case_summary_json(c, version).dump(-1, ' ', false, json::error_handler_t::replace);
+    std::string line = summary_with_answers(c, version, answers_now.version, answers_now.reference)
+                           .dump(-1, ' ', false, json::error_handler_t::replace);
     line.pop_back();
     out->append(line).append(",\"submission\":");
     if (readable) out->append(canonical.data(), canonical.size());
@@ -163,8 +182,10 @@ void write_case(const ListExport& x, const CaseSummary& c, std::string_view cano
     out->append("}\n");
     return;
   }
-  const std::string fixed[] = {c.reference, c.form_id, version, c.received_at, case_status_name(c.status),
-                               c.assignee_name, c.applicant_name, c.applicant_number};
+  const std::string fixed[] = {c.reference,       c.form_id,          version,
+                               c.received_at,     case_status_name(c.status), c.assignee_name,
+                               c.applicant_name,  c.applicant_number, std::to_string(answers_now.version),
+                               answers_now.reference};
   std::string row;
   for (const std::string& cell : fixed) row.append(row.empty() ? "" : ",").append(csv_cell(cell));
   const json* answers = readable && document.contains("answers") && document["answers"].is_object() ? &document["answers"] : nullptr;
@@ -185,15 +206,16 @@ bool stream_list(const ListExport& x, httplib::DataSink& sink) {
   std::string buffer;
   if (x.format == ListFormat::csv) {
     buffer = "\xEF\xBB\xBF";  // UTF-8 byte order mark: Excel then reads the file as UTF-8
-    std::string header = "reference,form,version,received_at,status,assignee,applicant_name,applicant_number";
+    std::string header =
+        "reference,form,version,received_at,status,assignee,applicant_name,applicant_number,answers_version,answers_reference";
     for (const std::string& column : x.columns) header += "," + csv_cell(column);
     buffer += header + "\r\n";
   }
   bool written = true;
   int64_t count = 0;
   if (!x.filter.form_ids.empty()) {
-    Result<int64_t> visited = for_each_case(*store.value(), x.filter, [&](const CaseSummary& c, std::string_view canonical) {
-      write_case(x, c, canonical, &buffer);
+    Result<int64_t> visited = for_each_case(*store.value(), x.filter, [&](const CaseSummary& c, const CaseAnswers& answers) {
+      write_case(x, c, answers, &buffer);
       if (buffer.size() >= 64 * 1024) {
         written = sink.write(buffer.data(), buffer.size());
         buffer.clear();

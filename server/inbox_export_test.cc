@@ -10,7 +10,9 @@ using namespace inbox_test;
 
 class InboxExportTest : public InboxServerTest {};
 
-const char* const kFixedHeader = "reference,form,version,received_at,status,assignee,applicant_name,applicant_number";
+const char* const kFixedHeader =
+    "reference,form,version,received_at,status,assignee,applicant_name,applicant_number,answers_version,answers_reference";
+constexpr size_t kFixedColumns = 10;
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
@@ -55,8 +57,10 @@ TEST_F(InboxExportTest, CsvHasTheHeaderTheRowsAndNeutralisesFormulas) {
   EXPECT_EQ(rows[3][4], "new");
   EXPECT_EQ(rows[3][6], "Karin Berg");
   EXPECT_EQ(rows[3][7], "19811218-9876");
+  EXPECT_EQ(rows[3][8], "1") << "the answers are the original version's";
+  EXPECT_EQ(rows[3][9], plain);
   EXPECT_EQ(rows[2][6], "'=cmd|' /C calc'!A0") << "a formula is written as text";
-  for (const auto& row : rows) EXPECT_EQ(row.size(), 8u);
+  for (const auto& row : rows) EXPECT_EQ(row.size(), kFixedColumns);
 
   // One form: its answers as extra columns, in step order.
   res = get("/inbox/export.csv?form=skolskjuts", anna);
@@ -65,9 +69,9 @@ TEST_F(InboxExportTest, CsvHasTheHeaderTheRowsAndNeutralisesFormulas) {
   rows = parse_csv(res->body.substr(3));
   ASSERT_EQ(rows.size(), 3u);
   const std::vector<std::string>& header = rows[0];
-  ASSERT_GT(header.size(), 8u);
-  EXPECT_EQ(header[8], "pupil_name");
-  EXPECT_EQ(header[9], "pupil_pnr");
+  ASSERT_GT(header.size(), kFixedColumns);
+  EXPECT_EQ(header[kFixedColumns], "pupil_name");
+  EXPECT_EQ(header[kFixedColumns + 1], "pupil_pnr");
   EXPECT_EQ(header.back(), "confirm_correct");
   EXPECT_EQ(std::find(header.begin(), header.end(), "privacy_info"), header.end()) << "info texts hold no answers";
   auto column = [&header](const std::string& name) {

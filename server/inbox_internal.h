@@ -171,7 +171,8 @@ struct CasePost {
 };
 std::optional<CasePost> start_case_post(AppContext& app, const httplib::Request& req, httplib::Response& res);
 // 303 back to the case page with a confirmation: `done` is one of "status", "assign",
-// "note", "reminder", "deadline", "completion".
+// "note", "reminder", "deadline", "deadline_removed", "no_deadline", "completion",
+// "completion_cancelled".
 void back_to_case(httplib::Response& res, const CaseSummary& c, const char* done);
 // Re-reads the case (it may have changed) and shows its page with one problem in the
 // error summary, linked to the input `field_id`, with HTTP `status`.

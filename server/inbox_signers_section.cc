@@ -223,7 +223,8 @@ void post_deadline(AppContext& app, const httplib::Request& req, httplib::Respon
   }
   Result<bool> set = remove ? remove_signing_deadline(*p->user.store, p->c.seq, p->user.who.user.id, utc_now_ms())
                             : set_signing_deadline(*p->user.store, p->c.seq, date, p->user.who.user.id, utc_now_ms());
-  if (set.ok()) return back_to_case(res, p->c, "deadline");
+  // The confirmation says what happened: removing a deadline that was never set changes nothing.
+  if (set.ok()) return back_to_case(res, p->c, !remove ? "deadline" : set.value() ? "deadline_removed" : "no_deadline");
   const std::string& code = set.errors().front().code;
   if (code == "signature.bad_deadline") {
     return show_case_problem(app, req, res, *p, 400, "signing-deadline",

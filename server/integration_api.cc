@@ -16,6 +16,7 @@
 #include "audit_log.h"
 #include "blankett/form.h"
 #include "case_store.h"
+#include "completion_store.h"
 #include "html_page.h"
 #include "request_store.h"
 #include "store.h"
@@ -105,13 +106,16 @@ Result<std::vector<AttachmentRow>> attachments_of(Store& store, int64_t seq) {
   }
 }
 
-// One case as JSON text. The submission and the receipt are spliced in as stored, byte
-// for byte, so that a business system can check sha256(submission) against the receipt.
+// One case as JSON text, with its current answers: the latest version's submission,
+// receipt and files (a completion reply replaces the answers it corrects). The submission
+// and the receipt are spliced in as stored, byte for byte, so that a business system can
+// check sha256(submission) against the receipt. `position` is where those answers are in
+// the receipt chain: the feed's cursor.
 Result<std::string> case_document(Store& store, const CaseSummary& c) {
-  Result<std::optional<StoredSubmission>> row = get_submission(store, c.seq);
-  if (!row) return row.errors();
-  if (!row.value()) return Errors{Error{"case.not_found", "", 0, 0, "the case has no submission"}};
-  Result<std::vector<AttachmentRow>> files = attachments_of(store, c.seq);
+  Result<CaseVersion> latest = latest_case_version(store, c.seq);
+  if (!latest) return latest.errors();
+  const StoredSubmission* row = &latest.value().submission;
+  Result<std::vector<AttachmentRow>> files = attachments_of(store, row->seq);
   if (!files) return files.errors();
   json attachments = json::array();
   for (const AttachmentRow& a : files.value()) {
@@ -119,17 +123,21 @@ Result<std::string> case_document(Store& store, const CaseSummary& c) {
                            {"size", a.size}, {"href", "/api/integration/attachments/" + a.sha256}});
   }
   const json meta = {{"seq", c.seq},
+                     {"position", row->seq},
                      {"reference", c.reference},
                      {"form", c.form_id},
-                     {"version", row.value()->version},
+                     {"version", row->version},
                      {"received_at", c.received_at},
+                     {"answers_version", latest.value().version},
+                     {"answers_reference", row->reference},
+                     {"answers_received_at", row->received_at},
                      {"status", case_status_name(c.status)},
                      {"applicant", {{"name", c.applicant_name}, {"personal_number", c.applicant_number}}},
                      {"attachments", attachments}};
   std::string text = meta.dump(-1, ' ', false, json::error_handler_t::replace);
   text.pop_back();  // the closing brace: the stored JSON goes in before it
-  text.append(",\"receipt\":").append(row.value()->receipt);
-  text.append(",\"submission\":").append(row.value()->canonical).append("}");
+  text.append(",\"receipt\":").append(row->receipt);
+  text.append(",\"submission\":").append(row->canonical).append("}");
   return text;
 }
 
@@ -156,20 +164,24 @@ void list_cases_route(const httplib::Request& req, httplib::Response& res, AppCo
     return send_json(res, error_response(400, Error{"request.bad_parameter", "", 0, 0, "limit must be a number from 1 to 500"}));
   }
   // One more than asked: whether it comes says if the business system should ask again now.
-  Result<std::vector<CaseSummary>> cases = cases_after(*store.value(), form_id, *after, static_cast<int>(*limit) + 1);
+  Result<std::vector<FeedCase>> cases = cases_after(*store.value(), form_id, *after, static_cast<int>(*limit) + 1);
   if (!cases) return send_storage_error(res);
   const bool more = static_cast<int64_t>(cases.value().size()) > *limit;
   if (more) cases.value().pop_back();
   std::string body = "{\"cases\":[";
+  int64_t last = *after;
   for (size_t i = 0; i < cases.value().size(); ++i) {
-    Result<std::string> doc = case_document(*store.value(), cases.value()[i]);
+    // The document is read after the feed: a version that arrived in between is in it,
+    // and the case comes once more at that version's position.
+    Result<std::string> doc = case_document(*store.value(), cases.value()[i].summary);
     if (!doc) return send_storage_error(res);
     body.append(i ? "," : "").append(doc.value());
+    last = cases.value()[i].position;
   }
-  body.append("],\"next_after\":").append(more ? std::to_string(cases.value().back().seq) : "null").append("}");
+  body.append("],\"next_after\":").append(more ? std::to_string(last) : "null").append("}");
   if (!cases.value().empty() &&
       !audit_pull(*store.value(), *token, "cases.export", "form:" + form_id,
-                  {{"count", cases.value().size()}, {"after", *after}, {"last", cases.value().back().seq}})) {
+                  {{"count", cases.value().size()}, {"after", *after}, {"last", last}})) {
     return send_storage_error(res);
   }
   ApiResponse ok{200, json()};
@@ -206,9 +218,11 @@ void attachment_route(const httplib::Request& req, httplib::Response& res, AppCo
   const std::optional<ApiToken> token = require_token(req, res, *store.value(), "");
   if (!token) return;
   // Attachments are stored once by content: the same file may belong to cases of several
-  // forms. It is this token's if any case of its form has it.
+  // forms. It is this token's if any case of its form has it, in any of its versions (a
+  // version's files are linked to the version's own submission).
   Result<sql::Statement> s = store.value()->statements->prepare(
-      "SELECT c.reference FROM submission_attachments sa JOIN cases c ON c.seq = sa.seq "
+      "SELECT c.reference FROM submission_attachments sa "
+      "JOIN cases c ON c.seq = COALESCE((SELECT v.case_seq FROM case_versions v WHERE v.seq = sa.seq), sa.seq) "
       "WHERE sa.sha256 = ?1 AND c.form_id = ?2 ORDER BY sa.seq LIMIT 1");
   if (!s) return send_storage_error(res);
   sql::bind_text(s.value(), 1, sha256);

@@ -9,7 +9,11 @@
 
 namespace blankett {
 
-// Exit 0 on success, 1 when the keys cannot be read or written, 2 on usage errors.
+// The text `blankett keys --help` prints.
+extern const char kKeysUsage[];
+
+// Exit 0 on success, 1 when the keys cannot be read or written (or, for list, when the
+// data directory has no keys: list never creates any), 2 on usage errors.
 int keys_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace blankett

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <filesystem>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -24,8 +25,8 @@ TEST(KeysCommand, RotationMakesANewSigningKeyAndKeepsTheOldForVerifying) {
   TempDir dir;
   const std::string data = dir.path;
   std::string out;
-  ASSERT_EQ(run({"list", "--data", data}, &out), 0) << out;  // creates the first key
-  Result<KeyRing> before = load_or_create_keys(data, "2026-08-15T10:00:00Z");
+  Result<KeyRing> before = load_or_create_keys(data, "2026-08-15T10:00:00Z");  // the first key, as serve makes it
+  ASSERT_EQ(run({"list", "--data", data}, &out), 0) << out;
   ASSERT_TRUE(before.ok());
   ASSERT_EQ(before.value().keys.size(), 1u);
   const std::string old_id = before.value().active().key_id;
@@ -62,10 +63,32 @@ TEST(KeysCommand, UsageErrorsExit2) {
   EXPECT_NE(out.find("usage: blankett keys"), std::string::npos);
 }
 
+// A typo in --data must not make a new data directory with a signing key no server uses.
+TEST(KeysCommand, ListCreatesNothing) {
+  TempDir dir;
+  const std::string typo = dir.path + "/dta";
+  std::string out;
+  EXPECT_EQ(run({"list", "--data", typo}, &out), 1);
+  EXPECT_NE(out.find("keys: no data directory at " + typo), std::string::npos) << out;
+  EXPECT_FALSE(std::filesystem::exists(typo));
+
+  EXPECT_EQ(run({"list", "--data", dir.path}, &out), 1);
+  EXPECT_NE(out.find("no signing keys in " + dir.path + "/keys"), std::string::npos) << out;
+  EXPECT_FALSE(std::filesystem::exists(dir.path + "/keys"));
+}
+
+// Rotation may start a data directory: its first key, then the rotated one.
+TEST(KeysCommand, RotateCreatesTheFirstKey) {
+  TempDir dir;
+  std::string out;
+  ASSERT_EQ(run({"rotate", "--data", dir.path + "/new"}, &out), 0) << out;
+  EXPECT_EQ(run({"list", "--data", dir.path + "/new"}, &out), 0) << out;
+}
+
 TEST(KeysCommand, UnsafeKeyDirectoryIsRefused) {
   TempDir dir;
   std::string out;
-  ASSERT_EQ(run({"list", "--data", dir.path}, &out), 0);
+  ASSERT_TRUE(load_or_create_keys(dir.path, "2026-08-15T10:00:00Z").ok());
   ASSERT_EQ(::chmod((dir.path + "/keys").c_str(), 0755), 0);
   EXPECT_EQ(run({"rotate", "--data", dir.path}, &out), 1);
   EXPECT_NE(out.find("keys.unsafe_directory"), std::string::npos) << out;

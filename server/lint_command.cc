@@ -9,6 +9,12 @@
 
 namespace blankett {
 
+const char kLintUsage[] =
+    "usage: blankett lint <form.json | folder>\n"
+    "  checks the form (or every form.json in the folder and its subfolders) and prints\n"
+    "  each problem as file:line:column: code: message [pointer]. Exit 0 when every form\n"
+    "  loads (warnings allowed), 1 on any problem, 2 when there is no form at the path.\n";
+
 namespace {
 
 int lint_file(const std::string& file, std::ostream& out) {

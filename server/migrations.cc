@@ -517,6 +517,40 @@ ALTER TABLE webhook_deliveries_v6 RENAME TO webhook_deliveries;
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, next_attempt_at);
 )sql";
 
+// Version 7: a notification can be "cancelled": a signing e-mail withdrawn before it was
+// sent because its link no longer leads anywhere (notifications.h, cancel_notification).
+// Until now such rows were stored as "failed" with last_error "notification.cancelled:
+// <reason>", and the code told them apart by that text. They become "cancelled" with the
+// reason alone in last_error. The table is rebuilt as version 6 built it, CHECK written as
+// comparisons (docs/performance.md); no table references notifications, so foreign keys
+// need not be switched off.
+constexpr const char* kSchemaV7 = R"sql(
+CREATE TABLE notifications_v7 (
+  id              INTEGER PRIMARY KEY,
+  recipient       TEXT NOT NULL,
+  subject         TEXT NOT NULL,
+  body            TEXT NOT NULL,
+  link            TEXT NOT NULL,
+  created_at      TEXT NOT NULL,
+  state           TEXT NOT NULL DEFAULT 'pending'
+                  CHECK (state = 'pending' OR state = 'sent' OR state = 'failed' OR state = 'cancelled'),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL DEFAULT 0,
+  last_error      TEXT NOT NULL DEFAULT '',
+  sent_at         TEXT
+);
+INSERT INTO notifications_v7 (id, recipient, subject, body, link, created_at, state, attempts, next_attempt_at, last_error, sent_at)
+  SELECT id, recipient, subject, body, link, created_at,
+         CASE WHEN state = 'failed' AND substr(last_error, 1, 23) = 'notification.cancelled:' THEN 'cancelled' ELSE state END,
+         attempts, next_attempt_at,
+         CASE WHEN state = 'failed' AND substr(last_error, 1, 23) = 'notification.cancelled:'
+              THEN ltrim(substr(last_error, 24), ' ') ELSE last_error END,
+         sent_at FROM notifications;
+DROP TABLE notifications;
+ALTER TABLE notifications_v7 RENAME TO notifications;
+CREATE INDEX notifications_due ON notifications (state, next_attempt_at);
+)sql";
+
 Error too_new(int found) {
   return Error{"storage.schema_too_new", "", 0, 0,
                "the database has schema version " + std::to_string(found) + " but this program knows only up to " +
@@ -574,6 +608,7 @@ const std::vector<Migration>& schema_migrations() {
       {4, "signers, completion requests, case versions, identification", kSchemaV4, true},
       {5, "indexes that submissions no longer pay for", kSchemaV5},
       {6, "allowed-value checks without temporary tables", kSchemaV6, true},
+      {7, "a cancelled state for notifications", kSchemaV7},
   };
   return all;
 }

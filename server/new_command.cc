@@ -6,11 +6,12 @@
 
 namespace blankett {
 
+const char kNewUsage[] = "usage: blankett new <form-id> [--forms DIR]\n";
+
 namespace {
 
 namespace fs = std::filesystem;
 
-constexpr char kUsage[] = "usage: blankett new <form-id> [--forms DIR]\n";
 
 // The id goes into the templates as it is: ids are [a-z][a-z0-9-]*, nothing to escape.
 std::string fill(std::string text, const std::string& form_id) {
@@ -137,12 +138,12 @@ int new_command(const std::vector<std::string>& args, std::ostream& out, std::os
     } else if (form_id.empty() && !args[i].empty() && args[i][0] != '-') {
       form_id = args[i];
     } else {
-      err << kUsage;
+      err << kNewUsage;
       return 2;
     }
   }
   if (form_id.empty()) {
-    err << kUsage;
+    err << kNewUsage;
     return 2;
   }
   if (!std::regex_match(form_id, std::regex("[a-z][a-z0-9-]{0,62}"))) {

@@ -9,6 +9,9 @@
 
 namespace blankett {
 
+// The text `blankett new --help` prints.
+extern const char kNewUsage[];
+
 // The files a new form starts with: form.json and tests/happy-path.json.
 struct FormScaffold {
   std::string form_json;

@@ -1,5 +1,6 @@
 #include "notifications.h"
 
+#include "blankett/utf8.h"
 #include "clock.h"
 
 namespace blankett {
@@ -7,6 +8,15 @@ namespace blankett {
 namespace {
 
 Error bad(const std::string& code, const std::string& message) { return Error{code, "", 0, 0, message}; }
+
+// RFC 5322 atext and ".", and any byte of a UTF-8 sequence (RFC 6531 addresses).
+bool local_part_byte(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80 ||
+         std::string_view("!#$%&'*+-/=?^_`{|}~.").find(static_cast<char>(c)) != std::string_view::npos;
+}
+bool domain_byte(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80 || c == '.' || c == '-';
+}
 
 // Header fields must not carry CR/LF (header injection) or other control characters.
 bool has_control(const std::string& text) {
@@ -53,6 +63,34 @@ Result<std::vector<Notification>> read_all(sql::Statement& s) {
 }
 
 }  // namespace
+
+std::string masked_email_address(std::string_view address) {
+  const size_t at = address.find('@');
+  size_t first = 0;
+  char32_t cp = 0;
+  // The whole first character: half of "å" would not be UTF-8.
+  if (at == std::string_view::npos || at == 0 || !next_code_point(address, &first, &cp) || first > at) return "***";
+  return std::string(address.substr(0, first)) + "***" + std::string(address.substr(at));
+}
+
+std::string mask_email_addresses(std::string_view text) {
+  std::string out;
+  size_t copied = 0;  // text before this is in `out`
+  for (size_t at = text.find('@'); at != std::string_view::npos; at = text.find('@', at + 1)) {
+    size_t start = at;
+    while (start > copied && local_part_byte(static_cast<unsigned char>(text[start - 1]))) --start;
+    size_t end = at + 1;
+    while (end < text.size() && domain_byte(static_cast<unsigned char>(text[end]))) ++end;
+    while (end > at + 1 && text[end - 1] == '.') --end;  // the full stop of a sentence
+    if (start == at || end == at + 1) continue;  // not an address: nothing before or after the "@"
+    out.append(text.substr(copied, start - copied));
+    out += masked_email_address(text.substr(start, end - start));
+    copied = end;
+    at = end - 1;
+  }
+  out.append(text.substr(copied));
+  return out;
+}
 
 Result<int64_t> enqueue_notification(Store& store, const std::string& recipient, const std::string& subject,
                                      const std::string& body_text, const std::string& link) {
@@ -108,12 +146,17 @@ Result<bool> mark_notification_sent(Store& store, int64_t id, const std::string&
 
 Result<bool> mark_notification_failed(Store& store, int64_t id, const std::string& error, int64_t next_attempt_at,
                                       bool give_up) {
+  // Only a pending row: one withdrawn while the dispatcher tried it stays cancelled, not
+  // put back to pending to be sent after all.
   Result<sql::Statement> s = prepare(store,
       "UPDATE notifications SET attempts = attempts + 1, last_error = ?2, next_attempt_at = ?3, "
-      "state = CASE WHEN ?4 THEN 'failed' ELSE 'pending' END WHERE id = ?1");
+      "state = CASE WHEN ?4 THEN 'failed' ELSE 'pending' END WHERE id = ?1 AND state = 'pending'");
   if (!s) return s.errors();
   sql::bind_int64(s.value(), 1, id);
-  sql::bind_text(s.value(), 2, error);
+  // The outbox shows it, and its recipient column is masked too. (A named string: the
+  // statement reads the text when it runs.)
+  const std::string masked = mask_email_addresses(error);
+  sql::bind_text(s.value(), 2, masked);
   sql::bind_int64(s.value(), 3, next_attempt_at);
   sql::bind_int64(s.value(), 4, give_up ? 1 : 0);
   return sql::run(s.value());
@@ -128,6 +171,25 @@ Result<bool> retry_notification(Store& store, int64_t id) {
   if (!done) return done.errors();
   if (sqlite3_changes(store.db.get()) == 0) return Errors{bad("notification.not_found", "no failed message with that id")};
   return true;
+}
+
+Result<std::vector<Notification>> pending_notifications_linking(Store& store, const std::string& fragment) {
+  Result<sql::Statement> s = prepare(store, std::string("SELECT ") + kColumns +
+      " FROM notifications WHERE state = 'pending' AND instr(link, ?1) > 0 ORDER BY id");
+  if (!s) return s.errors();
+  sql::bind_text(s.value(), 1, fragment);
+  return read_all(s.value());
+}
+
+Result<bool> cancel_notification(Store& store, int64_t id, const std::string& reason) {
+  Result<sql::Statement> s = prepare(store,
+      "UPDATE notifications SET state = 'cancelled', last_error = ?2, next_attempt_at = 0 WHERE id = ?1 AND state = 'pending'");
+  if (!s) return s.errors();
+  sql::bind_int64(s.value(), 1, id);
+  sql::bind_text(s.value(), 2, reason);
+  Result<bool> done = sql::run(s.value());
+  if (!done) return done.errors();
+  return sqlite3_changes(store.db.get()) == 1;
 }
 
 }  // namespace blankett

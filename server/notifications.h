@@ -11,6 +11,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "blankett/error.h"
@@ -25,12 +26,22 @@ struct Notification {
   std::string body;  // plain text; contains `link`
   std::string link;  // https://… (or http:// in development)
   std::string created_at;
-  std::string state;  // "pending", "sent", "failed"
+  std::string state;  // "pending", "sent", "failed", "cancelled" (withdrawn: cancel_notification)
   int64_t attempts = 0;
   int64_t next_attempt_at = 0;  // unix seconds
-  std::string last_error;  // error code and message, with the SMTP server's reply line
+  // Error code and message, with the SMTP server's reply line (addresses masked); for a
+  // cancelled message, why it was withdrawn.
+  std::string last_error;
   std::string sent_at;
 };
+
+// "a***@kommun.se": the first character and the domain of an address, enough to tell
+// messages apart without a list of citizens' addresses on a screen. "***" for a text
+// without a local part and an "@".
+std::string masked_email_address(std::string_view address);
+// `text` with every e-mail address in it masked as masked_email_address does: SMTP
+// servers repeat the recipient in their replies ("550 5.1.1 <anna@example.se>: …").
+std::string mask_email_addresses(std::string_view text);
 
 // Adds a pending message, due now; returns its id. Errors "notification.bad_recipient",
 // "notification.bad_subject", "notification.bad_link", "notification.bad_body".
@@ -46,9 +57,20 @@ Result<std::vector<Notification>> due_notifications(Store& store, int64_t now, i
 // (or for good: state "failed" when `give_up`).
 Result<bool> mark_notification_sent(Store& store, int64_t id, const std::string& sent_at);
 // A failed message back to pending, due now, attempts reset (an administrator fixed the
-// address or the mail server). Error "notification.not_found" (or not failed).
+// address or the mail server). Error "notification.not_found" (or not failed, or
+// cancelled).
 Result<bool> retry_notification(Store& store, int64_t id);
+// `error` is stored with its e-mail addresses masked (mask_email_addresses). A message
+// no longer pending (cancelled meanwhile) is left as it is.
 Result<bool> mark_notification_failed(Store& store, int64_t id, const std::string& error, int64_t next_attempt_at,
                                       bool give_up);
+
+// Pending messages whose link contains `fragment` (such as "/sign/"), oldest first: for
+// the features that must withdraw a message whose link no longer leads anywhere.
+Result<std::vector<Notification>> pending_notifications_linking(Store& store, const std::string& fragment);
+// Withdraws a pending message, kept in the outbox for the record: state "cancelled" with
+// `reason` as its last_error, so the dispatcher never sends it and retry_notification
+// refuses it. Returns false when it was not pending (sent or failed meanwhile).
+Result<bool> cancel_notification(Store& store, int64_t id, const std::string& reason);
 
 }  // namespace blankett

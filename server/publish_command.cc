@@ -14,12 +14,15 @@
 
 namespace blankett {
 
+const char kPublishUsage[] =
+    "usage: blankett publish <forms/form-id | form.json> --server URL [--token TOKEN]\n"
+                               "       (the token may also come from the environment variable BLANKETT_TOKEN)\n";
+
 namespace {
 
 using nlohmann::json;
 
-constexpr const char* kUsage = "usage: blankett publish <forms/form-id | form.json> --server URL [--token TOKEN]\n"
-                               "       (the token may also come from the environment variable BLANKETT_TOKEN)\n";
+const char* const kUsage = kPublishUsage;
 
 // Diff lines printed before "…and N more".
 constexpr size_t kDiffLines = 20;

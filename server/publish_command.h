@@ -12,6 +12,9 @@
 
 namespace blankett {
 
+// What `blankett publish --help` prints (main.cc).
+extern const char kPublishUsage[];
+
 // argv as main gets it (argv[1] == "publish").
 int publish_command(int argc, char** argv);
 // `args` are the arguments after "publish".

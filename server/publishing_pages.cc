@@ -14,6 +14,7 @@
 
 #include "api_response.h"
 #include "api_tokens.h"
+#include "blankett/utf8.h"
 #include "audit_log.h"
 #include "html_page.h"
 #include "http_server.h"
@@ -301,7 +302,9 @@ Result<std::string> overview_body(const Staff& s, AppContext& app, const Overvie
 
   if (s.developer()) {
     h += std::string("<h2>") + tr(l, "Ladda upp en ny version", "Upload a new version") + "</h2>";
-    h += "<form method=\"post\" action=\"/admin/forms/upload\">" + csrf_input(s.who);
+    // multipart/form-data: cpp-httplib refuses a urlencoded body over 8 KiB, and the
+    // example forms are 17–38 KB (handle_upload reads either kind itself).
+    h += "<form method=\"post\" enctype=\"multipart/form-data\" action=\"/admin/forms/upload\">" + csrf_input(s.who);
     h += std::string("<div class=\"field\"><label for=\"definition\">") +
          tr(l, "Formulärets definition (form.json)", "The form's definition (form.json)") + "</label>";
     h += std::string("<p class=\"hint\" id=\"definition-hint\">") +
@@ -571,7 +574,9 @@ void handle_preview_api(const httplib::Request& req, httplib::Response& res, App
   if (definition.is_discarded() || definition.is_null()) {
     return send_json(res, error_response(503, Error{"storage.unavailable", "", 0, 0, "the draft cannot be read"}));
   }
-  send_json(res, ApiResponse{200, {{"id", draft->form_id}, {"version", draft->version}, {"definition", definition}, {"preview", true}}, ""});
+  json answer = {{"id", draft->form_id}, {"version", draft->version}, {"definition", definition}, {"preview", true}};
+  if (!app.options.time_zone.empty()) answer["time_zone"] = app.options.time_zone;  // as /api/forms/{id}
+  send_json(res, ApiResponse{200, std::move(answer), ""});
 }
 
 // ---------------------------------------------------------------------------------------
@@ -584,9 +589,55 @@ void handle_overview(const httplib::Request& req, httplib::Response& res, AppCon
   send_overview(req, res, *s, app, 200, OverviewInput{});
 }
 
-void handle_upload(const httplib::Request& req, httplib::Response& res, AppContext& app) {
+// A copy of `req` with its body read through `read`: the parts of a multipart body in
+// `files`, any other body in `body`, so that form_value() and check_csrf() work on it.
+// Returns false when the body could not be read whole: then res.status is 413 (larger
+// than --max-body) or 400 (malformed).
+bool read_posted_form(const httplib::Request& req, const httplib::ContentReader& read, httplib::Request* posted) {
+  *posted = req;
+  if (!req.is_multipart_form_data()) {
+    return read([posted](const char* data, size_t size) {
+      posted->body.append(data, size);
+      return true;
+    });
+  }
+  httplib::MultipartFormDataMap::iterator part = posted->files.end();
+  return read(
+      [posted, &part](const httplib::MultipartFormData& header) {
+        part = posted->files.emplace(header.name, header);
+        return true;
+      },
+      [posted, &part](const char* data, size_t size) {
+        if (part != posted->files.end()) part->second.content.append(data, size);
+        return true;
+      });
+}
+
+// The page for an upload whose body could not be read (`status` from read_posted_form).
+void send_unreadable_upload(const httplib::Request& req, httplib::Response& res, const Staff& s, int status,
+                            size_t max_body_bytes) {
+  const std::string& l = s.lang;
+  if (status == 413) {
+    const std::string limit = std::to_string(max_body_bytes / 1024) + " KiB";
+    return send_message(req, res, s, 413, tr(l, "Definitionen är för stor", "The definition is too large"),
+                        tr(l, "Servern tar emot högst ", "The server accepts at most ") + limit +
+                            tr(l, " i en uppladdning. Inget sparades.", " in one upload. Nothing was stored."));
+  }
+  send_message(req, res, s, 400, tr(l, "Uppladdningen kunde inte läsas", "The upload could not be read"),
+               tr(l, "Inget sparades. Gå tillbaka, ladda om sidan och försök igen.",
+                  "Nothing was stored. Go back, reload the page and try again."));
+}
+
+// POST /admin/forms/upload reads its own body (a content-reader route): cpp-httplib would
+// otherwise refuse a too large body before any handler runs, with raw JSON on a page.
+void handle_upload(const httplib::Request& raw, httplib::Response& res, const httplib::ContentReader& read, AppContext& app) {
+  httplib::Request req;
+  const bool complete = read_posted_form(raw, read, &req);
+  const int read_status = res.status;
   std::optional<Staff> s = staff(req, res, app, {Role::developer});
-  if (!s || !check_csrf(req, res, s->who)) return;
+  if (!s) return;
+  if (!complete) return send_unreadable_upload(req, res, *s, read_status, app.options.max_body_bytes);
+  if (!check_csrf(req, res, s->who)) return;
   const std::string& l = s->lang;
   OverviewInput in;
   in.definition = form_value(req, "definition");
@@ -624,7 +675,7 @@ void handle_publish_token(const httplib::Request& req, httplib::Response& res, A
   const std::string& l = s->lang;
   OverviewInput in;
   in.token_label = form_value(req, "label");
-  if (in.token_label.empty() || in.token_label.size() > 100) {
+  if (in.token_label.empty() || code_point_count(in.token_label) > 100) {  // characters, as api_tokens.cc counts
     in.errors.push_back({"token-label", tr(l, "Skriv ett namn på 1–100 tecken", "Enter a name of 1–100 characters")});
     return send_overview(req, res, *s, app, 422, in);
   }
@@ -723,7 +774,9 @@ void register_publishing_routes(httplib::Server& http, AppContext& app) {
   http.Get((std::string("/api/previews/") + kPreviewToken), with_app(handle_preview_api));
 
   http.Get("/admin/forms/?", with_app(handle_overview));
-  http.Post("/admin/forms/upload", with_app(handle_upload));
+  http.Post("/admin/forms/upload", [a](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read) {
+    handle_upload(req, res, read, *a);
+  });
   http.Post("/admin/publish-token", with_app(handle_publish_token));
   http.Get((std::string("/admin/forms/") + kFormId + "/?"), with_app(handle_history));
   http.Post((std::string("/admin/forms/") + kFormId + "/unpublish"), with_app(handle_unpublish));

@@ -293,6 +293,35 @@ TEST_F(PublishingPagesTest, UploadThroughThePage) {
   EXPECT_TRUE(contains(get_as("/admin/forms", dev)->body, "/admin/publications/" + std::to_string(drafts[0].id)));
 }
 
+// The example forms are 17–38 KB. The page's form is multipart (a urlencoded body over
+// 8 KiB never reached the handler: raw JSON 413), both kinds of body are read whole, and a
+// body over --max-body gets a page in the reader's language, not JSON.
+TEST_F(PublishingPagesTest, UploadThroughThePageTakesARealSizedDefinition) {
+  const Session dev = sign_in(dev_);
+  EXPECT_TRUE(contains(get_as("/admin/forms", dev)->body,
+                       "<form method=\"post\" enctype=\"multipart/form-data\" action=\"/admin/forms/upload\">"));
+  const std::string big = tiny_form("proov", std::string(20000, 'x'));
+  const httplib::MultipartFormDataItems parts = {{"csrf", dev.csrf_token, "", ""}, {"definition", big, "", ""}};
+  httplib::Result multipart = client_->Post("/admin/forms/upload", cookie(dev), parts);
+  ASSERT_TRUE(multipart);
+  EXPECT_EQ(multipart->status, 201) << multipart->body.substr(0, 300);
+  EXPECT_TRUE(contains(multipart->body, "<a href=\"/p/"));
+  httplib::Result urlencoded = post_as("/admin/forms/upload", dev, {{"definition", tiny_form("proov", std::string(20000, 'y'))}});
+  ASSERT_TRUE(urlencoded);
+  EXPECT_EQ(urlencoded->status, 201) << urlencoded->body.substr(0, 300);
+
+  stop();
+  options_.max_body_bytes = 16 * 1024;
+  ASSERT_NO_FATAL_FAILURE(start());
+  httplib::Result too_large = client_->Post("/admin/forms/upload", cookie(dev), parts);
+  ASSERT_TRUE(too_large);
+  EXPECT_EQ(too_large->status, 413);
+  EXPECT_EQ(too_large->get_header_value("Content-Type").rfind("text/html", 0), 0u) << too_large->body;
+  EXPECT_TRUE(contains(too_large->body, "The definition is too large"));
+  EXPECT_TRUE(contains(too_large->body, "at most 16 KiB"));
+  EXPECT_EQ(list_drafts(*store_).value().size(), 2u);  // the two earlier uploads': nothing more
+}
+
 TEST_F(PublishingPagesTest, DeveloperMakesAPublishTokenThatWorks) {
   const Session dev = sign_in(dev2_);
   EXPECT_EQ(post_as("/admin/publish-token", dev, {{"label", "ci"}}, false)->status, 403);
@@ -306,6 +335,17 @@ TEST_F(PublishingPagesTest, DeveloperMakesAPublishTokenThatWorks) {
   httplib::Result res = publish(tiny_form("proov", "Z"), token);
   ASSERT_EQ(res->status, 201) << res->body;
   EXPECT_EQ(get_publication(*store_, json::parse(res->body)["publication"]).value()->uploaded_by, dev2_);
+}
+
+// "at most 100 characters" counts characters: 60 × "å" is 120 bytes.
+TEST_F(PublishingPagesTest, TokenLabelLimitCountsCharacters) {
+  const Session dev = sign_in(dev2_);
+  std::string sixty;
+  for (int i = 0; i < 60; ++i) sixty += "å";
+  EXPECT_EQ(post_as("/admin/publish-token", dev, {{"label", sixty}})->status, 201);
+  httplib::Result too_long = post_as("/admin/publish-token", dev, {{"label", sixty + sixty}});
+  EXPECT_EQ(too_long->status, 422);
+  EXPECT_TRUE(contains(too_long->body, "Enter a name of 1–100 characters"));
 }
 
 }  // namespace

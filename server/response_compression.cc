@@ -110,6 +110,15 @@ bool accepts_gzip(const httplib::Request& req) {
   return gzip >= 0 ? gzip > 0 : any > 0;
 }
 
+// Whether a Vary header already names Accept-Encoding (one field says it once).
+bool varies_on_encoding(const httplib::Response& res) {
+  const auto range = res.headers.equal_range("Vary");
+  for (auto it = range.first; it != range.second; ++it) {
+    if (strcasestr(it->second.c_str(), "Accept-Encoding") != nullptr) return true;
+  }
+  return false;
+}
+
 void send_bytes(const httplib::Request& req, httplib::Response& res, const CompressedBytes& body,
                 const std::string& mime_type) {
   // A range names bytes of the file: answer it from the file as it is.
@@ -142,7 +151,7 @@ void install_response_compression(httplib::Server& http,
     if (before) before(req, res);
     if (res.body.size() < kMinCompressBytes || res.status == 206 || res.has_header("Content-Encoding")) return;
     if (!compressible(res.get_header_value("Content-Type"))) return;
-    res.set_header("Vary", "Accept-Encoding");
+    if (!varies_on_encoding(res)) res.set_header("Vary", "Accept-Encoding");  // send_bytes may have said so
     if (!accepts_gzip(req)) return;
     std::string gz = gzip_bytes(res.body, kPerRequestLevel);
     if (gz.empty() || gz.size() >= res.body.size()) return;

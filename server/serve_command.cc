@@ -1,28 +1,24 @@
 #include "serve_command.h"
 
+#include <netdb.h>
+#include <sys/socket.h>
+
 #include <csignal>
 #include <cstdlib>
+#include <functional>
 #include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
 
+#include "cli_args.h"
 #include "http_server.h"
 #include "identity.h"
 #include "open_file_limit.h"
 
 namespace blankett {
 
-namespace {
-
-BlankettServer* g_server = nullptr;
-
-void on_signal(int) {
-  // httplib's stop() only flips flags and shuts the listening socket: safe enough here.
-  if (g_server != nullptr) g_server->stop();
-}
-
-const char kUsage[] =
+const char kServeUsage[] =
     "usage: blankett serve [--port 8080] [--bind 127.0.0.1] [--data ./data] [--forms ./forms]\n"
     "                      [--web ./web] [--max-body BYTES] [--tls-cert cert.pem --tls-key key.pem]\n"
     "                      [--dev [--preview-dir ./build-wasm/preview]]\n"
@@ -47,84 +43,139 @@ const char kUsage[] =
     "         0 leaves it at the server's own (docs/storage.md).\n"
     "  --http-threads  request threads (1 to 4096); each open connection holds one, idle\n"
     "         or not (docs/api.md, Connections).\n"
-    "  --keep-alive  seconds (1 to 300) an idle connection keeps its thread.\n";
+    "  --keep-alive  seconds (1 to 300) an idle connection keeps its thread.\n"
+    "  --port  0 to 65535 (0: any free port); --smtp-port 1 to 65535.\n"
+    "  --max-body  the largest request body in bytes, 1024 to 1073741824 (default 10485760).\n";
+
+namespace {
+
+BlankettServer* g_server = nullptr;
+
+void on_signal(int) {
+  // httplib's stop() only flips flags and shuts the listening socket: safe enough here.
+  if (g_server != nullptr) g_server->stop();
+}
+
+// Options that take no value.
+bool set_flag(const std::string& arg, ServeOptions* options) {
+  if (arg == "--dev") options->dev = true;
+  else if (arg == "--production") options->production = true;
+  else return false;
+  return true;
+}
+
+// Options whose value is any text, and where it goes; null for any other option.
+std::string* text_option(const std::string& arg, ServeOptions* options) {
+  if (arg == "--bind") return &options->bind;
+  if (arg == "--data") return &options->data_dir;
+  if (arg == "--forms") return &options->forms_dir;
+  if (arg == "--web") return &options->web_dir;
+  if (arg == "--preview-dir") return &options->preview_dir;
+  if (arg == "--tls-cert") return &options->tls_cert;
+  if (arg == "--tls-key") return &options->tls_key;
+  if (arg == "--smtp-host") return &options->smtp.host;
+  if (arg == "--smtp-from") return &options->smtp.from;
+  if (arg == "--smtp-user") return &options->smtp.username;
+  if (arg == "--public-url") return &options->public_url;
+  if (arg == "--identity") return &options->identity.provider;
+  if (arg == "--oidc-issuer") return &options->identity.oidc.issuer;
+  if (arg == "--oidc-client-id") return &options->identity.oidc.client_id;
+  if (arg == "--oidc-personal-number-claim") return &options->identity.oidc.personal_number_claim;
+  if (arg == "--oidc-scopes") return &options->identity.oidc.scopes;
+  return nullptr;
+}
+
+// A whole-number option: its range, what the number is (for the error) and where it goes.
+struct NumberOption {
+  int64_t min;
+  int64_t max;
+  const char* what;
+  std::function<void(int64_t)> set;
+};
+
+std::optional<NumberOption> number_option(const std::string& arg, ServeOptions* o) {
+  if (arg == "--port") return NumberOption{0, 65535, "a port number", [o](int64_t n) { o->port = static_cast<int>(n); }};
+  if (arg == "--smtp-port") {
+    return NumberOption{1, 65535, "a port number", [o](int64_t n) { o->smtp.port = static_cast<int>(n); }};
+  }
+  // Below 1 KB no submission fits; above 1 GB one request would hold a thread and that
+  // much memory (bodies are read whole).
+  if (arg == "--max-body") {
+    return NumberOption{1024, 1024 * 1024 * 1024, "a number of bytes",
+                        [o](int64_t n) { o->max_body_bytes = static_cast<size_t>(n); }};
+  }
+  if (arg == "--writer-nice") return NumberOption{-20, 19, "a nice value", [o](int64_t n) { o->writer_nice = static_cast<int>(n); }};
+  if (arg == "--http-threads") {
+    return NumberOption{1, 4096, "a number of threads", [o](int64_t n) { o->http_threads = static_cast<size_t>(n); }};
+  }
+  if (arg == "--keep-alive") {
+    return NumberOption{1, 300, "a number of seconds", [o](int64_t n) { o->keep_alive_seconds = static_cast<int>(n); }};
+  }
+  return std::nullopt;
+}
+
+// Whether the server could listen on `host`: an IP address literal, or a name that
+// resolves. Checked before starting, so that a typo is a usage error, not "in use?".
+bool bindable_host(const std::string& host) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE;
+  addrinfo* found = nullptr;
+  if (::getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0) return false;
+  ::freeaddrinfo(found);
+  return true;
+}
+
+// The value of option `arg`, checked and stored; or what is wrong with it.
+std::optional<std::string> set_value(const std::string& arg, const std::string& value, ServeOptions* options) {
+  if (std::optional<NumberOption> number = number_option(arg, options)) {
+    const std::optional<int64_t> n = parse_cli_integer(value, number->min, number->max);
+    if (!n) {
+      return arg + " is " + number->what + " from " + std::to_string(number->min) + " to " + std::to_string(number->max) +
+             ", not " + value;
+    }
+    number->set(*n);
+    return std::nullopt;
+  }
+  if (arg == "--smtp-starttls") {
+    if (value != "off" && value != "required") return "--smtp-starttls is off or required, not '" + value + "'";
+    options->smtp.starttls = value == "required" ? StartTls::required : StartTls::off;
+    return std::nullopt;
+  }
+  if (arg == "--bind" && !bindable_host(value)) {
+    return "--bind is an IP address of this machine (127.0.0.1, 0.0.0.0, ::1, ::) or a host name, not '" + value + "'";
+  }
+  *text_option(arg, options) = value;
+  return std::nullopt;
+}
+
+bool takes_value(const std::string& arg) {
+  ServeOptions scratch;
+  return text_option(arg, &scratch) != nullptr || number_option(arg, &scratch) || arg == "--smtp-starttls";
+}
 
 }  // namespace
 
-int serve_command(int argc, char** argv) {
+std::optional<std::string> parse_serve_args(const std::vector<std::string>& args, ServeOptions* options) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (set_flag(arg, options)) continue;
+    if (!takes_value(arg)) {
+      return (arg.rfind("-", 0) == 0 ? "unknown option " + arg : "unexpected argument '" + arg + "'") +
+             " (blankett serve --help lists the options)";
+    }
+    if (i + 1 >= args.size()) return arg + " needs a value";
+    if (std::optional<std::string> problem = set_value(arg, args[++i], options)) return problem;
+  }
+  return std::nullopt;
+}
+
+int serve_command(const std::vector<std::string>& args) {
   ServeOptions options;
-  for (int i = 2; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--dev") {
-      options.dev = true;
-      continue;
-    }
-    if (arg == "--production") {
-      options.production = true;
-      continue;
-    }
-    if (i + 1 >= argc) {
-      std::cerr << "blankett serve: " << arg << " needs a value\n" << kUsage;
-      return 2;
-    }
-    const std::string value = argv[++i];
-    try {
-      if (arg == "--port") options.port = std::stoi(value);
-      else if (arg == "--bind") options.bind = value;
-      else if (arg == "--data") options.data_dir = value;
-      else if (arg == "--forms") options.forms_dir = value;
-      else if (arg == "--web") options.web_dir = value;
-      else if (arg == "--max-body") options.max_body_bytes = std::stoul(value);
-      else if (arg == "--preview-dir") options.preview_dir = value;
-      else if (arg == "--tls-cert") options.tls_cert = value;
-      else if (arg == "--tls-key") options.tls_key = value;
-      else if (arg == "--smtp-host") options.smtp.host = value;
-      else if (arg == "--smtp-port") options.smtp.port = std::stoi(value);
-      else if (arg == "--smtp-from") options.smtp.from = value;
-      else if (arg == "--smtp-user") options.smtp.username = value;
-      else if (arg == "--public-url") options.public_url = value;
-      else if (arg == "--identity") options.identity.provider = value;
-      else if (arg == "--oidc-issuer") options.identity.oidc.issuer = value;
-      else if (arg == "--oidc-client-id") options.identity.oidc.client_id = value;
-      else if (arg == "--oidc-personal-number-claim") options.identity.oidc.personal_number_claim = value;
-      else if (arg == "--oidc-scopes") options.identity.oidc.scopes = value;
-      else if (arg == "--writer-nice") {
-        options.writer_nice = std::stoi(value);
-        if (options.writer_nice < -20 || options.writer_nice > 19) {
-          std::cerr << "blankett serve: --writer-nice is a nice value from -20 to 19, not " << value << "\n";
-          return 2;
-        }
-      }
-      else if (arg == "--http-threads") {
-        const long threads = std::stol(value);
-        if (threads < 1 || threads > 4096) {
-          std::cerr << "blankett serve: --http-threads is a number of threads from 1 to 4096, not " << value << "\n";
-          return 2;
-        }
-        options.http_threads = static_cast<size_t>(threads);
-      }
-      else if (arg == "--keep-alive") {
-        options.keep_alive_seconds = std::stoi(value);
-        if (options.keep_alive_seconds < 1 || options.keep_alive_seconds > 300) {
-          std::cerr << "blankett serve: --keep-alive is a number of seconds from 1 to 300, not " << value << "\n";
-          return 2;
-        }
-      }
-      else if (arg == "--smtp-starttls") {
-        if (value != "off" && value != "required") {
-          std::cerr << "blankett serve: --smtp-starttls is off or required, not '" << value << "'\n";
-          return 2;
-        }
-        options.smtp.starttls = value == "required" ? StartTls::required : StartTls::off;
-      }
-      else {
-        std::cerr << "blankett serve: unknown option " << arg << "\n" << kUsage;
-        return 2;
-      }
-    } catch (const std::exception&) {
-      std::cerr << "blankett serve: " << arg << " needs a number, not '" << value << "'\n";
-      return 2;
-    }
+  if (std::optional<std::string> problem = parse_serve_args(args, &options)) {
+    std::cerr << "blankett serve: " << *problem << "\n";
+    return 2;
   }
   if (const char* password = std::getenv("BLANKETT_SMTP_PASSWORD")) options.smtp.password = password;
   if (!options.smtp.host.empty() && options.smtp.from.empty()) {

@@ -5,6 +5,7 @@
 //   [SECTION] Reading
 //   [SECTION] Signing
 //   [SECTION] The caseworker's actions
+//   [SECTION] E-mails whose link no longer leads anywhere
 //   [SECTION] The dispatcher's sweep
 #include "signature_store.h"
 
@@ -106,6 +107,16 @@ Result<bool> audit(Store& store, const std::string& at, const std::string& actor
 }
 
 std::string normalised_lang(const std::string& lang) { return lang == "en" || lang == "nb" ? lang : "sv"; }
+
+constexpr std::string_view kSignPath = "/sign/";
+constexpr const char* kMailReplaced = "the signing link was replaced by a reminder";
+constexpr const char* kMailSigned = "the request is signed";
+constexpr const char* kMailExpired = "the signing link or deadline has passed";
+constexpr const char* kMailClosed = "the case no longer waits for signatures";
+
+// Withdraws the outbox e-mails of the requests `where` selects (a condition on
+// signature_requests with ?1 = `value`), before a change makes their links dead.
+Result<bool> cancel_mails_of_requests(Store& store, const char* where, int64_t value, const char* reason);
 
 // "2026-09-14 10:12 UTC" of an RFC 3339 UTC time: when a link stops working, for the mail.
 std::string mail_time(const std::string& rfc3339) {
@@ -408,6 +419,8 @@ Result<SignatureDone> record_signature(Store& store, const KeyRing& keys, std::s
     if (!updated) return updated.errors();
     if (sqlite3_changes(store.db.get()) != 1) return Errors{signature_error("signature.already_signed", "this request is signed already")};
   }
+  Result<int> withdrawn = cancel_signing_mails(store, token_sha256, kMailSigned);
+  if (!withdrawn) return withdrawn.errors();
   // The history says who (by role) and when; never the personal number.
   Result<bool> event = add_case_event(store, r.seq, now, 0, "signature", {{"signer", r.signer_id}, {"title", r.title}, {"at", now}});
   if (!event) return event.errors();
@@ -484,6 +497,9 @@ Result<SignatureRequest> remind_signer(Store& store, int64_t seq, std::string_vi
     return Errors{signature_error("signature.too_soon", "at most one reminder per signer per hour")};
   }
 
+  // The old link stops working: its e-mail must not arrive after the new one.
+  Result<bool> withdrawn = cancel_mails_of_requests(store, "id = ?1", r.id, kMailReplaced);
+  if (!withdrawn) return withdrawn.errors();
   const std::string token = new_signing_token(now_ms);
   const std::string expires_at = format_utc_ms(now_ms + kSigningLinkDays * kDayMs);
   {
@@ -538,7 +554,7 @@ Result<bool> change_signing_deadline(Store& store, int64_t seq, const std::optio
   if (!case_row.value()) return Errors{signature_error("case.not_found", "there is no such case")};
   const CaseRow& c = *case_row.value();
   if (c.status != "awaiting_signatures") return Errors{signature_error("signature.not_awaiting", "the case no longer waits for signatures")};
-  if (!date && c.signing_deadline.empty()) return true;  // nothing to remove: nothing recorded
+  if (!date && c.signing_deadline.empty()) return false;  // nothing to remove: nothing recorded
   Result<sql::Statement> s = prepare(store, "UPDATE cases SET signing_deadline = ?2, flag = '', updated_at = ?3 WHERE seq = ?1");
   if (!s) return s.errors();
   sql::bind_int64(s.value(), 1, seq);
@@ -571,6 +587,72 @@ Result<bool> set_signing_deadline(Store& store, int64_t seq, const std::string& 
 Result<bool> remove_signing_deadline(Store& store, int64_t seq, int64_t user_id, int64_t now_ms) {
   return change_signing_deadline(store, seq, std::nullopt, user_id, format_utc_ms(now_ms));
 }
+
+//----------------------------------------------------------------------------------------
+// [SECTION] E-mails whose link no longer leads anywhere
+//----------------------------------------------------------------------------------------
+
+std::string signing_link_key(std::string_view link) {
+  const size_t at = link.rfind(kSignPath);
+  if (at == std::string_view::npos) return "";
+  const std::string_view token = link.substr(at + kSignPath.size());
+  return plausible_signing_token(token) ? signing_token_key(token) : "";
+}
+
+Result<int> cancel_signing_mails(Store& store, std::string_view token_key, const std::string& reason) {
+  // A key begins with its token's time (signing_token_key): the outbox search can match
+  // the link's text on it, leaving few links to hash.
+  const bool timed = token_key.size() == kTokenTimeDigits + 64;
+  const std::string fragment = std::string(kSignPath) + (timed ? std::string(token_key.substr(0, kTokenTimeDigits)) : "");
+  Result<std::vector<Notification>> pending = pending_notifications_linking(store, fragment);
+  if (!pending) return pending.errors();
+  int withdrawn = 0;
+  for (const Notification& n : pending.value()) {
+    if (signing_link_key(n.link) != token_key) continue;
+    Result<bool> cancelled = cancel_notification(store, n.id, reason);
+    if (!cancelled) return cancelled.errors();
+    withdrawn += cancelled.value() ? 1 : 0;
+  }
+  return withdrawn;
+}
+
+Result<std::string> stale_signing_mail_reason(Store& store, std::string_view link, const std::string& now) {
+  const std::string key = signing_link_key(link);
+  if (key.empty()) return std::string();
+  Result<std::optional<SigningLink>> found = find_signing_link(store, key);
+  if (!found) return found.errors();
+  if (!found.value()) return std::string(kMailReplaced);  // no request has this link any more
+  switch (signing_link_state(*found.value(), now)) {
+    case LinkState::open: return std::string();
+    case LinkState::done: return std::string(kMailSigned);
+    case LinkState::expired: return std::string(kMailExpired);
+    case LinkState::closed: return std::string(kMailClosed);
+  }
+  return std::string();
+}
+
+namespace {
+
+Result<bool> cancel_mails_of_requests(Store& store, const char* where, int64_t value, const char* reason) {
+  Result<sql::Statement> s = prepare(store, std::string("SELECT token_sha256 FROM signature_requests WHERE ") + where);
+  if (!s) return s.errors();
+  sql::bind_int64(s.value(), 1, value);
+  std::vector<std::string> keys;
+  for (;;) {
+    Result<bool> row = sql::step(s.value());
+    if (!row) return row.errors();
+    if (!row.value()) break;
+    keys.push_back(sql::column_text(s.value(), 0));
+  }
+  sql::reset(s.value());
+  for (const std::string& key : keys) {
+    Result<int> withdrawn = cancel_signing_mails(store, key, reason);
+    if (!withdrawn) return withdrawn.errors();
+  }
+  return true;
+}
+
+}  // namespace
 
 //----------------------------------------------------------------------------------------
 // [SECTION] The dispatcher's sweep
@@ -637,6 +719,8 @@ Result<SignatureSweep> sweep_signature_requests(Store& store, int64_t now_ms) {
       for (const SignatureRequest& r : requests.value()) {
         if (r.state != "signed") missing.push_back(r.signer_id);
       }
+      Result<bool> withdrawn = cancel_mails_of_requests(store, "seq = ?1 AND state = 'pending'", seq, kMailExpired);
+      if (!withdrawn) return withdrawn.errors();
       Result<sql::Statement> expire = prepare(store, "UPDATE signature_requests SET state = 'expired' WHERE seq = ?1 AND state = 'pending'");
       if (!expire) return expire.errors();
       sql::bind_int64(expire.value(), 1, seq);
@@ -673,6 +757,8 @@ Result<SignatureSweep> sweep_signature_requests(Store& store, int64_t now_ms) {
     }
     sql::reset(s.value());
     for (const Expired& e : due) {
+      Result<bool> withdrawn = cancel_mails_of_requests(store, "id = ?1 AND state = 'pending'", e.id, kMailExpired);
+      if (!withdrawn) return withdrawn.errors();
       Result<sql::Statement> expire = prepare(store, "UPDATE signature_requests SET state = 'expired' WHERE id = ?1 AND state = 'pending'");
       if (!expire) return expire.errors();
       sql::bind_int64(expire.value(), 1, e.id);

@@ -134,7 +134,7 @@ struct SignatureDone {
 // the request becomes signed (with the identity and the signature receipt), a case event
 // "signature" and an audit entry (actor "signer:<request id>"); after the last one the
 // case moves to "new" (event "status", no user) and a "signature.completed" webhook is
-// queued. `also` runs inside the transaction before it commits (ending the identity
+// queued. The request's e-mails still in the outbox are withdrawn. `also` runs inside the transaction before it commits (ending the identity
 // flow, so that a flow signs once); its failure rolls everything back.
 // Errors: "signature.not_found", "signature.already_signed", "signature.expired",
 // "signature.closed", "signature.wrong_person" (the link asks for another personal
@@ -148,8 +148,9 @@ Result<SignatureDone> record_signature(Store& store, const KeyRing& keys, std::s
 // [SECTION] The caseworker's actions
 // ---------------------------------------------------------------------------------------
 
-// A new link for a signer who has not signed (the old link stops working), a new expiry,
-// a new e-mail (in the submitter's language), reminders + 1; re-opens an expired request.
+// A new link for a signer who has not signed (the old link stops working, and its e-mails
+// still in the outbox are withdrawn), a new expiry, a new e-mail (in the submitter's
+// language), reminders + 1; re-opens an expired request.
 // A history event "signature_reminder" and an audit entry by `user_id`. `now_ms` is
 // milliseconds since the epoch. Returns the request as it is now. Errors:
 // "signature.not_found" (no such signer on the case), "signature.already_signed",
@@ -165,9 +166,34 @@ Result<SignatureRequest> remind_signer(Store& store, int64_t seq, std::string_vi
 // day of `now_ms`), "signature.not_awaiting", "case.not_found".
 Result<bool> set_signing_deadline(Store& store, int64_t seq, const std::string& date, int64_t user_id, int64_t now_ms);
 // Removes the deadline (no day by which signatures are due any more) and clears the flag.
-// The same event ("to": null) and audit entry; nothing is recorded when there was none.
-// Errors: "signature.not_awaiting", "case.not_found".
+// The same event ("to": null) and audit entry. Returns true when a deadline was removed,
+// false when there was none (then nothing is recorded). Errors: "signature.not_awaiting",
+// "case.not_found".
 Result<bool> remove_signing_deadline(Store& store, int64_t seq, int64_t user_id, int64_t now_ms);
+
+// ---------------------------------------------------------------------------------------
+// [SECTION] E-mails whose link no longer leads anywhere
+// ---------------------------------------------------------------------------------------
+//
+// A signing e-mail waits in the outbox while the mail server is down. When its link is
+// replaced (a reminder) or its request is signed or expires, the e-mail would bring the
+// signer to a dead link or ask for a signature no longer wanted: it is withdrawn
+// (notifications.h cancel_notification; kept in the outbox, marked cancelled). remind_signer,
+// record_signature and sweep_signature_requests do that in their own transactions.
+
+// The key (signing_token_key) of the token in a signing e-mail's link ("…/sign/<token>"),
+// or "" when the link is not one.
+std::string signing_link_key(std::string_view link);
+
+// Withdraws the pending e-mails whose link's key is `token_key`, with `reason`. Returns
+// how many were withdrawn.
+Result<int> cancel_signing_mails(Store& store, std::string_view token_key, const std::string& reason);
+
+// Why a pending e-mail with `link` must not be sent any more: its link was replaced, or
+// its request is signed, expired or closed (a caseworker moved the case on: case_store.h
+// does not know about the outbox). "" when it may be sent, or is no signing e-mail. The
+// dispatcher asks before each send. `now` in utc_now()'s format.
+Result<std::string> stale_signing_mail_reason(Store& store, std::string_view link, const std::string& now);
 
 // ---------------------------------------------------------------------------------------
 // [SECTION] The dispatcher's sweep
@@ -180,8 +206,8 @@ struct SignatureSweep {
 // At `now_ms`: for each waiting case whose signing deadline day has passed (UTC) and is
 // not flagged yet, its pending requests become expired, the case is flagged and gets one
 // event "signature_deadline"; then every pending request whose link has expired becomes
-// expired (event "signature_link_expired"). Reads only (no write transaction) when
-// nothing is due.
+// expired (event "signature_link_expired"). The e-mails of expired requests still in the
+// outbox are withdrawn. Reads only (no write transaction) when nothing is due.
 Result<SignatureSweep> sweep_signature_requests(Store& store, int64_t now_ms);
 
 }  // namespace blankett

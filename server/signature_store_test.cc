@@ -367,6 +367,51 @@ TEST_F(SignatureStoreTest, RemindersIssueANewLinkAndAreLimited) {
   EXPECT_EQ(nobody.errors().front().code, "signature.not_found");
 }
 
+// The outbox's e-mails of a link that no longer leads anywhere are withdrawn, kept for
+// the record, as soon as the link is replaced, signed or expires: sent after the mail
+// server recovers, they would bring the signer to a dead link or ask for a signature
+// already given.
+TEST_F(SignatureStoreTest, MailsOfReplacedSignedOrExpiredLinksAreWithdrawn) {
+  auto mail_of = [this](const std::string& token) {
+    const std::vector<Notification> all = list_notifications(*store_).value();
+    for (const Notification& n : all) {
+      if (token_of(n.link) == token) return n;
+    }
+    ADD_FAILURE() << "no mail with the link";
+    return Notification{};
+  };
+  // A reminder: the first mail is withdrawn, the reminder waits.
+  const int64_t reminded = add_case({{"guardian2", kGuardian2}});
+  const std::string first_link = links_["guardian2"];
+  ASSERT_TRUE(remind_signer(*store_, reminded, "guardian2", kPublicUrl, 7, ms(utc_now())).ok());
+  const Notification replaced = mail_of(first_link);
+  EXPECT_EQ(replaced.state, "cancelled");
+  EXPECT_EQ(replaced.last_error, "the signing link was replaced by a reminder");
+  const Notification reminder = list_notifications(*store_).value().front();
+  EXPECT_EQ(reminder.state, "pending");
+  EXPECT_FALSE(retry_notification(*store_, replaced.id).ok());  // never sent again
+  EXPECT_EQ(stale_signing_mail_reason(*store_, replaced.link, utc_now()).value(), "the signing link was replaced by a reminder");
+  EXPECT_EQ(stale_signing_mail_reason(*store_, reminder.link, utc_now()).value(), "");
+
+  // A signature: that signer's waiting mail is withdrawn, the other signer's is not.
+  const int64_t signed_case = add_case({{"guardian2", kGuardian2}, {"other", ""}});
+  ASSERT_TRUE(sign("guardian2", kGuardian2).ok());
+  EXPECT_EQ(mail_of(links_["guardian2"]).state, "cancelled");
+  EXPECT_EQ(mail_of(links_["guardian2"]).last_error, "the request is signed");
+  EXPECT_EQ(mail_of(links_["other"]).state, "pending");
+  EXPECT_EQ(request(signed_case, "other").state, "pending");
+
+  // Expiry by the sweep: the link's last mail is withdrawn.
+  const int64_t expired = add_case({{"guardian2", kGuardian2}});
+  // Every pending link is past its 30 days: the reminder's, "other"'s and this one.
+  ASSERT_EQ(sweep_signature_requests(*store_, ms(utc_now()) + 31LL * 86400000).value().links_expired, 3);
+  EXPECT_EQ(request(expired, "guardian2").state, "expired");
+  EXPECT_EQ(mail_of(links_["guardian2"]).last_error, "the signing link or deadline has passed");
+  EXPECT_EQ(mail_of(links_["other"]).state, "cancelled");
+  // Nothing was deleted: every mail is still in the outbox.
+  EXPECT_EQ(list_notifications(*store_).value().size(), 5u);
+}
+
 TEST_F(SignatureStoreTest, SignedSignersAreNotReminded) {
   const int64_t seq = add_case({{"guardian2", kGuardian2}, {"other", ""}});
   ASSERT_TRUE(sign("guardian2", kGuardian2).ok());
@@ -453,7 +498,9 @@ TEST_F(SignatureStoreTest, ARemovedDeadlineClearsTheFlagAndIsRecordedOnce) {
   ASSERT_EQ(sweep_signature_requests(*store_, ms("2026-08-21T00:00:00Z")).value().deadlines_passed, 1);
   ASSERT_EQ(case_of(seq).flag, "signature_deadline_passed");
 
-  ASSERT_TRUE(remove_signing_deadline(*store_, seq, 7, ms("2026-08-22T00:00:00Z")).ok());
+  Result<bool> removed_one = remove_signing_deadline(*store_, seq, 7, ms("2026-08-22T00:00:00Z"));
+  ASSERT_TRUE(removed_one.ok());
+  EXPECT_TRUE(removed_one.value());  // there was one to remove
   EXPECT_EQ(case_of(seq).signing_deadline, "");
   EXPECT_EQ(case_of(seq).flag, "");
   EXPECT_EQ(event_kinds(seq), (std::vector<std::string>{"signing_deadline", "signature_deadline", "signing_deadline"}));
@@ -468,7 +515,9 @@ TEST_F(SignatureStoreTest, ARemovedDeadlineClearsTheFlagAndIsRecordedOnce) {
   EXPECT_EQ(sweep_signature_requests(*store_, ms("2026-09-30T00:00:00Z")).value().deadlines_passed, 0);
   // Removing what is not there records nothing.
   const size_t events = event_kinds(seq).size();
-  ASSERT_TRUE(remove_signing_deadline(*store_, seq, 7, ms("2026-08-23T00:00:00Z")).ok());
+  Result<bool> removed_none = remove_signing_deadline(*store_, seq, 7, ms("2026-08-23T00:00:00Z"));
+  ASSERT_TRUE(removed_none.ok());
+  EXPECT_FALSE(removed_none.value());  // the page says there was none
   EXPECT_EQ(event_kinds(seq).size(), events);
 }
 

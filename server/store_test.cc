@@ -259,6 +259,58 @@ TEST(Store, MigrationToV6KeepsRowsAndChecksWithoutTemporaryTables) {
   }
 }
 
+// Version 7 gives notifications a "cancelled" state. Version 6 stored a withdrawn signing
+// e-mail as "failed" with last_error "notification.cancelled: <reason>": a database at
+// version 6 with such a row becomes "cancelled" with the reason alone, while a real
+// failure (even one whose text mentions cancelling) and every other row stay as they were.
+TEST(Store, MigrationToV7TurnsWithdrawnMailsIntoCancelled) {
+  TempDir dir;
+  const std::string path = dir.file("blankett.db");
+  {
+    sql::Db db = database_at_version(path, 6);
+    const char* rows = R"sql(
+      INSERT INTO notifications (id, recipient, subject, body, link, created_at, state, attempts, next_attempt_at, last_error)
+        VALUES (1, 'per@example.se', 'Sign', 'Sign at https://x/sign/a', 'https://x/sign/a', '2026-01-02T00:00:00.000Z',
+                'failed', 0, 0, 'notification.cancelled: the request is signed');
+      INSERT INTO notifications (id, recipient, subject, body, link, created_at, state, attempts, next_attempt_at, last_error)
+        VALUES (2, 'eva@example.se', 'Sign', 'Sign at https://x/sign/b', 'https://x/sign/b', '2026-01-02T00:00:00.000Z',
+                'failed', 10, 1767312000, 'smtp.rejected: 550 notification.cancelled: by the server');
+      INSERT INTO notifications (id, recipient, subject, body, link, created_at, state, attempts, next_attempt_at, last_error, sent_at)
+        VALUES (3, 'bo@example.se', 'Sign', 'Sign at https://x/sign/c', 'https://x/sign/c', '2026-01-02T00:00:00.000Z',
+                'sent', 1, 0, '', '2026-01-02T00:00:01.000Z');
+      INSERT INTO notifications (id, recipient, subject, body, link, created_at, state, attempts, next_attempt_at)
+        VALUES (4, 'al@example.se', 'Sign', 'Sign at https://x/sign/d', 'https://x/sign/d', '2026-01-02T00:00:00.000Z',
+                'pending', 2, 1767312040);
+    )sql";
+    ASSERT_TRUE(sql::exec(db.get(), rows).ok());
+  }
+  Store store = must_open(path);
+  sqlite3* db = store.db.get();
+  EXPECT_EQ(current_schema_version(db).value(), latest_schema_version());
+  EXPECT_EQ(query_text(db, "SELECT group_concat(id || ' ' || state || ' ' || attempts || ' ' || next_attempt_at || ' ' || last_error || ' ' || "
+                           "COALESCE(sent_at, '-'), '|') FROM (SELECT * FROM notifications ORDER BY id)"),
+            "1 cancelled 0 0 the request is signed -|"
+            "2 failed 10 1767312000 smtp.rejected: 550 notification.cancelled: by the server -|"
+            "3 sent 1 0  2026-01-02T00:00:01.000Z|"
+            "4 pending 2 1767312040  -");
+  EXPECT_EQ(query_text(db, "SELECT COUNT(*) FROM sqlite_master WHERE sql LIKE '%\\_v7%' ESCAPE '\\'"), "0");
+  EXPECT_EQ(query_text(db, "SELECT sql FROM sqlite_master WHERE name = 'notifications_due'"),
+            "CREATE INDEX notifications_due ON notifications (state, next_attempt_at)");
+  // The new state is allowed, anything else still refused, and the CHECK needs no
+  // temporary table (docs/performance.md).
+  EXPECT_TRUE(sql::exec(db, "UPDATE notifications SET state = 'cancelled' WHERE id = 4").ok());
+  EXPECT_FALSE(sql::exec(db, "UPDATE notifications SET state = 'lost'").ok());
+  Result<sql::Statement> program =
+      sql::prepare(db, "EXPLAIN INSERT INTO notifications (recipient, subject, body, link, created_at) VALUES ('r', 's', 'b', 'l', 'c')");
+  ASSERT_TRUE(program.ok());
+  for (;;) {
+    Result<bool> op = sql::step(program.value());
+    ASSERT_TRUE(op.ok());
+    if (!op.value()) break;
+    EXPECT_NE(sql::column_text(program.value(), 1), "OpenEphemeral");
+  }
+}
+
 TEST(Store, TwoStoresOnOneFileBothOpen) {
   TempDir dir;
   const std::string path = dir.file("blankett.db");

@@ -1,14 +1,17 @@
 #include "submission_service.h"
 
+#include <initializer_list>
 #include <optional>
 
 #include <httplib.h>
 
+#include "blankett/form.h"
 #include "blankett/state.h"
 #include "blankett/submission.h"
 #include "blankett/json_input.h"
 #include "case_store.h"
 #include "media_sniff.h"
+#include "media_type.h"
 #include "receipt.h"
 #include "request_store.h"
 #include "signature_store.h"
@@ -87,6 +90,59 @@ void count_rule_rejection(SubmissionContext& ctx, const std::string& form) {
   if (store.ok()) (void)count_rejection(*store.value(), form, utc_now().substr(0, 10));
 }
 
+// The attachment checks' messages, in the language the engine gives its validation
+// messages in (state.errors(lang)): the citizen's app shows both the same way, next to
+// the field. "{name}" is the file's name; "{actual}" and "{claimed}" are media types.
+struct AttachmentTexts {
+  const char* lang;
+  const char* missing;
+  const char* size_mismatch;
+  const char* type_mismatch;
+  const char* unused;
+};
+constexpr AttachmentTexts kAttachmentTexts[] = {
+    {"sv", "Filen '{name}' skickades inte med ansökan. Bifoga den igen.",
+     "Filen '{name}' har inte den storlek som svaret anger. Bifoga den igen.",
+     "Filen '{name}' är {actual} enligt sitt innehåll, inte {claimed}. Bifoga rätt fil.",
+     "Filen '{name}' hör inte till något svar."},
+    {"en", "The file '{name}' was not sent with the application. Attach it again.",
+     "The file '{name}' is not the size its answer says. Attach it again.",
+     "The file '{name}' is {actual} by its content, not {claimed}. Attach the right file.",
+     "The file '{name}' is not named by any answer."},
+    {"nb", "Filen '{name}' ble ikke sendt med søknaden. Legg den ved på nytt.",
+     "Filen '{name}' har ikke størrelsen svaret oppgir. Legg den ved på nytt.",
+     "Filen '{name}' er {actual} ifølge innholdet, ikke {claimed}. Legg ved riktig fil.",
+     "Filen '{name}' hører ikke til noe svar."},
+};
+
+const AttachmentTexts* attachment_texts_in(const std::string& lang) {
+  for (const AttachmentTexts& t : kAttachmentTexts) {
+    if (lang == t.lang) return &t;
+  }
+  return nullptr;
+}
+
+// The texts in `lang` ("sv", "en", "nb"), else in the form's first language, as the
+// engine picks (FormState::errors); Swedish when neither is one of ours.
+const AttachmentTexts& attachment_texts(const std::string& lang, const CompiledForm& form) {
+  if (const AttachmentTexts* t = attachment_texts_in(lang)) return *t;
+  const json languages = form_summary(form)["languages"];
+  if (languages.is_array() && !languages.empty() && languages[0].is_string()) {
+    if (const AttachmentTexts* t = attachment_texts_in(languages[0].get<std::string>())) return *t;
+  }
+  return kAttachmentTexts[0];
+}
+
+// `text` with each "{key}" replaced by its value.
+std::string fill(std::string text, std::initializer_list<std::pair<const char*, std::string>> values) {
+  for (const auto& [key, value] : values) {
+    const std::string mark = std::string("{") + key + "}";
+    const size_t at = text.find(mark);
+    if (at != std::string::npos) text.replace(at, mark.size(), value);
+  }
+  return text;
+}
+
 ApiResponse reject(Metrics& metrics, int status, const Error& e) {
   metrics.submission_rejected(e.code);
   return error_response(status, e);
@@ -118,8 +174,15 @@ SubmissionRequest submission_request_of(const httplib::Request& req) {
 
 std::optional<ApiResponse> read_submission_body(SubmissionContext& ctx, const SubmissionRequest& req, SubmissionBody* out) {
   Metrics& m = ctx.metrics;
-  const bool multipart = req.content_type.rfind("multipart/form-data", 0) == 0;
-  if (req.content_type.rfind("application/json", 0) != 0 && !multipart) {
+  const bool multipart = has_media_type(req.content_type, "multipart/form-data");
+  // cpp-httplib (0.11) splits a body into its parts only when the type is written in lower
+  // case (submission_request_of): any other spelling would reach the JSON parser whole.
+  if (multipart && req.content_type.rfind("multipart/form-data", 0) != 0) {
+    return reject(m, 415, Error{"request.unsupported_media_type", "", 0, 0,
+                                "write the media type of a multipart submission in lower case, \"multipart/form-data\": "
+                                "its parts are not read otherwise (got '" + req.content_type + "')"});
+  }
+  if (!has_media_type(req.content_type, "application/json") && !multipart) {
     return reject(m, 415, Error{"request.unsupported_media_type", "", 0, 0,
                                 "send the submission as application/json, or as multipart/form-data with a \"submission\" "
                                 "part and one \"file\" part per attachment (got '" + req.content_type + "')"});
@@ -181,8 +244,10 @@ std::optional<ApiResponse> evaluate_answers(SubmissionContext& ctx, const FormPt
 }
 
 std::optional<ApiResponse> match_attachments(SubmissionContext& ctx, const FormState& state, const std::vector<Upload>& files,
-                                             const std::vector<StoredFile>& stored, std::vector<SubmissionAttachment>* links) {
+                                             const std::vector<StoredFile>& stored, std::vector<SubmissionAttachment>* links,
+                                             const std::string& lang) {
   Metrics& m = ctx.metrics;
+  const AttachmentTexts& texts = attachment_texts(lang, *state.form());
   std::vector<std::string> hashes;
   for (const Upload& u : files) hashes.push_back(sha256_of(u.content));
   std::vector<bool> named(files.size(), false);
@@ -210,12 +275,13 @@ std::optional<ApiResponse> match_attachments(SubmissionContext& ctx, const FormS
             if (s.sha256 == meta["sha256"]) earlier = &s;
           }
           if (earlier == nullptr) {
-            problems.push_back(Error{"attachment.missing", at, 0, 0, "the file '" + name + "' was not sent with the submission"});
+            problems.push_back(Error{"attachment.missing", at, 0, 0, fill(texts.missing, {{"name", name}})});
           } else if (meta["size"] != earlier->size) {
-            problems.push_back(Error{"attachment.size_mismatch", at, 0, 0, "the file '" + name + "' is not the size its answer says"});
+            problems.push_back(Error{"attachment.size_mismatch", at, 0, 0, fill(texts.size_mismatch, {{"name", name}})});
           } else if (meta["type"] != earlier->media_type) {
             problems.push_back(Error{"attachment.type_mismatch", at, 0, 0,
-                                     "the file '" + name + "' is " + earlier->media_type + " by its content, not " + meta["type"].get<std::string>()});
+                                     fill(texts.type_mismatch, {{"name", name}, {"actual", earlier->media_type},
+                                                                {"claimed", meta["type"].get<std::string>()}})});
           } else {
             links->push_back(SubmissionAttachment{link_path, earlier->sha256, name});
           }
@@ -223,13 +289,13 @@ std::optional<ApiResponse> match_attachments(SubmissionContext& ctx, const FormS
         }
         const Upload& upload = files[k];
         if (meta["size"] != upload.content.size()) {
-          problems.push_back(Error{"attachment.size_mismatch", at, 0, 0, "the file '" + name + "' is not the size its answer says"});
+          problems.push_back(Error{"attachment.size_mismatch", at, 0, 0, fill(texts.size_mismatch, {{"name", name}})});
           continue;
         }
         const std::string actual = sniff_media_type(upload.content);
         if (actual != meta["type"]) {
           problems.push_back(Error{"attachment.type_mismatch", at, 0, 0,
-                                   "the file '" + name + "' is " + actual + " by its content, not " + meta["type"].get<std::string>()});
+                                   fill(texts.type_mismatch, {{"name", name}, {"actual", actual}, {"claimed", meta["type"].get<std::string>()}})});
           continue;
         }
         if (!named[k]) used.push_back(&upload);
@@ -239,7 +305,7 @@ std::optional<ApiResponse> match_attachments(SubmissionContext& ctx, const FormS
     }
   }
   for (size_t k = 0; k < named.size(); ++k) {
-    if (!named[k]) problems.push_back(Error{"attachment.unused", "", 0, 0, "the file '" + files[k].filename + "' is not named by any answer"});
+    if (!named[k]) problems.push_back(Error{"attachment.unused", "", 0, 0, fill(texts.unused, {{"name", files[k].filename}})});
   }
   if (!problems.empty()) {
     m.submission_rejected(problems.front().code);
@@ -277,6 +343,16 @@ MakeReceipt receipt_maker(const KeyRing& keys, const CompiledForm& form, const s
   };
 }
 
+ApiResponse receipt_answer(bool created, const std::string& receipt, const std::string& canonical, const std::string& extra_json) {
+  ApiResponse ok{created ? 201 : 200, nullptr, ""};
+  ok.json_text.reserve(receipt.size() + canonical.size() + extra_json.size() + 64);
+  ok.json_text.append("{\"receipt\":").append(receipt);
+  ok.json_text.append(created ? ",\"status\":\"created\"" : ",\"status\":\"existing\"");
+  ok.json_text.append(",\"submission\":").append(canonical);
+  ok.json_text.append(extra_json).append("}");
+  return ok;
+}
+
 ApiResponse write_submission(SubmissionContext& ctx, PendingSubmission pending, const std::string& extra_json) {
   Metrics& m = ctx.metrics;
   const std::string form = pending.form_id;
@@ -290,13 +366,9 @@ ApiResponse write_submission(SubmissionContext& ctx, PendingSubmission pending, 
       if (created) m.submission_accepted(form);
       // {"receipt", "status", "submission"}: both documents are canonical JSON already
       // (the receipt as stored, the submission as hashed), so they are spliced, not re-serialised.
-      ApiResponse ok{created ? 201 : 200, nullptr, "/api/submissions/" + written.reference};
-      ok.json_text.reserve(written.receipt.size() + canonical.size() + extra_json.size() + 64);
-      ok.json_text.append("{\"receipt\":").append(written.receipt);
-      ok.json_text.append(created ? ",\"status\":\"created\"" : ",\"status\":\"existing\"");
-      ok.json_text.append(",\"submission\":").append(canonical);
-      ok.json_text.append(extra_json).append("}");
-      return ok;
+      // No Location header: no route shows a submission by its reference (the receipt in
+      // the body is the citizen's proof; caseworkers and systems use their own routes).
+      return receipt_answer(created, written.receipt, canonical, extra_json);
     }
     case WriteStatus::conflict:
       return reject(m, 409, Error{"submission.idempotency_conflict", "", 0, 0,
@@ -341,7 +413,7 @@ ApiResponse handle_submission(SubmissionContext& ctx, const SubmissionRequest& r
   if (std::optional<ApiResponse> refused = evaluate_answers(ctx, form, std::move(body.answers), body.lang, &evaluated)) return *refused;
   const FormState& state = *evaluated;
   PendingSubmission pending;
-  if (std::optional<ApiResponse> refused = match_attachments(ctx, state, req.files, {}, &pending.attachments)) return *refused;
+  if (std::optional<ApiResponse> refused = match_attachments(ctx, state, req.files, {}, &pending.attachments, body.lang)) return *refused;
 
   // Hidden fields' answers are gone from the canonical submission: only what counts is kept.
   const CanonicalSubmission canonical = canonical_submission(state);

@@ -93,15 +93,22 @@ struct StoredFile {
 
 // Every file the answers name (by SHA-256) must be among `files` or `stored`, with that
 // size and, by its bytes, that type; every file sent must be named (422
-// "submission.invalid" with attachment.* errors). Stores the files sent (503 when it
-// cannot) and fills *links with every file answer.
+// "submission.invalid" with attachment.* errors, their messages in `lang` when the form
+// has it, else in the form's first language, as the engine's). Stores the files sent
+// (503 when it cannot) and fills *links with every file answer.
 std::optional<ApiResponse> match_attachments(SubmissionContext& ctx, const FormState& state, const std::vector<Upload>& files,
-                                             const std::vector<StoredFile>& stored, std::vector<SubmissionAttachment>* links);
+                                             const std::vector<StoredFile>& stored, std::vector<SubmissionAttachment>* links,
+                                             const std::string& lang = "");
 
 // Signs the receipt at the chain position the writer gives. `reference` "" = the form's
 // next reference (<prefix>-<year>-<seq>); `amends` "" = none (receipt.h).
 MakeReceipt receipt_maker(const KeyRing& keys, const CompiledForm& form, const std::string& submission_sha256,
                           const std::string& reference = "", const std::string& amends = "");
+
+// The answer for a stored submission: 201 (created) or 200 {"receipt", "status",
+// "submission"<extra_json>}; the receipt and the canonical bytes are spliced as stored.
+ApiResponse receipt_answer(bool created, const std::string& receipt, const std::string& canonical,
+                           const std::string& extra_json = "");
 
 // Hands the submission to the writer and waits until it is durable: 201 (200 for a retry
 // of the same key and content) {"receipt", "status", "submission"<extra_json>}, where

@@ -3,12 +3,19 @@
 #include <filesystem>
 
 #include "blankett/form.h"
+#include "blankett/json_input.h"
 #include "blankett/scenario.h"
 #include "files.h"
 
 namespace fs = std::filesystem;
 
 namespace blankett {
+
+const char kTestUsage[] =
+    "usage: blankett test <folder | form.json | scenario.json>\n"
+    "  runs the scenario tests (tests/*.json beside each form.json) of the form, of every\n"
+    "  form under the folder, or one scenario file. Exit 0 when every scenario passed,\n"
+    "  1 on a failure or when no scenario ran, 2 when there is no form at the path.\n";
 
 namespace {
 
@@ -21,14 +28,12 @@ void run_file(const FormPtr& form, const std::string& file, std::ostream& out, T
   const std::optional<std::string> text = read_file(file);
   nlohmann::json scenario;
   std::string problem;
+  Error error;
   if (!text) {
     problem = "cannot read the file";
-  } else {
-    try {
-      scenario = nlohmann::json::parse(*text);
-    } catch (const nlohmann::json::parse_error& e) {
-      problem = std::string("invalid JSON: ") + e.what();
-    }
+  } else if (!parse_json_input(*text, &scenario, &error)) {
+    // Where, as lint says it: file:line:column: code: message.
+    problem = file + ":" + std::to_string(error.line) + ":" + std::to_string(error.column) + ": " + error.code + ": " + error.message;
   }
   if (!problem.empty()) {
     ++tally->failed;
@@ -70,7 +75,11 @@ void run_form(const std::string& dir, const std::vector<std::string>& files, std
 int test_command(const std::string& path, std::ostream& out) {
   Tally tally;
   std::error_code ec;
-  if (fs::is_regular_file(path, ec)) {
+  if (fs::is_regular_file(path, ec) && fs::path(path).filename() == "form.json") {
+    // A form's definition: that form's scenarios.
+    const std::string dir = fs::path(path).parent_path().empty() ? "." : fs::path(path).parent_path().string();
+    run_form(dir, find_scenarios(dir), out, &tally);
+  } else if (fs::is_regular_file(path, ec)) {
     // One scenario file: its form is the form.json of the folder above tests/.
     const fs::path dir = fs::absolute(path).parent_path().parent_path();
     run_form(dir.string(), {path}, out, &tally);
@@ -86,8 +95,13 @@ int test_command(const std::string& path, std::ostream& out) {
       run_form(dir, files, out, &tally);
     }
   }
+  if (tally.passed == 0 && tally.failed == 0) {
+    // Nothing ran: not a pass (a CI job must not go green on a folder without tests).
+    out << "no scenario tests found under " << path << " (a form's tests are tests/*.json beside its form.json)\n";
+    return 1;
+  }
   out << tally.passed << " passed, " << tally.failed << " failed\n";
-  return tally.failed == 0 && tally.passed > 0 ? 0 : 1;
+  return tally.failed == 0 ? 0 : 1;
 }
 
 }  // namespace blankett

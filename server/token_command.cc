@@ -14,13 +14,15 @@
 
 namespace blankett {
 
-namespace {
-
-constexpr const char* kUsage =
+const char kTokenUsage[] =
     "usage: blankett token create --kind integration --form FORM_ID --user USERNAME --label TEXT [--data DIR]\n"
     "       blankett token create --kind publish --user USERNAME --label TEXT [--data DIR]\n"
     "       blankett token list [--data DIR]\n"
     "       blankett token revoke ID [--data DIR]\n";
+
+namespace {
+
+const char* const kUsage = kTokenUsage;
 
 // Inside the caller's transaction: the change and its audit entry commit together.
 bool audit(Store& store, const std::string& action, int64_t token_id, nlohmann::json detail, std::ostream& err) {

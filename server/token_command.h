@@ -13,6 +13,9 @@
 
 namespace blankett {
 
+// What `blankett token --help` prints (main.cc).
+extern const char kTokenUsage[];
+
 // Exit 0 on success, 1 when the change was refused or failed, 2 on usage errors.
 int token_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 

@@ -8,6 +8,9 @@
 
 namespace blankett {
 
+// What `blankett user --help` prints (main.cc).
+extern const char kUserUsage[];
+
 // argv[1] == "user". Exit 0 on success, 1 when the change failed, 2 on a usage error.
 // Without --password-stdin a password is asked for twice on the terminal, without echo.
 int user_command(int argc, char** argv);

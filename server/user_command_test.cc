@@ -53,6 +53,15 @@ TEST_F(UserCommandTest, AddCreatesTheDatabaseAndTheUser) {
   EXPECT_EQ(out_.find(kPassword), std::string::npos);
 }
 
+// Each password rule has its own code. A username the stand-in password (twelve x's,
+// used to check everything else before asking) equals is no problem.
+TEST_F(UserCommandTest, AddNamesThePasswordRuleThatFailed) {
+  EXPECT_EQ(run({"add", "xxxxxxxxxxxx", "--name", "X", "--role", "admin", "--password-stdin"}, "XXXXXXXXXXXX\n"), 1);
+  EXPECT_NE(out_.find("user: the password must not be the username (user.password_is_username)"), std::string::npos) << out_;
+  EXPECT_EQ(run({"add", "xxxxxxxxxxxx", "--name", "X", "--role", "admin", "--password-stdin"}, std::string(kPassword) + "\n"), 0)
+      << out_;
+}
+
 TEST_F(UserCommandTest, ListShowsATable) {
   ASSERT_EQ(run({"add", "anna", "--name", "Anna Åberg", "--role", "caseworker", "--scope", "skolskjuts", "--scope", "group:skola",
                  "--password-stdin"},
@@ -73,6 +82,9 @@ TEST_F(UserCommandTest, PasswdDisableEnableRolesAssignGroup) {
   ASSERT_EQ(run({"passwd", "ANNA", "--password-stdin"}, "a brand new passphrase\r\n"), 0) << out_;
   EXPECT_EQ(run({"passwd", "anna", "--password-stdin"}, "short\n"), 1);
   EXPECT_NE(out_.find("at least 12 characters"), std::string::npos) << out_;
+  EXPECT_NE(out_.find("(user.password_too_short)"), std::string::npos) << out_;
+  EXPECT_EQ(run({"passwd", "anna", "--password-stdin"}, std::string(1100, 'x') + "\n"), 1);
+  EXPECT_NE(out_.find("(user.password_too_long)"), std::string::npos) << out_;
   ASSERT_EQ(run({"disable", "anna"}), 0) << out_;
   {
     Store s = store();

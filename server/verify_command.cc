@@ -6,6 +6,7 @@
 
 #include <optional>
 
+#include "blankett/json_input.h"
 #include "blankett/submission.h"
 #include "files.h"
 #include "receipt.h"
@@ -14,12 +15,18 @@
 
 namespace blankett {
 
+const char kVerifyUsage[] =
+    "usage: blankett verify <receipt.json | signature.json> --key <key.pub | keys.json> [--submission <file>]\n"
+    "  checks the receipt's signature offline against the given public keys (a .pub file,\n"
+    "  or GET /api/keys saved to a file; --key may be repeated). --submission also checks\n"
+    "  that the file is the submission the receipt was issued for: the \"submission\" of\n"
+    "  the 201 answer, in any JSON formatting (docs/receipts.md). Exit 0 when it verifies,\n"
+    "  1 when it does not, 2 on usage errors.\n";
+
 namespace {
 
 using nlohmann::json;
 
-constexpr char kUsage[] =
-    "usage: blankett verify <receipt.json | signature.json> --key <key.pub | keys.json> [--submission <file>]\n";
 
 struct Options {
   std::string receipt;
@@ -28,7 +35,7 @@ struct Options {
 };
 
 int usage(std::ostream& err, const std::string& problem) {
-  err << "blankett verify: " << problem << "\n" << kUsage;
+  err << "blankett verify: " << problem << "\n" << kVerifyUsage;
   return 2;
 }
 
@@ -64,8 +71,12 @@ std::optional<std::string> parse_args(const std::vector<std::string>& args, Opti
   return std::nullopt;
 }
 
+// "<file>[:line[:column]]: <code>: <message> [<pointer>]", as lint prints problems.
 void print(std::ostream& out, const std::string& file, const Error& e) {
-  out << file << ": " << e.code << ": " << e.message;
+  out << file;
+  if (e.line > 0) out << ":" << e.line;
+  if (e.line > 0 && e.column > 0) out << ":" << e.column;
+  out << ": " << e.code << ": " << e.message;
   if (!e.pointer.empty()) out << " [" << e.pointer << "]";
   out << "\n";
 }
@@ -79,15 +90,36 @@ std::optional<json> parse_json(const std::string& text, std::string* problem) {
   }
 }
 
+// The SHA-256 the server would have hashed for the --submission file: that of its
+// canonical JSON, so that any formatting of the same submission (indented, keys in
+// another order, \u escapes, as json.dump or jq write it) gives the receipt's hash. Bytes
+// that are exactly the canonical text are taken as they are. nullopt, with the problem
+// printed, when the file is not JSON.
+std::optional<std::string> submission_sha256(const std::string& text, const Options& options, std::ostream& out) {
+  const std::string exact = sha256_of(text);
+  json document;
+  Error error;
+  if (!parse_json_input(text, &document, &error)) {
+    error.message += " (--submission needs the submission's JSON: the \"submission\" of the server's 201 answer)";
+    print(out, options.submission, error);
+    return std::nullopt;
+  }
+  // The engine's canonical JSON is nlohmann's dump() (sorted keys, no spaces, UTF-8,
+  // shortest numbers): what canonical_submission writes and submission_document reads.
+  const std::string canonical = document.dump(-1, ' ', false, json::error_handler_t::strict);
+  return canonical == text ? exact : sha256_of(canonical);
+}
+
 // Whether the --submission file is what the receipt was issued for; else prints why.
 bool submission_matches(const std::string& submission, const std::string& expected, const std::string& reference,
                         const Options& options, std::ostream& out) {
-  const std::string actual = sha256_of(submission);
-  if (actual == expected) return true;
+  const std::optional<std::string> actual = submission_sha256(submission, options, out);
+  if (!actual) return false;
+  if (*actual == expected) return true;
   print(out, options.submission,
         Error{"receipt.submission_mismatch", "/submission_sha256", 0, 0,
-              "the file's SHA-256 is " + actual + " but receipt " + reference + " was issued for " + expected +
-                  " (the receipt's signature itself is valid)"});
+              "the submission's SHA-256 (of its canonical JSON) is " + *actual + " but receipt " + reference +
+                  " was issued for " + expected + ": this is not the submission the receipt is for (the receipt's signature itself is valid)"});
   return false;
 }
 

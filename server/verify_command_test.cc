@@ -109,12 +109,48 @@ TEST_F(VerifyCommandTest, ChecksTheSubmissionBytes) {
   EXPECT_EQ(ok.code, 0) << ok.out << ok.err;
   EXPECT_EQ(ok.out, success_line() + "submission " + path("submission.json") + " matches: sha256 " + sha256_of(submission_bytes) + "\n");
 
-  spit(path("other.json"), submission_bytes + " ");
+  const std::string other = R"({"answers":{"pupil_name":"Alva Bergh"},"form":"skolskjuts","format":"blankett-submission/1","version":")" +
+                            sha256_of("form") + "\"}";
+  spit(path("other.json"), other);
   const Outcome bad = run({path("receipt.json"), "--key", pub_file(), "--submission", path("other.json")});
   EXPECT_EQ(bad.code, 1);
   EXPECT_TRUE(has(bad.out, path("other.json") + ": receipt.submission_mismatch: ")) << bad.out;
-  EXPECT_TRUE(has(bad.out, sha256_of(submission_bytes + " "))) << bad.out;
+  EXPECT_TRUE(has(bad.out, sha256_of(other))) << bad.out;
   EXPECT_FALSE(has(bad.out, "verifies"));
+}
+
+// The server hashed the canonical bytes; the citizen may have saved the submission with
+// any tool (python's json.dump escapes non-ASCII and adds spaces; jq indents).
+TEST_F(VerifyCommandTest, AcceptsTheSubmissionInAnyJsonFormatting) {
+  spit(path("pretty.json"), "{\n  \"version\": \"" + sha256_of("form") +
+                                "\",\n  \"format\": \"blankett-submission/1\", \"form\": \"skolskjuts\",\n"
+                                "  \"answers\": {\"pupil_name\": \"Alva Berg\"}\n}\n");
+  const Outcome ok = run({path("receipt.json"), "--key", pub_file(), "--submission", path("pretty.json")});
+  EXPECT_EQ(ok.code, 0) << ok.out << ok.err;
+  EXPECT_EQ(ok.out, success_line() + "submission " + path("pretty.json") + " matches: sha256 " + sha256_of(submission_bytes) + "\n");
+}
+
+TEST_F(VerifyCommandTest, EscapedNonAsciiIsTheSameSubmission) {
+  const std::string with_letters = R"({"answers":{"pupil_name":"Åsa Öberg"},"form":"skolskjuts","format":"blankett-submission/1","version":")" +
+                                   sha256_of("form") + "\"}";
+  ReceiptFields f = read_receipt(receipt).value();
+  f.submission_sha256 = sha256_of(with_letters);
+  spit(path("letters-receipt.json"), sign_receipt(f, ring).dump());
+  // As python's json.dump writes it: ensure_ascii and ", " / ": " separators.
+  spit(path("ascii.json"), R"({"answers": {"pupil_name": "\u00c5sa \u00d6berg"}, "form": "skolskjuts", "format": "blankett-submission/1", "version": ")" +
+                               sha256_of("form") + "\"}");
+  const Outcome ok = run({path("letters-receipt.json"), "--key", pub_file(), "--submission", path("ascii.json")});
+  EXPECT_EQ(ok.code, 0) << ok.out << ok.err;
+}
+
+TEST_F(VerifyCommandTest, SubmissionThatIsNotJsonSaysWhere) {
+  spit(path("broken.json"), "{\"answers\": {\n  \"pupil_name\": Alva\n}}");
+  const Outcome r = run({path("receipt.json"), "--key", pub_file(), "--submission", path("broken.json")});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(has(r.out, path("broken.json") + ":2:17: json.syntax: invalid JSON")) << r.out;
+  EXPECT_TRUE(has(r.out, "\"submission\" of the server's 201 answer")) << r.out;
+  EXPECT_FALSE(has(r.out, "receipt.submission_mismatch")) << r.out;
+  EXPECT_FALSE(has(r.out, "json.exception")) << r.out;
 }
 
 TEST_F(VerifyCommandTest, TamperedReceiptFails) {
@@ -218,7 +254,11 @@ TEST_F(VerifySignatureCommandTest, VerifiesASignersReceiptAndItsSubmission) {
   EXPECT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_EQ(r.out, signature_line() + "submission " + path("submission.json") + " matches: sha256 " + sha256_of(submission_bytes) + "\n");
 
-  spit(path("other.json"), submission_bytes + " ");
+  spit(path("other.json"), json::parse(submission_bytes).dump(2));  // the same submission, indented
+  const Outcome same = run({path("signature.json"), "--key", pub_file(), "--submission", path("other.json")});
+  EXPECT_EQ(same.code, 0) << same.out << same.err;
+
+  spit(path("other.json"), "{}");
   const Outcome bad = run({path("signature.json"), "--key", pub_file(), "--submission", path("other.json")});
   EXPECT_EQ(bad.code, 1);
   EXPECT_TRUE(has(bad.out, path("other.json") + ": receipt.submission_mismatch: ")) << bad.out;

@@ -13,6 +13,7 @@
 #include "audit_log.h"
 #include "clock.h"
 #include "html_page.h"
+#include "media_type.h"
 #include "request_store.h"
 
 namespace blankett {
@@ -49,7 +50,7 @@ std::string form_decode(std::string_view s) {
 }
 
 bool is_urlencoded(const httplib::Request& req) {
-  return req.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0;
+  return has_media_type(req.get_header_value("Content-Type"), "application/x-www-form-urlencoded");
 }
 
 // Calls visit(value) for each field `name` of a urlencoded body.

@@ -13,15 +13,17 @@
 
 namespace blankett {
 
-namespace {
-
-constexpr const char* kUsage =
+const char kWebhookUsage[] =
     "usage: blankett webhook add --form FORM_ID --url URL [--events e1,e2] [--secret S] [--data DIR]\n"
     "       blankett webhook list [--form FORM_ID] [--data DIR]\n"
     "       blankett webhook disable ID [--data DIR]\n"
     "       blankett webhook deliveries [--webhook ID] [--data DIR]\n"
     "       blankett webhook replay DELIVERY_ID [--data DIR]\n"
     "events: submission.created, case.status_changed, signature.completed, completion.received\n";
+
+namespace {
+
+const char* const kUsage = kWebhookUsage;
 
 // The change and its audit entry commit together or not at all.
 template <typename Change>

@@ -13,6 +13,9 @@
 
 namespace blankett {
 
+// What `blankett webhook --help` prints (main.cc).
+extern const char kWebhookUsage[];
+
 // Exit 0 on success, 1 when refused or failed, 2 on usage errors. args[0] is "add", ….
 int webhook_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 

@@ -183,7 +183,11 @@ bool type_keys_apply(const KnownKeys& keys, FieldType type) {
   return true;
 }
 
-std::string field_kind(FieldType t) { return std::string("a ") + field_type_name(t) + " field"; }
+// "a text field", "an info field": the article as the word is spoken.
+std::string field_kind(FieldType t) {
+  const std::string name = field_type_name(t);
+  return (name.find_first_of("aeiou") == 0 ? "an " : "a ") + name + " field";
+}
 
 struct PendingExpression {
   int index;
@@ -238,6 +242,15 @@ struct Loader {
   bool expect_type(const json& v, const std::string& ptr, bool ok, const char* wanted) {
     if (!ok) error("form.wrong_type", ptr, std::string("must be ") + wanted + ", not " + json_type_name(v));
     return ok;
+  }
+
+  // `wanted` is "a non-empty array of …". An empty array is named as such: it has the
+  // right shape, only nothing in it.
+  bool expect_non_empty_array(const json& v, const std::string& ptr, const char* wanted) {
+    if (v.is_array() && !v.empty()) return true;
+    if (!v.is_array()) return expect_type(v, ptr, false, wanted);
+    error("form.wrong_type", ptr, std::string("must be ") + wanted + ", not an empty array");
+    return false;
   }
 
   // The readers below take the value of `key` in the object at `ptr` (null when the
@@ -344,7 +357,7 @@ struct Loader {
       form->languages.push_back(Lang::kSv);
       return;
     }
-    if (!expect_type(*v, "/languages", v->is_array() && !v->empty(), "a non-empty array of \"sv\", \"en\", \"nb\"")) {
+    if (!expect_non_empty_array(*v, "/languages", "a non-empty array of \"sv\", \"en\", \"nb\"")) {
       form->languages.push_back(Lang::kSv);
       return;
     }
@@ -367,11 +380,11 @@ struct Loader {
 
   void read_options(Field* f, const json* v, const std::string& ptr) {
     if (v == nullptr) {
-      error("form.missing_key", ptr, "'options' is required for a " + std::string(field_type_name(f->type)) + " field");
+      error("form.missing_key", ptr, "'options' is required for " + field_kind(f->type));
       return;
     }
     const std::string op = ptr + "/options";
-    if (!expect_type(*v, op, v->is_array() && !v->empty(), "a non-empty array of {\"value\", \"label\"}")) return;
+    if (!expect_non_empty_array(*v, op, "a non-empty array of {\"value\", \"label\"}")) return;
     if (v->size() > kMaxOptions) {
       error("form.out_of_range", op, "at most " + std::to_string(kMaxOptions) + " options");
       return;
@@ -527,7 +540,7 @@ struct Loader {
       error("form.missing_key", ptr, "'fields' is required for a group");
       return;
     }
-    if (!expect_type(*children, ptr + "/fields", children->is_array() && !children->empty(), "a non-empty array of fields")) return;
+    if (!expect_non_empty_array(*children, ptr + "/fields", "a non-empty array of fields")) return;
     for (size_t i = 0; i < children->size(); ++i) {
       const int child = read_field((*children)[i], ptr + "/fields/" + std::to_string(i), step, index);
       if (child >= 0) {
@@ -840,7 +853,7 @@ Result<FormPtr> compile_owned(json def, std::string canonical) {
   reserve_for(def, form.get());
   if (steps == nullptr) {
     ld.error("form.missing_key", "", "'steps' is required");
-  } else if (ld.expect_type(*steps, "/steps", steps->is_array() && !steps->empty(), "a non-empty array of steps")) {
+  } else if (ld.expect_non_empty_array(*steps, "/steps", "a non-empty array of steps")) {
     for (size_t i = 0; i < steps->size(); ++i) ld.read_step((*steps)[i], "/steps/" + std::to_string(i), static_cast<int>(i));
   }
   ld.read_applicant(ld.get(def, "applicant"));

@@ -273,5 +273,22 @@ TEST(FormLoader, KeysOfOtherTypesAreNamed) {
   EXPECT_EQ(to_string(r.errors()[0]), "form.unknown_key at /steps/0/fields/0/options (line 2): 'options' does not apply to a text field");
 }
 
+TEST(FormLoader, FieldKindsTakeTheRightArticle) {
+  const Result<FormPtr> r = compile_form(minimal(
+      R"J({"id": "a", "type": "attachment", "label": "A", "options": []},
+         {"id": "b", "type": "info", "text": "B", "required": true})J"));
+  ASSERT_FALSE(r.ok());
+  const std::vector<std::string> problems = describe(r);
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_NE(problems[0].find("does not apply to an attachment field"), std::string::npos) << problems[0];
+  EXPECT_NE(problems[1].find("does not apply to an info field"), std::string::npos) << problems[1];
+}
+
+TEST(FormLoader, EmptyStepsSayTheyAreEmpty) {
+  const Result<FormPtr> r = compile_form(R"J({"format": 1, "id": "t", "title": "T", "languages": ["sv"], "steps": []})J");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(to_string(r.errors()[0]), "form.wrong_type at /steps (line 1): must be a non-empty array of steps, not an empty array");
+}
+
 }  // namespace
 }  // namespace blankett

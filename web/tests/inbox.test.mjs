@@ -18,7 +18,7 @@ import { startServer, launchBrowser, screenshotPath, watchPageErrors, formsDir, 
 
 const BIN = serverBinary;
 const PASSWORD = 'a long enough password for tests';
-const CSV_HEADER = 'reference,form,version,received_at,status,assignee,applicant_name,applicant_number';
+const CSV_HEADER = 'reference,form,version,received_at,status,assignee,applicant_name,applicant_number,answers_version,answers_reference';
 
 let server;
 let browser;
