@@ -159,7 +159,13 @@ std::string local_time_zone_name() {
   const std::string target = n > 0 ? std::string(link, static_cast<size_t>(n)) : "";
   struct stat st {};
   const bool missing = n <= 0 && lstat("/etc/localtime", &st) != 0;
-  return time_zone_name_from(std::getenv("TZ"), target, missing, first_line_of("/etc/timezone"));
+  const std::string name = time_zone_name_from(std::getenv("TZ"), target, missing, first_line_of("/etc/timezone"));
+  // glibc counts a zone it has no file for as UTC, silently: then the name would send the
+  // browser to another day than the server's.
+  const char* tzdir = std::getenv("TZDIR");
+  const std::string file = std::string(tzdir != nullptr && *tzdir != '\0' ? tzdir : "/usr/share/zoneinfo") + "/" + name;
+  if (name.empty() || name == "UTC" || stat(file.c_str(), &st) == 0) return name;
+  return "";
 }
 
 int year_of(const std::string& timestamp) {

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <ctime>
 #include <random>
 
@@ -73,6 +74,18 @@ TEST(ClockTest, TheZoneNameComesFromTzFirstThenTheSystemsZoneFile) {
   EXPECT_EQ(time_zone_name_from(nullptr, "../usr/share/zoneinfo/posix/Etc/GMT+1", false, ""), "Etc/GMT+1");
   EXPECT_EQ(time_zone_name_from(nullptr, "", false, "Europe/Helsinki"), "Europe/Helsinki");  // a copied zone file
   EXPECT_EQ(time_zone_name_from(nullptr, "", true, ""), "UTC");  // no zone file at all: glibc counts in UTC
+}
+
+TEST(ClockTest, AZoneWithoutItsFileIsNoName) {
+  // glibc would count days in UTC for it; the browser must not be sent to another zone.
+  const char* before = std::getenv("TZ");
+  const std::string saved = before != nullptr ? before : "";
+  setenv("TZ", "Nowhere/Atlantis", 1);
+  EXPECT_EQ(local_time_zone_name(), "");
+  setenv("TZ", "Europe/Stockholm", 1);  // tzdata comes with scripts/setup
+  EXPECT_EQ(local_time_zone_name(), "Europe/Stockholm");
+  if (before != nullptr) setenv("TZ", saved.c_str(), 1);
+  else unsetenv("TZ");
 }
 
 TEST(ClockTest, WhatIsNoZoneNameGivesNoName) {
