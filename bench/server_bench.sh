@@ -71,6 +71,7 @@ run_wrk() {  # port name -> prints the done() JSON line
 
 # 1. blankett serve, fresh data directory.
 port="$(free_port)"
+mkdir -p "$work/no-web"  # an empty web folder: the API only
 "$blankett" serve --port "$port" --bind 127.0.0.1 --data "$work/data" --forms "$forms" --web "$work/no-web" \
   >"$work/server.log" 2>&1 &
 pid=$!

@@ -90,6 +90,7 @@ def timed_start(blankett, forms, data, log, expected):
     """Milliseconds from starting the server until /healthz answers 200 (then checks that
     it serves all expected forms, outside the timed part); stops it again."""
     port = free_port()
+    (data.parent / "no-web").mkdir(exist_ok=True)  # an empty web folder: the API only
     started = time.perf_counter()
     server = subprocess.Popen([blankett, "serve", "--port", str(port), "--bind", "127.0.0.1", "--data", str(data),
                                "--forms", str(forms), "--web", str(data.parent / "no-web")],

@@ -583,6 +583,7 @@ void api_reply(AppContext& app, const httplib::Request& req, httplib::Response& 
   if (!form || !before || !files.ok()) {
     return send_json(res, api_error(503, "storage.unavailable", "the application cannot be read; try again"));
   }
+  if (std::optional<ApiResponse> refused = check_language(ctx, *form, body)) return send_json(res, *refused);
   const std::vector<std::string> marked = answerable_fields(ctx, form, before->answers(), link->request.fields, body.answers, body.lang);
   const json base = before->answers();
   Errors unmarked;

@@ -252,6 +252,10 @@ TEST_F(CompletionPagesTest, TheApplicantCompletesMarkedAnswersAndTheCaseShowsThe
   json reply_answers = data["answers"];
   reply_answers["phone"] = "070-222 22 22";
   reply_answers["certificate"] = json::array({meta("nytt.pdf", kNewPdf)});
+  json german = {{"version", data["version"]}, {"answers", reply_answers}, {"language", "de"}};
+  auto refused = api_reply(token, german, "completion-reply-de", {{"nytt.pdf", kNewPdf}});
+  EXPECT_EQ(refused->status, 422) << refused->body;  // a language the form does not have, as for a submission
+  EXPECT_EQ(json::parse(refused->body)["error"]["code"], "submission.unknown_language");
   const json body = {{"version", data["version"]}, {"answers", reply_answers}, {"language", "en"}};
   auto stored = api_reply(token, body, "completion-reply-1", {{"nytt.pdf", kNewPdf}});
   ASSERT_EQ(stored->status, 201) << stored->body;

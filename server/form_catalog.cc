@@ -1,11 +1,21 @@
 #include "form_catalog.h"
 
+#include <filesystem>
+
 #include "files.h"
 #include "publications.h"
 
 namespace blankett {
 
 namespace {
+
+// The last part of `dir`, however it is written ("forms/x", "forms/x/", "." inside x).
+std::string folder_name(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::path path = std::filesystem::absolute(dir, ec).lexically_normal();
+  if (!path.has_filename()) path = path.parent_path();
+  return path.filename().string();
+}
 
 std::string version_key(std::string_view form_id, std::string_view version) {
   return std::string(form_id) + "/" + std::string(version);
@@ -33,6 +43,16 @@ Result<std::unique_ptr<FormCatalog>> FormCatalog::load(const std::string& forms_
       continue;
     }
     const FormPtr& f = form.value();
+    // The folder says which form it holds; a copy left under an old name would otherwise
+    // be served as whichever form its id names.
+    const Errors misnamed = check_folder_name(*f, folder_name(dir), *text);
+    if (!misnamed.empty()) {
+      for (Error e : misnamed) {
+        e.message = file + ": " + e.message;
+        errors.push_back(std::move(e));
+      }
+      continue;
+    }
     if (!folder_of.emplace(form_id(*f), file).second) {
       errors.push_back(Error{"serve.duplicate_form", "/id", 0, 0, file + ": another folder already has the form '" + form_id(*f) + "'"});
       continue;

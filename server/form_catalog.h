@@ -23,8 +23,9 @@ class FormCatalog {
   // the deployment is trusted), so a restart with the same folder changes nothing and an
   // approved upload stays current until something newer is published. Then takes the
   // current version of every form from the store. Fails with every load problem of every
-  // broken form (a server must not start with a form it cannot check), and with
-  // "serve.no_forms" when the folder has no form and nothing is published.
+  // broken form (a server must not start with a form it cannot check), with
+  // "form.folder_name" for a folder not named after its form's id (the message names the
+  // file), and with "serve.no_forms" when the folder has no form and nothing is published.
   static Result<std::unique_ptr<FormCatalog>> load(const std::string& forms_dir, Store store);
 
   // Current versions, sorted by form id. Unpublished forms are not here.

@@ -20,6 +20,7 @@
 #include "publishing_pages.h"
 #include "web_auth.h"
 #include "blankett/form.h"
+#include "blankett/submission.h"
 #include "dev_routes.h"
 #include "dispatcher.h"
 #include "form_catalog.h"
@@ -100,6 +101,35 @@ class RouteMethods {
   };
   std::vector<Route> routes_;
 };
+
+// Whether an If-None-Match header names `etag` (RFC 9110 §13.1.2): "*", or a list of
+// entity tags ("a", W/"b") compared weakly, i.e. with any W/ prefix set aside. Weak
+// comparison is what the RFC asks of If-None-Match, and it lets a cache that stored the
+// gzip and the plain answer under one tag revalidate either.
+bool if_none_match_names(const std::string& header, const std::string& etag) {
+  auto opaque = [](std::string tag) { return tag.rfind("W/", 0) == 0 ? tag.substr(2) : tag; };
+  const std::string wanted = opaque(etag);
+  size_t at = 0;
+  while (at < header.size()) {
+    const size_t comma = header.find(',', at);
+    const size_t end = comma == std::string::npos ? header.size() : comma;
+    std::string tag = header.substr(at, end - at);
+    tag.erase(0, tag.find_first_not_of(" \t"));
+    tag.erase(tag.find_last_not_of(" \t") + 1);
+    if (tag == "*" || (!tag.empty() && opaque(tag) == wanted)) return true;
+    at = end + 1;
+  }
+  return false;
+}
+
+// The ETag of a form answer. A version's own answer is the same bytes for ever: its
+// version. The current answer also carries the server's time_zone, which an operator may
+// change between restarts: its tag adds a short hash of the zone, so that a browser
+// holding the answer of another zone never gets 304 for it.
+std::string form_etag(const std::string& version, bool immutable, const std::string& time_zone) {
+  if (immutable || time_zone.empty()) return "\"" + version + "\"";
+  return "\"" + version + "-" + sha256_of(time_zone).substr(0, 8) + "\"";
+}
 
 // 405 with Allow: the path exists, the method does not.
 void send_method_not_allowed(const httplib::Request& req, httplib::Response& res, const std::string& allow) {
@@ -261,8 +291,9 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
   // benchmark form is 510 KB of JSON, 40 KB gzipped). The current version also says in
   // which time zone today() counts days (the browser's engine must mean the server's day);
   // a version's own answer, cached for a year, stays the same bytes whatever the zone.
+  // A client that holds the answer already (If-None-Match names its ETag) gets 304 and
+  // no body: the browser revalidates "current" (no-cache) on every visit.
   auto send_form = [&s](const httplib::Request& req, httplib::Response& res, const FormPtr& form, bool immutable) {
-    res.status = 200;
     const std::string mime = "application/json; charset=utf-8";
     const std::string cache_key = (immutable ? "form:" : "form-current:") + form_version(*form);
     std::optional<CompressedBytes> body = s.compressed.find(cache_key);
@@ -272,8 +303,16 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
       body = compress_once(document.dump(), mime);
       s.compressed.put(cache_key, *body);
     }
-    send_bytes(req, res, *body, mime);
-    res.set_header("ETag", "\"" + form_version(*form) + "\"");
+    const std::string etag = form_etag(form_version(*form), immutable, s.options.time_zone);
+    if (if_none_match_names(req.get_header_value("If-None-Match"), etag)) {
+      res.status = 304;
+      // A 304 carries the headers the 200 would have (RFC 9110 §15.4.5).
+      if (body->gzip) res.set_header("Vary", "Accept-Encoding");
+    } else {
+      res.status = 200;
+      send_bytes(req, res, *body, mime);
+    }
+    res.set_header("ETag", etag);
     // A version never changes; "current" may, so it is revalidated.
     res.set_header("Cache-Control", immutable ? "public, max-age=31536000, immutable" : "no-cache");
   };

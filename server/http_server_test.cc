@@ -143,6 +143,51 @@ TEST_F(HttpApiTest, TheCurrentFormSaysInWhichTimeZoneTodayCountsAndAVersionStays
   EXPECT_EQ(client_->Get("/api/forms/skolskjuts")->body, current.dump());  // the cached answer is the same
 }
 
+TEST_F(HttpApiTest, AFormAnswerTheClientHoldsIs304WithoutABody) {
+  const std::string version = current_version("skolskjuts");
+  const std::string path = "/api/forms/skolskjuts/versions/" + version;
+  auto res = client_->Get(path.c_str());
+  ASSERT_TRUE(res);
+  const std::string etag = res->get_header_value("ETag");
+  EXPECT_EQ(etag, "\"" + version + "\"");
+  const auto get_if = [&](const std::string& url, const std::string& if_none_match) {
+    return client_->Get(url.c_str(), httplib::Headers{{"If-None-Match", if_none_match}});
+  };
+  res = get_if(path, etag);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 304);
+  EXPECT_EQ(res->body, "");
+  EXPECT_EQ(res->get_header_value("ETag"), etag);
+  EXPECT_EQ(res->get_header_value("Cache-Control"), "public, max-age=31536000, immutable");
+  // A list, "*" and a weak tag name it too; another tag does not.
+  EXPECT_EQ(get_if(path, "\"other\", " + etag)->status, 304);
+  EXPECT_EQ(get_if(path, "*")->status, 304);
+  EXPECT_EQ(get_if(path, "W/" + etag)->status, 304);
+  res = get_if(path, "\"other\"");
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(json::parse(res->body)["version"], version);
+
+  // The current answer carries the server's time zone: its tag is not the version's.
+  res = client_->Get("/api/forms/skolskjuts");
+  const std::string current_etag = res->get_header_value("ETag");
+  EXPECT_NE(current_etag, etag);
+  EXPECT_EQ(current_etag.rfind("\"" + version + "-", 0), 0u) << current_etag;
+  res = get_if("/api/forms/skolskjuts", current_etag);
+  EXPECT_EQ(res->status, 304);
+  EXPECT_EQ(res->body, "");
+  EXPECT_EQ(res->get_header_value("Cache-Control"), "no-cache");
+  EXPECT_EQ(get_if("/api/forms/skolskjuts", etag)->status, 200);
+
+  // After a restart in another zone the tag a browser holds no longer matches.
+  stop();
+  options_.time_zone = "Europe/Stockholm";
+  ASSERT_NO_FATAL_FAILURE(start());
+  res = get_if("/api/forms/skolskjuts", current_etag);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(json::parse(res->body)["time_zone"], "Europe/Stockholm");
+  EXPECT_NE(res->get_header_value("ETag"), current_etag);
+}
+
 TEST_F(HttpApiTest, AcceptsAValidSubmissionWithAReceiptThatVerifies) {
   const json body = {{"version", current_version("skolskjuts")}, {"answers", valid_answers()}};
   auto res = post("skolskjuts", body, "key-0000-0001");

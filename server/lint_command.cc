@@ -17,6 +17,43 @@ const char kLintUsage[] =
 
 namespace {
 
+// The name of the folder that holds `file` ("forms/x/form.json", "./form.json",
+// "form.json" run inside forms/x: all "x").
+std::string folder_name_of(const std::string& file) {
+  std::error_code ec;
+  std::filesystem::path folder = std::filesystem::absolute(file, ec).lexically_normal().parent_path();
+  return folder.filename().string();
+}
+
+// A form.json sits in its form's folder, which must be named after the form's id; a
+// definition under any other file name (a draft, a copy) is not in a form folder.
+Errors folder_errors(const std::string& file, const CompiledForm& form, const std::string& text) {
+  if (std::filesystem::path(file).filename() != "form.json") return {};
+  return check_folder_name(form, folder_name_of(file), text);
+}
+
+void print_warnings_and_ok(const std::string& file, const CompiledForm& form, const std::string& text, std::ostream& out) {
+  // Advice, not errors: the form works, but people will find it hard to fill in.
+  const Errors warnings = usability_warnings(form, text);
+  for (const Error& w : warnings) {
+    out << file << ":" << w.line << ": warning: " << w.code << ": " << w.message << " [" << w.pointer << "]\n";
+  }
+  out << file << ": ok (" << form_id(form) << ", version " << form_version(form).substr(0, 12);
+  if (!warnings.empty()) out << ", " << warnings.size() << " warning" << (warnings.size() == 1 ? "" : "s");
+  out << ")\n";
+}
+
+void print_problems(const std::string& file, Errors errors, std::ostream& out) {
+  // In file order, as a compiler would list them (the engine lists them by kind).
+  std::stable_sort(errors.begin(), errors.end(), [](const Error& a, const Error& b) { return a.line < b.line; });
+  for (const Error& e : errors) {
+    out << file << ":" << e.line << ":";
+    if (e.column > 0) out << e.column << ":";
+    out << " " << e.code << ": " << e.message << " [" << (e.pointer.empty() ? "/" : e.pointer) << "]\n";
+  }
+  out << file << ": " << errors.size() << " problem" << (errors.size() == 1 ? "" : "s") << "\n";
+}
+
 int lint_file(const std::string& file, std::ostream& out) {
   const std::optional<std::string> text = read_file(file);
   if (!text) {
@@ -24,26 +61,12 @@ int lint_file(const std::string& file, std::ostream& out) {
     return 1;
   }
   const Result<FormPtr> form = compile_form(*text);
-  if (form.ok()) {
-    // Advice, not errors: the form works, but people will find it hard to fill in.
-    const Errors warnings = usability_warnings(*form.value(), *text);
-    for (const Error& w : warnings) {
-      out << file << ":" << w.line << ": warning: " << w.code << ": " << w.message << " [" << w.pointer << "]\n";
-    }
-    out << file << ": ok (" << form_id(*form.value()) << ", version " << form_version(*form.value()).substr(0, 12);
-    if (!warnings.empty()) out << ", " << warnings.size() << " warning" << (warnings.size() == 1 ? "" : "s");
-    out << ")\n";
+  const Errors errors = form.ok() ? folder_errors(file, *form.value(), *text) : form.errors();
+  if (errors.empty()) {
+    print_warnings_and_ok(file, *form.value(), *text, out);
     return 0;
   }
-  // In file order, as a compiler would list them (the engine lists them by kind).
-  Errors errors = form.errors();
-  std::stable_sort(errors.begin(), errors.end(), [](const Error& a, const Error& b) { return a.line < b.line; });
-  for (const Error& e : errors) {
-    out << file << ":" << e.line << ":";
-    if (e.column > 0) out << e.column << ":";
-    out << " " << e.code << ": " << e.message << " [" << (e.pointer.empty() ? "/" : e.pointer) << "]\n";
-  }
-  out << file << ": " << form.errors().size() << " problem" << (form.errors().size() == 1 ? "" : "s") << "\n";
+  print_problems(file, errors, out);
   return 1;
 }
 

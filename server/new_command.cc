@@ -2,7 +2,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <regex>
+
+#include <nlohmann/json.hpp>
 
 namespace blankett {
 
@@ -14,16 +17,42 @@ namespace fs = std::filesystem;
 
 
 // The id goes into the templates as it is: ids are [a-z][a-z0-9-]*, nothing to escape.
-std::string fill(std::string text, const std::string& form_id) {
+// The template's "$schema" line is there only when there is a schema to point at.
+std::string fill(std::string text, const std::string& form_id, const std::string& schema) {
   for (size_t at = text.find("@ID@"); at != std::string::npos; at = text.find("@ID@", at + form_id.size())) {
     text.replace(at, 4, form_id);
   }
-  return text;
+  const std::string line = schema.empty() ? "" : "  \"$schema\": " + nlohmann::json(schema).dump() + ",\n";
+  return text.replace(text.find("@SCHEMA@"), 8, line);
+}
+
+// The folder of the repository's JSON schemas (form.schema.json, scenario.schema.json):
+// `forms_dir` or the nearest folder above it that is such a folder or has one named
+// forms/. nullopt when there is none, e.g. forms kept in a repository of their own.
+std::optional<fs::path> find_schema_folder(const fs::path& forms_dir) {
+  std::error_code ec;
+  fs::path dir = fs::weakly_canonical(fs::absolute(forms_dir, ec), ec);
+  if (ec) return std::nullopt;
+  for (;;) {
+    for (const fs::path& candidate : {dir, dir / "forms"}) {
+      if (fs::is_regular_file(candidate / "form.schema.json", ec)) return candidate;
+    }
+    if (!dir.has_relative_path()) return std::nullopt;  // the root
+    dir = dir.parent_path();
+  }
+}
+
+// `target` as seen from the folder `from` ("../form.schema.json"), with forward slashes
+// as JSON Schema references want them; "" when `target` is not a file.
+std::string schema_reference(const fs::path& target, const fs::path& from) {
+  std::error_code ec;
+  if (!fs::is_regular_file(target, ec)) return "";
+  const fs::path relative = fs::relative(target, fs::weakly_canonical(fs::absolute(from, ec), ec), ec);
+  return ec ? "" : relative.generic_string();
 }
 
 constexpr char kFormTemplate[] = R"({
-  "$schema": "../form.schema.json",
-  "format": 1,
+@SCHEMA@  "format": 1,
   "id": "@ID@",
   "title": { "sv": "Ny e-tjänst", "en": "New e-service", "nb": "Ny e-tjeneste" },
   "description": {
@@ -88,8 +117,7 @@ constexpr char kFormTemplate[] = R"({
 )";
 
 constexpr char kScenarioTemplate[] = R"({
-  "$schema": "../../scenario.schema.json",
-  "name": "A complete application by email passes; the email field shows only when email is chosen",
+@SCHEMA@  "name": "A complete application by email passes; the email field shows only when email is chosen",
   "today": "2026-08-15",
   "language": "en",
   "actions": [
@@ -125,8 +153,16 @@ bool write_file(const fs::path& path, const std::string& text) {
 
 }  // namespace
 
-FormScaffold form_scaffold(const std::string& form_id) {
-  return FormScaffold{fill(kFormTemplate, form_id), fill(kScenarioTemplate, form_id)};
+FormScaffold form_scaffold(const std::string& form_id, const SchemaReferences& schemas) {
+  return FormScaffold{fill(kFormTemplate, form_id, schemas.form), fill(kScenarioTemplate, form_id, schemas.scenario)};
+}
+
+SchemaReferences schema_references(const std::string& forms_dir, const std::string& form_id) {
+  const std::optional<fs::path> folder = find_schema_folder(forms_dir);
+  if (!folder) return {};
+  const fs::path form_dir = fs::path(forms_dir) / form_id;
+  return SchemaReferences{schema_reference(*folder / "form.schema.json", form_dir),
+                          schema_reference(*folder / "scenario.schema.json", form_dir / "tests")};
 }
 
 int new_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -156,13 +192,20 @@ int new_command(const std::vector<std::string>& args, std::ostream& out, std::os
     err << "blankett new: " << dir.string() << " already exists; nothing was written\n";
     return 1;
   }
-  const FormScaffold scaffold = form_scaffold(form_id);
+  // Before the folder exists: weakly_canonical then resolves what it can.
+  const SchemaReferences schemas = schema_references(forms_dir, form_id);
+  const FormScaffold scaffold = form_scaffold(form_id, schemas);
   fs::create_directories(dir / "tests", ec);
   if (ec || !write_file(dir / "form.json", scaffold.form_json) || !write_file(dir / "tests" / "happy-path.json", scaffold.scenario_json)) {
     err << "blankett new: cannot write " << dir.string() << (ec ? ": " + ec.message() : std::string()) << "\n";
     return 1;
   }
-  out << "blankett new: wrote " << (dir / "form.json").string() << " and " << (dir / "tests" / "happy-path.json").string() << "\n"
+  out << "blankett new: wrote " << (dir / "form.json").string() << " and " << (dir / "tests" / "happy-path.json").string() << "\n";
+  if (schemas.form.empty()) {
+    out << "note: no forms/form.schema.json in " << forms_dir << " or above it, so form.json has no \"$schema\" "
+        << "(an editor then does not check the form as you type; the engine does not need it)\n";
+  }
+  out
       << "next: edit the form, then\n"
       << "  blankett lint " << dir.string() << "\n"
       << "  blankett test " << dir.string() << "\n";

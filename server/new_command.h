@@ -12,12 +12,25 @@ namespace blankett {
 // The text `blankett new --help` prints.
 extern const char kNewUsage[];
 
+// What the new files' "$schema" say: paths relative to each file's folder, "" to leave
+// "$schema" out.
+struct SchemaReferences {
+  std::string form;      // from <forms>/<id>/ to form.schema.json
+  std::string scenario;  // from <forms>/<id>/tests/ to scenario.schema.json
+};
+
+// The repository's schemas as seen from a new form <forms_dir>/<form_id>: found in
+// forms_dir or the nearest folder above it that is, or has, a forms/ folder with
+// form.schema.json. Both "" when there is none (a forms folder outside the repository):
+// a "$schema" that points nowhere would only confuse editors.
+SchemaReferences schema_references(const std::string& forms_dir, const std::string& form_id);
+
 // The files a new form starts with: form.json and tests/happy-path.json.
 struct FormScaffold {
   std::string form_json;
   std::string scenario_json;
 };
-FormScaffold form_scaffold(const std::string& form_id);
+FormScaffold form_scaffold(const std::string& form_id, const SchemaReferences& schemas = {});
 
 // Exit 0 when written, 1 when the folder exists (nothing is overwritten) or cannot be
 // written, 2 on usage errors (including an invalid id).

@@ -1,5 +1,6 @@
 #include "new_command.h"
 
+#include <filesystem>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -52,6 +53,37 @@ TEST(NewCommand, NeverOverwritesAndRefusesBadIds) {
   EXPECT_EQ(run({"Bad_Id", "--forms", dir.path}, &out), 2);
   EXPECT_NE(out.find("is not a form id"), std::string::npos) << out;
   EXPECT_EQ(run({}, &out), 2);
+}
+
+// "$schema" points at the repository's forms/form.schema.json from wherever --forms is,
+// and is left out (with a note) when there is none: a path to nothing only misleads editors.
+TEST(NewCommand, SchemaPointsAtTheRepositorysSchemaOrIsLeftOut) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.file("repo/forms"));
+  std::filesystem::create_directories(dir.file("repo/elsewhere"));
+  for (const char* schema : {"form.schema.json", "scenario.schema.json"}) {
+    std::filesystem::copy_file(std::string(BLANKETT_SOURCE_DIR "/forms/") + schema, dir.file(std::string("repo/forms/") + schema));
+  }
+  auto schema_of = [](const std::string& file) {
+    const nlohmann::json j = nlohmann::json::parse(read_file(file).value_or("{}"));
+    return j.value("$schema", std::string("(none)"));
+  };
+  std::string out;
+  // In forms/ itself, as `blankett new x` in the repository does.
+  ASSERT_EQ(run({"one", "--forms", dir.file("repo/forms")}, &out), 0) << out;
+  EXPECT_EQ(schema_of(dir.file("repo/forms/one/form.json")), "../form.schema.json");
+  EXPECT_EQ(schema_of(dir.file("repo/forms/one/tests/happy-path.json")), "../../scenario.schema.json");
+  // Another folder of the repository, not yet made.
+  ASSERT_EQ(run({"two", "--forms", dir.file("repo/elsewhere/my-forms")}, &out), 0) << out;
+  EXPECT_EQ(schema_of(dir.file("repo/elsewhere/my-forms/two/form.json")), "../../../forms/form.schema.json");
+  EXPECT_EQ(schema_of(dir.file("repo/elsewhere/my-forms/two/tests/happy-path.json")), "../../../../forms/scenario.schema.json");
+  EXPECT_EQ(out.find("note:"), std::string::npos) << out;
+  // Outside any repository: no "$schema", and the output says so. The form still lints.
+  ASSERT_EQ(run({"three", "--forms", dir.file("outside")}, &out), 0) << out;
+  EXPECT_EQ(schema_of(dir.file("outside/three/form.json")), "(none)");
+  EXPECT_EQ(schema_of(dir.file("outside/three/tests/happy-path.json")), "(none)");
+  EXPECT_NE(out.find("note: no forms/form.schema.json in " + dir.file("outside") + " or above it"), std::string::npos) << out;
+  EXPECT_TRUE(compile_form(*read_file(dir.file("outside/three/form.json"))).ok());
 }
 
 }  // namespace

@@ -1,7 +1,14 @@
 #include "publish_command.h"
 
+#include <netdb.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -80,6 +87,66 @@ bool split_url(std::string url, std::string* origin, std::string* prefix) {
   *origin = url.substr(0, path_start);
   *prefix = path_start == std::string::npos ? "" : url.substr(path_start);
   return origin->size() > scheme_end + 3;
+}
+
+// "http://host:port" → host and port (the scheme's default when none; [v6] unbracketed).
+void host_and_port(const std::string& origin, std::string* host, std::string* port) {
+  const size_t start = origin.find("://") + 3;
+  const std::string authority = origin.substr(start);
+  const size_t close = authority[0] == '[' ? authority.find(']') : std::string::npos;
+  const size_t colon = authority.find(':', close == std::string::npos ? 0 : close);
+  *host = authority.substr(0, colon);
+  if (close != std::string::npos) *host = authority.substr(1, close - 1);
+  *port = colon != std::string::npos ? authority.substr(colon + 1) : origin.rfind("https", 0) == 0 ? "443" : "80";
+}
+
+// Why a TCP connection to `origin` fails, as the system says it ("could not resolve host
+// 'x': Name or service not known", "Connection refused"). cpp-httplib (0.11) reports only
+// Error::Connection and drops errno, so the reason is found by trying once more by hand.
+std::string connection_failure(const std::string& origin) {
+  std::string host, port;
+  host_and_port(origin, &host, &port);
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (const int rc = ::getaddrinfo(host.c_str(), port.c_str(), &hints, &found); rc != 0) {
+    return "could not resolve host '" + host + "': " + ::gai_strerror(rc);
+  }
+  std::string reason = "could not connect";
+  for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
+    const int fd = ::socket(a->ai_family, a->ai_socktype, a->ai_protocol);
+    if (fd < 0) continue;
+    timeval timeout{10, 0};  // as the client's connection timeout
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+    const bool connected = ::connect(fd, a->ai_addr, a->ai_addrlen) == 0;
+    const int error = errno;
+    ::close(fd);
+    if (connected) {
+      reason = "the connection failed, though it works now";  // a server that just started
+      break;
+    }
+    reason = std::strerror(error);
+  }
+  ::freeaddrinfo(found);
+  return reason;
+}
+
+// What went wrong when an upload got no answer: a sentence a person can act on, and
+// cpp-httplib's name for it (for a bug report).
+std::string unreachable_reason(const std::string& origin, httplib::Error error) {
+  std::string reason;
+  switch (error) {
+    case httplib::Error::Connection: reason = connection_failure(origin); break;
+    case httplib::Error::ConnectionTimeout: reason = "no connection within 10 seconds"; break;
+    case httplib::Error::Read: reason = "the connection closed, or no answer came within 120 seconds"; break;
+    case httplib::Error::Write: reason = "the connection closed while the form was being sent"; break;
+    case httplib::Error::SSLConnection: reason = "the TLS handshake failed (does the server speak https?)"; break;
+    case httplib::Error::SSLServerVerification: reason = "the server's TLS certificate is not trusted"; break;
+    case httplib::Error::SSLLoadingCerts: reason = "the trusted certificates could not be loaded"; break;
+    default: reason = "the request failed"; break;
+  }
+  return reason + " (" + httplib::to_string(error) + ")";
 }
 
 void print_problem(std::ostream& err, const std::string& file, const json& e) {
@@ -173,7 +240,8 @@ int publish_command(const std::vector<std::string>& args, std::ostream& out, std
   const httplib::Headers headers = {{"Authorization", "Bearer " + a.token}};
   httplib::Result res = client.Post(prefix + "/api/publish", headers, *text, "application/json");
   if (!res) {
-    err << "blankett publish: cannot reach " << a.server << ": " << httplib::to_string(res.error()) << "\n";
+    err << "blankett publish: cannot reach " << a.server << ": " << unreachable_reason(origin, res.error()) << "\n"
+        << "  check --server: is a blankett server running at that address, and is it reachable from here?\n";
     return 1;
   }
   const json body = json::parse(res->body, nullptr, false);

@@ -111,6 +111,23 @@ TEST_F(PublishCommandTest, RefusalsExitOneWithTheServersMessage) {
   EXPECT_NE(missing.err.find("cannot read the file"), std::string::npos);
 }
 
+// A server that cannot be reached is told with the system's reason, not only
+// cpp-httplib's "Connection", and a hint at --server.
+TEST_F(PublishCommandTest, AnUnreachableServerIsToldWithTheReason) {
+  const Outcome refused = run({dir_.file("forms/proov"), "--server", "http://127.0.0.1:1", "--token", token_});
+  EXPECT_EQ(refused.status, 1);
+  EXPECT_EQ(refused.err,
+            "blankett publish: cannot reach http://127.0.0.1:1: Connection refused (Connection)\n"
+            "  check --server: is a blankett server running at that address, and is it reachable from here?\n");
+  // .invalid never resolves (RFC 6761).
+  const Outcome unknown = run({dir_.file("forms/proov"), "--server", "http://no-such-host.invalid:8080", "--token", token_});
+  EXPECT_EQ(unknown.status, 1);
+  EXPECT_NE(unknown.err.find("cannot reach http://no-such-host.invalid:8080: could not resolve host 'no-such-host.invalid': "),
+            std::string::npos)
+      << unknown.err;
+  EXPECT_NE(unknown.err.find("check --server"), std::string::npos) << unknown.err;
+}
+
 TEST_F(PublishCommandTest, UsageErrorsExitTwo) {
   EXPECT_EQ(run({}).status, 2);
   EXPECT_EQ(run({dir_.file("forms/proov"), "--token", token_}).status, 2);                     // no --server

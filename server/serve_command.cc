@@ -146,6 +146,12 @@ std::optional<std::string> set_value(const std::string& arg, const std::string& 
   if (arg == "--bind" && !bindable_host(value)) {
     return "--bind is an IP address of this machine (127.0.0.1, 0.0.0.0, ::1, ::) or a host name, not '" + value + "'";
   }
+  // Asked for by name, a missing folder is a mistake: the server would start and answer
+  // 404 for every citizen and inbox page. (The default ./web may be missing: web_dir_warning.)
+  std::error_code ec;
+  if (arg == "--web" && !std::filesystem::is_directory(value, ec)) {
+    return "--web is the folder of the web apps (the repository's web/), and '" + value + "' is not a folder";
+  }
   *text_option(arg, options) = value;
   return std::nullopt;
 }
@@ -156,6 +162,14 @@ bool takes_value(const std::string& arg) {
 }
 
 }  // namespace
+
+std::string web_dir_warning(const std::string& web_dir) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(web_dir, ec)) return "";
+  return "WARNING: there is no web app folder " + web_dir +
+         ": the citizen app (/f/{form-id}) is not served and the inbox and admin pages have no styles; "
+         "the API works (give the repository's web/ with --web)";
+}
 
 std::optional<std::string> parse_serve_args(const std::vector<std::string>& args, ServeOptions* options) {
   for (size_t i = 0; i < args.size(); ++i) {
@@ -201,6 +215,8 @@ int serve_command(const std::vector<std::string>& args) {
               << " request threads can need ~" << files_needed
               << " (raise LimitNOFILE, or lower --http-threads; docs/api.md, Connections)" << std::endl;
   }
+  // parse_serve_args refused a --web that is not a folder: only the default can be missing.
+  if (const std::string warning = web_dir_warning(options.web_dir); !warning.empty()) std::cerr << warning << std::endl;
   Result<std::unique_ptr<BlankettServer>> server = BlankettServer::create(options);
   if (!server.ok()) {
     std::cerr << "blankett serve: cannot start:\n";

@@ -52,6 +52,20 @@ TEST(ParseServeArgs, OtherNumbersKeepTheirRanges) {
   EXPECT_EQ(problem({"--keep-alive", "2s"}), "--keep-alive is a number of seconds from 1 to 300, not 2s");
 }
 
+// Given by name, --web must be a folder: otherwise the server would start and answer 404
+// for every citizen page. The default (./web) may be missing: a warning, the API runs.
+TEST(ParseServeArgs, AnExplicitWebFolderMustExist) {
+  EXPECT_EQ(problem({"--web", "/nonexistent"}),
+            "--web is the folder of the web apps (the repository's web/), and '/nonexistent' is not a folder");
+  EXPECT_EQ(problem({"--web", BLANKETT_SOURCE_DIR "/README.md"}),
+            "--web is the folder of the web apps (the repository's web/), and '" BLANKETT_SOURCE_DIR "/README.md' is not a folder");
+  EXPECT_EQ(problem({"--web", BLANKETT_SOURCE_DIR "/web"}), "");
+  EXPECT_EQ(web_dir_warning(BLANKETT_SOURCE_DIR "/web"), "");
+  EXPECT_EQ(web_dir_warning("/nonexistent/web"),
+            "WARNING: there is no web app folder /nonexistent/web: the citizen app (/f/{form-id}) is not served and the inbox "
+            "and admin pages have no styles; the API works (give the repository's web/ with --web)");
+}
+
 TEST(ParseServeArgs, BindIsAnAddress) {
   EXPECT_EQ(problem({"--bind", "999.1.1.1"}),
             "--bind is an IP address of this machine (127.0.0.1, 0.0.0.0, ::1, ::) or a host name, not '999.1.1.1'");

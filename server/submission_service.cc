@@ -1,5 +1,6 @@
 #include "submission_service.h"
 
+#include <algorithm>
 #include <initializer_list>
 #include <optional>
 
@@ -143,6 +144,44 @@ std::string fill(std::string text, std::initializer_list<std::pair<const char*, 
   return text;
 }
 
+// "'a', 'b'": names for a message.
+std::string quoted_list(const std::vector<std::string>& names) {
+  std::string text;
+  for (const std::string& n : names) text += (text.empty() ? "'" : ", '") + n + "'";
+  return text;
+}
+
+// A multipart body has one part "submission" (the JSON) and a part "file" per attachment.
+// Anything else is refused by name: a client that misspells "submission" would otherwise
+// be told that its JSON ends at 1:1, and a misnamed file part would be dropped unread.
+std::optional<Error> check_multipart_parts(const std::vector<std::string>& part_names) {
+  static const char kShape[] = "one \"submission\" part with the JSON body and one \"file\" part per attachment";
+  if (std::find(part_names.begin(), part_names.end(), "submission") == part_names.end()) {
+    return Error{"request.missing_submission_part", "", 0, 0,
+                 "the multipart body has no part named \"submission\" (" +
+                     (part_names.empty() ? std::string("it has no parts") : "its parts: " + quoted_list(part_names)) +
+                     "); send " + kShape};
+  }
+  std::vector<std::string> unknown;
+  for (const std::string& n : part_names) {
+    if (n != "submission" && n != "file") unknown.push_back(n);
+  }
+  if (!unknown.empty()) {
+    return Error{"request.unknown_part", "", 0, 0,
+                 "the multipart body has part" + std::string(unknown.size() == 1 ? " " : "s ") + quoted_list(unknown) +
+                     " that the server does not take; send " + kShape};
+  }
+  return std::nullopt;
+}
+
+// The languages a form version is written in, the first being its default.
+std::vector<std::string> form_languages(const CompiledForm& form) {
+  const json summary = form_summary(form);  // kept: a range-for over a temporary's member dangles
+  std::vector<std::string> languages;
+  for (const json& l : summary.at("languages")) languages.push_back(l.get<std::string>());
+  return languages;
+}
+
 ApiResponse reject(Metrics& metrics, int status, const Error& e) {
   metrics.submission_rejected(e.code);
   return error_response(status, e);
@@ -161,12 +200,13 @@ bool valid_idempotency_key(const std::string& key) {
 
 SubmissionRequest submission_request_of(const httplib::Request& req) {
   SubmissionRequest sr{"", req.get_header_value("Content-Type"), req.get_header_value("Idempotency-Key"),
-                       req.get_header_value("Accept-Language"), req.body, {}};
+                       req.get_header_value("Accept-Language"), req.body, {}, {}};
   if (req.is_multipart_form_data()) {
     // The answers travel in the part "submission"; each attachment in a part "file".
     sr.body = req.has_file("submission") ? req.get_file_value("submission").content : "";
     for (const auto& [name, part] : req.files) {
       if (name == "file") sr.files.push_back(Upload{part.filename, part.content});
+      if (sr.part_names.empty() || sr.part_names.back() != name) sr.part_names.push_back(name);  // sorted by name
     }
   }
   return sr;
@@ -192,6 +232,9 @@ std::optional<ApiResponse> read_submission_body(SubmissionContext& ctx, const Su
                                 "an Idempotency-Key header of 8–128 characters (A–Z, a–z, 0–9, '-', '_', '.') is required, "
                                 "so that a retried submission is stored once"});
   }
+  if (multipart) {
+    if (std::optional<Error> bad = check_multipart_parts(req.part_names)) return reject(m, 400, *bad);
+  }
   json body;
   Error parse_error;
   if (!parse_json_input(req.body, &body, &parse_error)) return reject(m, 400, parse_error);
@@ -213,6 +256,23 @@ std::optional<ApiResponse> read_submission_body(SubmissionContext& ctx, const Su
   out->version = body["version"];
   out->answers = std::move(body["answers"]);
   out->lang = pick_language(body, req.accept_language);
+  if (body.contains("language")) out->language = body["language"];
+  return std::nullopt;
+}
+
+std::optional<ApiResponse> check_language(SubmissionContext& ctx, const CompiledForm& form, const SubmissionBody& body) {
+  if (!body.language) return std::nullopt;
+  const std::vector<std::string> languages = form_languages(form);
+  const std::string choices = "the form is written in " + quoted_list(languages);
+  if (!body.language->is_string()) {
+    return reject(ctx.metrics, 400, Error{"request.wrong_type", "/language", 0, 0,
+                                          "\"language\" is a string naming one of the form's languages (" + choices + ")"});
+  }
+  const std::string asked = body.language->get<std::string>();
+  if (std::find(languages.begin(), languages.end(), asked) == languages.end()) {
+    return reject(ctx.metrics, 422, Error{"submission.unknown_language", "/language", 0, 0,
+                                          "the form has no language '" + asked + "': " + choices});
+  }
   return std::nullopt;
 }
 
@@ -251,7 +311,6 @@ std::optional<ApiResponse> match_attachments(SubmissionContext& ctx, const FormS
   std::vector<std::string> hashes;
   for (const Upload& u : files) hashes.push_back(sha256_of(u.content));
   std::vector<bool> named(files.size(), false);
-  std::vector<const Upload*> used;
   Errors problems;
   for (int f = 0; f < state.field_count(); ++f) {
     if (state.field_type(f) != "attachment") continue;
@@ -288,6 +347,9 @@ std::optional<ApiResponse> match_attachments(SubmissionContext& ctx, const FormS
           continue;
         }
         const Upload& upload = files[k];
+        // An answer names this file (by its hash) even when its size or type is wrong:
+        // that is one problem, the mismatch, and the file is not also "unused".
+        named[k] = true;
         if (meta["size"] != upload.content.size()) {
           problems.push_back(Error{"attachment.size_mismatch", at, 0, 0, fill(texts.size_mismatch, {{"name", name}})});
           continue;
@@ -298,8 +360,6 @@ std::optional<ApiResponse> match_attachments(SubmissionContext& ctx, const FormS
                                    fill(texts.type_mismatch, {{"name", name}, {"actual", actual}, {"claimed", meta["type"].get<std::string>()}})});
           continue;
         }
-        if (!named[k]) used.push_back(&upload);
-        named[k] = true;
         links->push_back(SubmissionAttachment{link_path, hashes[k], name});
       }
     }
@@ -312,12 +372,13 @@ std::optional<ApiResponse> match_attachments(SubmissionContext& ctx, const FormS
     count_rule_rejection(ctx, form_id(*state.form()));
     return errors_response(422, "submission.invalid", "the attached files do not match the answers", problems);
   }
-  if (!used.empty()) {
+  // No problem means every file sent is named by an answer and matches it: all are kept.
+  if (!files.empty()) {
     // Stored by content hash before the submission, so its links always have a target.
     Result<Store> store = open_store(ctx.database_path);
     if (!store.ok()) return errors_response(503, "submission.not_stored", "the files could not be stored; please try again", store.errors());
-    for (const Upload* u : used) {
-      Result<std::string> put = put_attachment(store.value(), sniff_media_type(u->content), u->content);
+    for (const Upload& u : files) {
+      Result<std::string> put = put_attachment(store.value(), sniff_media_type(u.content), u.content);
       if (!put.ok()) return errors_response(503, "submission.not_stored", "the files could not be stored; please try again", put.errors());
     }
   }
@@ -409,6 +470,7 @@ ApiResponse handle_submission(SubmissionContext& ctx, const SubmissionRequest& r
     return reject(m, 404, Error{"form.version_not_found", "/version", 0, 0,
                                 "the form '" + req.form_id + "' has no published version " + body.version});
   }
+  if (std::optional<ApiResponse> refused = check_language(ctx, *form, body)) return *refused;
   std::optional<FormState> evaluated;
   if (std::optional<ApiResponse> refused = evaluate_answers(ctx, form, std::move(body.answers), body.lang, &evaluated)) return *refused;
   const FormState& state = *evaluated;

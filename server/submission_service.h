@@ -38,6 +38,9 @@ struct SubmissionRequest {
   std::string accept_language;  // Accept-Language header, for error messages
   std::string body;             // the JSON (for multipart: the part named "submission")
   std::vector<Upload> files;    // multipart only
+  // Multipart only: the name of every part, once each, so that a body without a
+  // "submission" part or with parts of other names is refused by name.
+  std::vector<std::string> part_names;
 };
 
 struct SubmissionContext {
@@ -72,10 +75,19 @@ struct SubmissionBody {
   nlohmann::json answers;   // an object
   std::string lang;         // for messages: "language", else Accept-Language, else ""
   std::string draft_started_at;  // "client": {"draft_started_at"}, or ""
+  std::optional<nlohmann::json> language;  // "language" as sent (nullopt when absent), for check_language
 };
 
-// Content-Type (415), Idempotency-Key (400), the JSON and its keys (400).
+// Content-Type (415), Idempotency-Key (400), the multipart parts (400: no "submission"
+// part, or parts of other names than "submission" and "file"), the JSON and its keys (400).
 std::optional<ApiResponse> read_submission_body(SubmissionContext& ctx, const SubmissionRequest& req, SubmissionBody* out);
+
+// The body's "language", when it has one, must be one the form version is written in:
+// 400 "request.wrong_type" for anything but a string, 422 "submission.unknown_language"
+// for a language the form does not have; both with pointer /language and the form's
+// languages in the message. Without the check a citizen writing "de" would get messages
+// and e-mails in the form's first language without a word.
+std::optional<ApiResponse> check_language(SubmissionContext& ctx, const CompiledForm& form, const SubmissionBody& body);
 
 // The answers evaluated by the engine for `form`: 422 "submission.invalid" with the
 // engine's errors (pointers "/answers/…") when they do not belong to the form or fail its
@@ -92,7 +104,8 @@ struct StoredFile {
 };
 
 // Every file the answers name (by SHA-256) must be among `files` or `stored`, with that
-// size and, by its bytes, that type; every file sent must be named (422
+// size and, by its bytes, that type; every file sent must be named (each problem is
+// reported once: a file named with the wrong size or type is a mismatch, not unused) (422
 // "submission.invalid" with attachment.* errors, their messages in `lang` when the form
 // has it, else in the form's first language, as the engine's). Stores the files sent
 // (503 when it cannot) and fills *links with every file answer.

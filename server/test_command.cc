@@ -32,8 +32,10 @@ void run_file(const FormPtr& form, const std::string& file, std::ostream& out, T
   if (!text) {
     problem = "cannot read the file";
   } else if (!parse_json_input(*text, &scenario, &error)) {
-    // Where, as lint says it: file:line:column: code: message.
+    // Where, as lint says it: file:line:column: code: message [pointer] (a repeated key
+    // has a pointer; a syntax error has none).
     problem = file + ":" + std::to_string(error.line) + ":" + std::to_string(error.column) + ": " + error.code + ": " + error.message;
+    if (!error.pointer.empty()) problem += " [" + error.pointer + "]";
   }
   if (!problem.empty()) {
     ++tally->failed;

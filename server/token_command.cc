@@ -10,6 +10,7 @@
 #include "api_tokens.h"
 #include "audit_log.h"
 #include "cli_args.h"
+#include "published_forms.h"
 #include "store.h"
 
 namespace blankett {
@@ -51,12 +52,6 @@ std::optional<sql::Transaction> begin(Store& store, std::ostream& err) {
   return std::move(txn).value();
 }
 
-Result<bool> form_is_known(Store& store, const std::string& form_id) {
-  Result<std::vector<FormVersion>> versions = list_form_versions(store, form_id);
-  if (!versions) return versions.errors();
-  return !versions.value().empty();
-}
-
 int create(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   const std::optional<CliArgs> a = parse_cli_args(args, {"kind", "form", "user", "label", "data"});
   if (!a || !a->positional.empty() || !a->options.count("kind") || !a->options.count("user") || !a->options.count("label")) {
@@ -75,13 +70,7 @@ int create(const std::vector<std::string>& args, std::ostream& out, std::ostream
     err << "token: there is no active user '" << username << "'\n";
     return 1;
   }
-  if (kind == "integration" && !form.empty()) {
-    Result<bool> known = form_is_known(*store, form);
-    if (!known || !known.value()) {
-      err << "token: no version of form '" << form << "' has been published on this server\n";
-      return 1;
-    }
-  }
+  if (kind == "integration" && !form.empty() && !require_published_forms(*store, "token", {form}, err)) return 1;
   std::optional<sql::Transaction> txn = begin(*store, err);
   if (!txn) return 1;
   Result<NewApiToken> made = create_api_token(*store, kind, form, user.value()->id, cli_option(*a, "label"));

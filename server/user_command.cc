@@ -10,6 +10,7 @@
 #include "accounts.h"
 #include "audit_log.h"
 #include "blankett/utf8.h"
+#include "published_forms.h"
 #include "store.h"
 
 namespace blankett {
@@ -184,6 +185,15 @@ void print_table(std::ostream& out, const std::vector<User>& users) {
   }
 }
 
+// The form ids among scopes: "group:NAME" names a group of forms, anything else a form.
+std::vector<std::string> scope_form_ids(const std::vector<std::string>& scopes) {
+  std::vector<std::string> forms;
+  for (const std::string& s : scopes) {
+    if (s.rfind("group:", 0) != 0) forms.push_back(s);
+  }
+  return forms;
+}
+
 Result<User> existing_user(Store& store, const std::string& username) {
   Result<std::optional<User>> user = find_user(store, username);
   if (!user) return user.errors();
@@ -217,6 +227,7 @@ int run(const Args& a, Store& store, std::istream& in, std::ostream& out, std::o
     Result<std::optional<User>> taken = find_user(store, nu.username);
     if (!taken) return fail(err, taken.errors());
     if (taken.value()) return fail(err, {Error{"user.exists", "/username", 0, 0, "there is already a user with that username"}});
+    if (!require_published_forms(store, "user", scope_form_ids(a.scopes), err)) return 1;
     if (const int code = read_password(a, in, err, &nu.password); code != 0) return code;
     Result<int64_t> id = add_user(store, nu);
     if (!id) return fail(err, id.errors());
@@ -252,6 +263,7 @@ int run(const Args& a, Store& store, std::istream& in, std::ostream& out, std::o
   }
   // assign
   const std::vector<std::string> scopes(pos.begin() + 1, pos.end());
+  if (!require_published_forms(store, "user", scope_form_ids(scopes), err)) return 1;
   Result<bool> changed = set_scopes(store, user.value().id, scopes);
   if (!changed) return fail(err, changed.errors());
   out << "user: " << user.value().username << " now handles " << (scopes.empty() ? "no forms" : joined(scopes, ", ")) << "\n";
@@ -287,6 +299,7 @@ int user_command(const std::vector<std::string>& args, std::istream& in, std::os
   if (!store) return fail(err, store.errors());
   if (a->sub == "group") {
     const std::vector<std::string> forms(a->positional.begin() + 1, a->positional.end());
+    if (!require_published_forms(store.value(), "user", forms, err)) return 1;
     Result<bool> changed = set_form_group(store.value(), a->positional[0], forms);
     if (!changed) return fail(err, changed.errors());
     out << "user: group " << a->positional[0] << (forms.empty() ? " removed" : " holds " + joined(forms, ", ")) << "\n";

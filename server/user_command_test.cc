@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <sstream>
 
 #include "accounts.h"
 #include "audit_log.h"
+#include "blankett/submission.h"
 #include "store_testing.h"
 
 namespace blankett {
@@ -29,6 +31,18 @@ class UserCommandTest : public ::testing::Test {
     return code;
   }
   Store store() { return must_open_store(data_ + "/blankett.db"); }
+  // A version of `form_id` in the database, as `blankett serve` stores each form it
+  // publishes: scopes and groups name only such forms.
+  void publish(const std::string& form_id) {
+    std::filesystem::create_directories(data_);
+    Store s = store();
+    const std::string definition = "{\"id\":\"" + form_id + "\"}";
+    ASSERT_TRUE(put_form_version(s, FormVersion{form_id, sha256_of(definition), definition, ""}).ok());
+  }
+  void SetUp() override {
+    publish("skolskjuts");
+    publish("fritids");
+  }
 };
 
 TEST_F(UserCommandTest, AddCreatesTheDatabaseAndTheUser) {
@@ -125,6 +139,24 @@ TEST_F(UserCommandTest, FailuresExit1) {
   EXPECT_EQ(run({"group", "Bad!", "x"}), 1);
   Store s = store();
   EXPECT_EQ(list_users(s).value().size(), 1u);
+}
+
+// As `token create --form`: a form id that was never published is refused (exit 1, the
+// same message), before a password is asked for, and nothing changes.
+TEST_F(UserCommandTest, FormIdsThatWereNeverPublishedAreRefused) {
+  const std::string refusal = "user: no version of form 'skolskjut' has been published on this server\n";
+  EXPECT_EQ(run({"add", "anna", "--name", "Anna", "--role", "caseworker", "--scope", "skolskjut", "--password-stdin"}, kPassword), 1);
+  EXPECT_EQ(out_, refusal);
+  ASSERT_EQ(run({"add", "anna", "--name", "Anna", "--role", "caseworker", "--scope", "group:skola", "--password-stdin"}, kPassword), 0)
+      << out_;
+  EXPECT_EQ(run({"assign", "anna", "skolskjuts", "skolskjut"}), 1);
+  EXPECT_EQ(out_, refusal);
+  EXPECT_EQ(run({"group", "skola", "fritids", "skolskjut"}), 1);
+  EXPECT_EQ(out_, refusal);
+  Store s = store();
+  const User u = *find_user(s, "anna").value();
+  EXPECT_EQ(u.scopes, std::vector<std::string>{"group:skola"});
+  EXPECT_TRUE(case_forms_of(s, u).value().empty());  // the group was never made
 }
 
 TEST_F(UserCommandTest, UsageErrorsExit2) {

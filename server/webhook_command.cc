@@ -8,6 +8,7 @@
 
 #include "audit_log.h"
 #include "cli_args.h"
+#include "published_forms.h"
 #include "store.h"
 #include "webhooks.h"
 
@@ -63,6 +64,7 @@ int add(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   }
   std::optional<Store> store = open_data_store("webhook", cli_option(*a, "data", "./data"), err);
   if (!store) return 1;
+  if (!require_published_forms(*store, "webhook", {cli_option(*a, "form")}, err)) return 1;
   const bool generated = !a->options.count("secret");
   const std::string secret = generated ? new_webhook_secret() : cli_option(*a, "secret");
   const std::vector<std::string> events = split_commas(cli_option(*a, "events", "submission.created,case.status_changed"));

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "blankett/submission.h"
 #include "store_testing.h"
 #include "webhooks.h"
 
@@ -14,6 +15,11 @@ namespace {
 
 class WebhookCommandTest : public ::testing::Test {
  protected:
+  // Webhooks are for published forms only: "bygglov" is, as `blankett serve` stores it.
+  void SetUp() override {
+    const std::string definition = R"({"id":"bygglov"})";
+    ASSERT_TRUE(put_form_version(store_, FormVersion{"bygglov", sha256_of(definition), definition, ""}).ok());
+  }
   int run(std::vector<std::string> args) {
     args.push_back("--data");
     args.push_back(dir_.path);
@@ -50,6 +56,16 @@ TEST_F(WebhookCommandTest, AddListDisableReplay) {
   EXPECT_EQ(run({"replay", "77"}), 1);
   EXPECT_NE(err_.str().find("webhook.delivery_not_found"), std::string::npos);
   EXPECT_EQ(audit_entries(), 2);  // a refused change leaves no entry
+}
+
+// As `token create --form`: a form id that was never published is refused (exit 1, the
+// same message) and nothing is stored.
+TEST_F(WebhookCommandTest, RefusesAFormThatWasNeverPublished) {
+  EXPECT_EQ(run({"add", "--form", "bygglv", "--url", "https://arende.example/hook"}), 1);
+  EXPECT_EQ(err_.str(), "webhook: no version of form 'bygglv' has been published on this server\n");
+  EXPECT_EQ(out_.str(), "");
+  EXPECT_TRUE(list_webhooks(store_).value().empty());
+  EXPECT_EQ(audit_entries(), 0);
 }
 
 TEST_F(WebhookCommandTest, RefusesBadInput) {

@@ -635,7 +635,7 @@ struct Loader {
     s.id = read_string(keys[sk::kId], "id", ptr, true);
     if (keys[sk::kId] != nullptr && keys[sk::kId]->is_string()) {
       if (!valid_identifier(s.id)) {
-        error("form.bad_id", ptr + "/id", "'" + s.id + "' is not a valid id: use a–z, 0–9 and '_', starting with a letter");
+        error("form.bad_id", ptr + "/id", "'" + s.id + "' is not a valid id: use a–z, 0–9 and '_', starting with a letter (at most 63)");
       } else if (!step_ids.insert(s.id).second || form->field_by_id.count(s.id)) {
         error("form.duplicate_id", ptr + "/id", "id '" + s.id + "' is used twice");
       } else {
@@ -661,7 +661,7 @@ struct Loader {
       if (f.default_answer.is_null()) continue;
       Value v;
       if (read_answer(f, f.default_answer, Date{}, &v) != Problem::kNone) {
-        error("form.bad_default", f.pointer + "/default", std::string("the default is not a valid answer for a ") + field_type_name(f.type) + " field");
+        error("form.bad_default", f.pointer + "/default", "the default is not a valid answer for " + field_kind(f.type));
       }
     }
   }
@@ -898,6 +898,15 @@ Result<FormPtr> compile_form(std::string_view text) {
 
 const std::string& form_id(const CompiledForm& form) { return form.id; }
 const std::string& form_version(const CompiledForm& form) { return form.version; }
+
+Errors check_folder_name(const CompiledForm& form, std::string_view folder_name, std::string_view json_text) {
+  if (folder_name == form.id) return {};
+  Errors errors{Error{"form.folder_name", "/id", 0, 0,
+                      "the form's id is '" + form.id + "' but its folder is named '" + std::string(folder_name) +
+                          "': name the folder after the id (or change the id)"}};
+  if (!json_text.empty()) fill_lines(json_text, &errors);
+  return errors;
+}
 const nlohmann::json& form_definition(const CompiledForm& form) { return form.definition; }
 
 const FormApplicant& form_applicant(const CompiledForm& form) { return form.applicant; }

@@ -215,6 +215,30 @@ TEST(FormLoader, ANumberBeyondADoubleIsAnErrorWithItsPosition) {
   EXPECT_EQ(compile_form("{\"format\": 1e999}").errors()[0].code, "json.number_too_large");
 }
 
+TEST(FormLoader, ARepeatedKeyIsAnErrorAtItsSecondUse) {
+  // parse() would keep the last value: the field would silently become optional.
+  const Result<FormPtr> r = compile_form(minimal(
+      "{\"id\": \"a\", \"type\": \"text\", \"label\": \"A\", \"required\": true,\n"
+      "   \"max_length\": 10, \"required\": false}"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(describe(r), (std::vector<std::string>{
+      "json.duplicate_key at /steps/0/fields/0/required (line 3, column 22): invalid JSON: the key 'required' is used twice in the same object",
+  }));
+}
+
+TEST(FormLoader, RepeatedKeysAreFoundAtTheTopAndBehindAByteOrderMark) {
+  const Result<FormPtr> top = compile_form("{\"format\": 1, \"id\": \"a\", \"id\": \"b\"}");
+  ASSERT_FALSE(top.ok());
+  EXPECT_EQ(to_string(top.errors()[0]), "json.duplicate_key at /id (line 1, column 26): invalid JSON: the key 'id' is used twice in the same object");
+  const Result<FormPtr> bom = compile_form("\xEF\xBB\xBF{\"a/b\": {\"x\": [1, {\"y\": 1, \"y\": 2}]}}");
+  ASSERT_FALSE(bom.ok());
+  EXPECT_EQ(bom.errors()[0].code, "json.duplicate_key");
+  EXPECT_EQ(bom.errors()[0].pointer, "/a~1b/x/1/y");
+  EXPECT_EQ(bom.errors()[0].column, 29);
+  // The same key in two different objects is no repetition.
+  EXPECT_TRUE(testing::must_compile(minimal(R"J({"id": "a", "type": "text", "label": "A"}, {"id": "b", "type": "text", "label": "B"})J")));
+}
+
 TEST(FormLoader, RefusesDeepNestingAndHugeInput) {
   const std::string deep = std::string(100000, '[') + std::string(100000, ']');
   const Result<FormPtr> r = compile_form(deep);
@@ -282,12 +306,32 @@ TEST(FormLoader, FieldKindsTakeTheRightArticle) {
   ASSERT_EQ(problems.size(), 2u);
   EXPECT_NE(problems[0].find("does not apply to an attachment field"), std::string::npos) << problems[0];
   EXPECT_NE(problems[1].find("does not apply to an info field"), std::string::npos) << problems[1];
+  const Result<FormPtr> bad_default = compile_form(minimal(R"J({"id": "a", "type": "email", "label": "A", "default": "not an address"})J"));
+  ASSERT_FALSE(bad_default.ok());
+  EXPECT_EQ(to_string(bad_default.errors()[0]), "form.bad_default at /steps/0/fields/0/default (line 2): the default is not a valid answer for an email field");
+}
+
+TEST(FormLoader, StepIdsHaveTheSameLimitAsFieldIds) {
+  const Result<FormPtr> r = compile_form(R"J({"format": 1, "id": "t", "title": "T", "languages": ["sv"],
+  "steps": [{"id": "S 1", "title": "S", "fields": [{"id": "a", "type": "text", "label": "A"}]}]})J");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(to_string(r.errors()[0]), "form.bad_id at /steps/0/id (line 2): 'S 1' is not a valid id: use a–z, 0–9 and '_', starting with a letter (at most 63)");
 }
 
 TEST(FormLoader, EmptyStepsSayTheyAreEmpty) {
   const Result<FormPtr> r = compile_form(R"J({"format": 1, "id": "t", "title": "T", "languages": ["sv"], "steps": []})J");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(to_string(r.errors()[0]), "form.wrong_type at /steps (line 1): must be a non-empty array of steps, not an empty array");
+}
+
+TEST(FormLoader, TheFolderIsNamedAfterTheId) {
+  const std::string text = "{\"format\": 1,\n \"id\": \"t\",\n" + minimal("{\"id\": \"a\", \"type\": \"text\", \"label\": \"A\"}").substr(25);
+  const FormPtr form = testing::must_compile(text);
+  ASSERT_TRUE(form);
+  EXPECT_TRUE(check_folder_name(*form, "t").empty());
+  const Errors errors = check_folder_name(*form, "t-old", text);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(to_string(errors[0]), "form.folder_name at /id (line 2): the form's id is 't' but its folder is named 't-old': name the folder after the id (or change the id)");
 }
 
 }  // namespace

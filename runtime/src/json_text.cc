@@ -6,6 +6,7 @@
 #include <clocale>
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 #include <stdexcept>
 #include <type_traits>
 #include <unordered_map>
@@ -108,12 +109,24 @@ void append_canonical(const nlohmann::json& value, std::string* out) {
 }
 
 
+// A key used twice in one object: the key, the JSON Pointer to the member (its second
+// use), and the byte offset where that second use starts.
+struct DuplicateKey {
+  std::string key;
+  std::string pointer;
+  size_t at = 0;
+};
+
 // A reader for well-formed JSON that builds the same document as nlohmann::json::parse,
 // faster: no token buffer, strings copied once, and the members of an object that come
 // in sorted order (as in any dumped definition) appended without searching. It accepts a
 // subset of what parse() accepts: on anything else (a syntax error, nesting deeper than
-// kMaxJsonDepth, a byte order mark) it returns false, and parse_json_text takes the
-// careful path, which finds the problem and describes it.
+// kMaxJsonDepth) it returns false, and parse_json_text takes the careful path, which
+// finds the problem and describes it.
+//
+// It also refuses what parse() takes but we do not: an object with a key used twice,
+// where parse() silently keeps the last value (`"required": true, ..., "required":
+// false`). That one it describes itself (duplicate_key()), since parse() cannot.
 //
 // On the way it can also copy the document's canonical text (what dump() writes) when
 // the text already is canonical apart from white space: every object's keys in sorted
@@ -130,6 +143,9 @@ class FastReader {
   }
 
   bool read_document(nlohmann::json* out) {
+    // parse() skips a byte order mark; so do we, so that every text parse() takes is
+    // checked for repeated keys here.
+    if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
     skip_whitespace();
     if (!read_value(out, 1)) return false;
     skip_whitespace();
@@ -139,10 +155,14 @@ class FastReader {
   // Whether the canonical text was copied whole: it is exactly the document's dump().
   bool canonical() const { return canonical_ != nullptr; }
 
+  // The repeated key read_document refused the text for, or null if it did not.
+  const DuplicateKey* duplicate_key() const { return duplicate_ ? &*duplicate_ : nullptr; }
+
  private:
   std::string_view text_;
   size_t pos_ = 0;
   std::string* canonical_;  // null once the text turns out not to be canonical
+  std::optional<DuplicateKey> duplicate_;  // set when a key is used twice; reading stops there
 
   char peek() const { return pos_ < text_.size() ? text_[pos_] : '\0'; }
 
@@ -202,16 +222,20 @@ class FastReader {
     std::string key;
     while (true) {
       skip_whitespace();
+      const size_t key_at = pos_;
       if (peek() != '"' || !read_string(&key)) return false;
-      // dump() writes the members in key order: out of order (or repeated), the copy is not canonical.
+      // dump() writes the members in key order: out of order, the copy is not canonical.
       if (!members.empty() && !(members.rbegin()->first < key)) stop_copying();
       skip_whitespace();
       if (!consume(':')) return false;
       copy(':');
       skip_whitespace();
-      // A repeated key keeps its last value, as with parse().
+      // The map already finds a repeated key: that the size stays the same says so, for
+      // no extra work on the submission path.
+      const size_t before = members.size();
       auto it = members.emplace_hint(members.end(), std::move(key), nullptr);
-      if (!read_value(&it->second, depth + 1)) return false;
+      if (members.size() == before) return refuse_duplicate(it->first, key_at);
+      if (!read_value(&it->second, depth + 1)) return locate_duplicate(it->first);
       skip_whitespace();
       if (consume('}')) {
         copy('}');
@@ -220,6 +244,19 @@ class FastReader {
       if (!consume(',')) return false;
       copy(',');
     }
+  }
+
+  // Stops reading at a key used twice in one object; `at` is where its second use starts.
+  bool refuse_duplicate(const std::string& key, size_t at) {
+    duplicate_ = DuplicateKey{key, "/" + pointer_token(key), at};
+    return false;
+  }
+
+  // On the way out of a refused value: when the reason is a repeated key, puts the
+  // enclosing member's key or item's index in front of its pointer. Returns false.
+  bool locate_duplicate(const std::string& key_or_index) {
+    if (duplicate_) duplicate_->pointer.insert(0, "/" + pointer_token(key_or_index));
+    return false;
   }
 
   bool read_array(nlohmann::json* out, int depth) {
@@ -235,7 +272,7 @@ class FastReader {
     while (true) {
       skip_whitespace();
       items.emplace_back();
-      if (!read_value(&items.back(), depth + 1)) return false;
+      if (!read_value(&items.back(), depth + 1)) return locate_duplicate(std::to_string(items.size() - 1));
       skip_whitespace();
       if (consume(']')) {
         copy(']');
@@ -463,6 +500,19 @@ bool parse_json_nlohmann(std::string_view text, nlohmann::json* out, JsonParseFa
   return ok;
 }
 
+namespace {
+
+// Which value counts is a guess (parse() keeps the last, a person reading the text may
+// well see the first), so the text is refused, at the second use of the key.
+Error duplicate_key_error(std::string_view text, const DuplicateKey& duplicate) {
+  Error e{"json.duplicate_key", duplicate.pointer, 0, 0,
+          "invalid JSON: the key '" + duplicate.key + "' is used twice in the same object"};
+  line_and_column(text, duplicate.at, &e.line, &e.column);
+  return e;
+}
+
+}  // namespace
+
 bool parse_json_text(std::string_view text, nlohmann::json* out, Error* error, std::string* canonical) {
   if (canonical != nullptr) canonical->clear();
   {
@@ -474,6 +524,10 @@ bool parse_json_text(std::string_view text, nlohmann::json* out, Error* error, s
       if (canonical != nullptr && reader.canonical()) *canonical = std::move(copy);
       return true;
     }
+    if (const DuplicateKey* duplicate = reader.duplicate_key()) {
+      *error = duplicate_key_error(text, *duplicate);
+      return false;
+    }
   }  // what the fast reader built is freed before the careful path (which may throw)
   // Not well-formed (or not a case the fast reader takes): the careful path, which
   // describes the problem.
@@ -484,6 +538,9 @@ bool parse_json_text(std::string_view text, nlohmann::json* out, Error* error, s
     line_and_column(text, where, &error->line, &error->column);
     return false;
   }
+  // The fast reader takes every text parse() takes within the nesting limit, so parse()
+  // is here only to describe the problem; a success would be a text neither checked for
+  // repeated keys nor expected, and is kept only because it is what parse() returns.
   JsonParseFailure failure;
   if (parse_json_nlohmann(text, out, &failure)) return true;
   if (failure.overflow) {

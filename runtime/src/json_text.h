@@ -16,7 +16,9 @@ constexpr int kMaxJsonDepth = 64;
 
 // Parses `text` into *out. On failure returns false and fills *error with code
 // "json.syntax" (or "json.too_deep", or "json.number_too_large" for a number beyond a
-// double), line and column of the problem.
+// double), line and column of the problem; or "json.duplicate_key" for an object with a
+// key used twice (which parse() would take, keeping the last value), with the line and
+// column of its second use and the pointer to it.
 // `canonical` (optional) receives out->dump() when that can be had on the way, which is
 // when the text is canonical but for white space (as a dump() of any indent is, if it
 // holds no escapes and no fractions); it is left empty otherwise.

@@ -219,6 +219,18 @@ struct Runner {
   }
 };
 
+// The form's languages as the scenario schema writes them ("sv, en"), or "" when `lang`
+// is one of them.
+std::string languages_without(const FormPtr& form, const std::string& lang) {
+  const json languages = form_summary(*form)["languages"];
+  std::string list;
+  for (const json& l : languages) {
+    if (l == lang) return "";
+    list += (list.empty() ? "" : ", ") + l.get<std::string>();
+  }
+  return list;
+}
+
 }  // namespace
 
 ScenarioResult run_scenario(const FormPtr& form, const json& scenario) {
@@ -249,6 +261,15 @@ ScenarioResult run_scenario(const FormPtr& form, const json& scenario) {
   }
   FormState state = std::move(created).value();
   Runner runner{&result, &state, text_member("language", ""), -1, ""};
+  if (scenario.contains("language") && scenario["language"].is_string()) {
+    // Messages in a language the form lacks fall back to its first language: the
+    // scenario would compare texts nobody reads in the language it names.
+    const std::string others = languages_without(form, runner.lang);
+    if (!others.empty()) {
+      result.failures.push_back(ScenarioFailure{-1, "/language", "the form has no language '" + runner.lang + "' (it has " + others + ")"});
+      return result;
+    }
+  }
   if (!scenario.contains("actions") || !scenario["actions"].is_array()) {
     result.failures.push_back(ScenarioFailure{-1, "/actions", "'actions' must be an array"});
     return result;

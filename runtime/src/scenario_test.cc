@@ -23,5 +23,17 @@ TEST(Scenario, MembersOfTheWrongTypeAreFailures) {
   EXPECT_TRUE(run_scenario(form, json{{"name", "ok"}, {"language", "en"}, {"actions", json::array()}}).passed);
 }
 
+TEST(Scenario, ALanguageTheFormDoesNotHaveIsAFailure) {
+  const FormPtr form = testing::must_compile(testing::kHouseholdForm);
+  for (const char* lang : {"de", "nb", ""}) {
+    const ScenarioResult r = run_scenario(form, json{{"name", "x"}, {"language", lang}, {"actions", json::array()}});
+    EXPECT_FALSE(r.passed) << lang;
+    ASSERT_EQ(r.failures.size(), 1u) << lang;
+    EXPECT_EQ(r.failures[0].pointer, "/language");
+    EXPECT_EQ(r.failures[0].message, "the form has no language '" + std::string(lang) + "' (it has sv, en)");
+  }
+  EXPECT_TRUE(run_scenario(form, json{{"name", "ok"}, {"actions", json::array()}}).passed);
+}
+
 }  // namespace
 }  // namespace blankett

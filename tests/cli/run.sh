@@ -29,6 +29,11 @@ check lint-broken 1 "$blankett" lint broken
 check lint-broken-file 1 "$blankett" lint broken/form-errors/form.json
 check lint-missing 2 "$blankett" lint no-such-folder
 check lint-warnings 0 "$blankett" lint hard-to-use
+# A key used twice in one object: JSON parsers keep either value, so it is refused.
+check lint-duplicate-key 1 "$blankett" lint duplicate-key
+# The folder is named after the form's id (docs/form-format.md), however it is named on the command line.
+check lint-misnamed-folder 1 "$blankett" lint misnamed
+check lint-misnamed-folder-file 1 "$blankett" lint misnamed/form.json
 check test-failing 1 "$blankett" test failing
 check test-one-passing-file 0 "$blankett" test failing/tests/passes.json
 check test-broken-form 1 "$blankett" test broken
@@ -55,6 +60,8 @@ check help-keys 0 "$blankett" keys list --help
 check test-form-json 1 "$blankett" test failing/form.json
 check test-no-scenarios 1 "$blankett" test hard-to-use
 check test-bad-json-scenario 1 "$blankett" test bad-scenario/tests/not-json.json
+check test-duplicate-key-scenario 1 "$blankett" test bad-scenario/tests/duplicate-key.json
+check test-unknown-language-scenario 1 "$blankett" test bad-scenario/tests/german.json
 check preview-missing 2 "$blankett" preview no-such-folder
 check keys-list-no-data 1 "$blankett" keys list --data no-such-data
 # forms/form.schema.json agrees with the engine: every example form (which lint accepts)

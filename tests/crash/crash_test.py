@@ -109,6 +109,8 @@ class Server:
             log = open(self.log_path, "a")
             log.write(f"--- start {self.starts + 1} ---\n")
             log.flush()
+            # An empty web folder: the API only (serve refuses a --web that is no folder).
+            os.makedirs(os.path.join(self.data, "no-web"), exist_ok=True)
             self.proc = subprocess.Popen(
                 [self.binary, "serve", "--port", str(self.port), "--bind", "127.0.0.1",
                  "--data", self.data, "--forms", self.forms, "--web", os.path.join(self.data, "no-web")],

@@ -28,6 +28,11 @@ Result<FormPtr> compile_form(std::string_view json_text);
 Result<FormPtr> compile_definition(const nlohmann::json& definition);
 
 const std::string& form_id(const CompiledForm& form);
+// A form lives in a folder named after its id (docs/form-format.md), so the folder says
+// which form it holds and no two folders hold one form. Returns the error
+// "form.folder_name" at /id (with its line when `json_text`, the definition's text, is
+// given) when `folder_name` is not the form's id; no error when it is.
+Errors check_folder_name(const CompiledForm& form, std::string_view folder_name, std::string_view json_text = {});
 // SHA-256 (hex) of the canonical bytes of the definition: the version's identity.
 const std::string& form_version(const CompiledForm& form);
 // Human reference prefix for receipts (e.g. "SKOL"); derived from the id if not declared.
