@@ -104,8 +104,8 @@ bool blank(const std::string& text) { return text.find_first_not_of(" \t\r\n") =
 
 // The e-mail's language: the form's when it is English-first, else Swedish.
 std::string mail_language(const CompiledForm& form) {
-  const json languages = form_summary(form)["languages"];
-  return languages.is_array() && !languages.empty() && languages[0] == "en" ? "en" : "sv";
+  const std::vector<std::string> languages = form_languages(form);
+  return !languages.empty() && languages[0] == "en" ? "en" : "sv";
 }
 
 // A fixed text and the link: the caseworker's message and the answers stay on the page

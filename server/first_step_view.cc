@@ -9,11 +9,7 @@ Result<nlohmann::json> first_step_views(const FormPtr& form, const std::string& 
   Result<FormState> state = FormState::create(form, today);
   if (!state) return state.errors();
   nlohmann::json views = nlohmann::json::object();
-  const nlohmann::json summary = form_summary(*form);
-  for (const nlohmann::json& lang : summary.at("languages")) {
-    const std::string code = lang.get<std::string>();
-    views[code] = view_step(state.value(), code);
-  }
+  for (const std::string& code : form_languages(*form)) views[code] = view_step(state.value(), code);
   return views;
 }
 

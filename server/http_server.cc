@@ -371,9 +371,7 @@ Result<std::unique_ptr<BlankettServer>> BlankettServer::create(const ServeOption
     std::string cache_key = shell->path;
     // A reload of a later step (?step=) opens on that step, not on the first.
     if (form && !req.has_param("step")) {
-      std::vector<std::string> languages;
-      const json summary = form_summary(*form);
-      for (const json& l : summary.at("languages")) languages.push_back(l.get<std::string>());
+      const std::vector<std::string> languages = form_languages(*form);
       const std::string lang = form_page_language(req.get_param_value("lang"), req.get_header_value("Cookie"), languages);
       const std::string today = s.options.today();
       std::optional<std::string> cached = s.first_steps.find(form_version(*form), lang, today);

@@ -43,14 +43,8 @@ void print_warnings_and_ok(const std::string& file, const CompiledForm& form, co
   out << ")\n";
 }
 
-void print_problems(const std::string& file, Errors errors, std::ostream& out) {
-  // In file order, as a compiler would list them (the engine lists them by kind).
-  std::stable_sort(errors.begin(), errors.end(), [](const Error& a, const Error& b) { return a.line < b.line; });
-  for (const Error& e : errors) {
-    out << file << ":" << e.line << ":";
-    if (e.column > 0) out << e.column << ":";
-    out << " " << e.code << ": " << e.message << " [" << (e.pointer.empty() ? "/" : e.pointer) << "]\n";
-  }
+void print_problems(const std::string& file, const Errors& errors, std::ostream& out) {
+  print_form_problems(file, errors, out);
   out << file << ": " << errors.size() << " problem" << (errors.size() == 1 ? "" : "s") << "\n";
 }
 
@@ -71,6 +65,15 @@ int lint_file(const std::string& file, std::ostream& out) {
 }
 
 }  // namespace
+
+void print_form_problems(const std::string& file, Errors errors, std::ostream& out) {
+  std::stable_sort(errors.begin(), errors.end(), [](const Error& a, const Error& b) { return a.line < b.line; });
+  for (const Error& e : errors) {
+    out << file << ":" << e.line << ":";
+    if (e.column > 0) out << e.column << ":";
+    out << " " << e.code << ": " << e.message << " [" << (e.pointer.empty() ? "/" : e.pointer) << "]\n";
+  }
+}
 
 int lint_command(const std::string& path, std::ostream& out) {
   std::error_code ec;

@@ -18,6 +18,7 @@
 
 #include "blankett/form.h"
 #include "files.h"
+#include "lint_command.h"
 
 namespace blankett {
 
@@ -164,13 +165,8 @@ bool lint_locally(const std::string& file, const std::string& text, std::ostream
     out << file << ": ok (" << form_id(*form.value()) << ", version " << form_version(*form.value()).substr(0, 12) << ")\n";
     return true;
   }
-  Errors errors = form.errors();
-  std::stable_sort(errors.begin(), errors.end(), [](const Error& a, const Error& b) { return a.line < b.line; });
-  for (const Error& e : errors) {
-    err << file << ":" << e.line << ":";
-    if (e.column > 0) err << e.column << ":";
-    err << " " << e.code << ": " << e.message << " [" << (e.pointer.empty() ? "/" : e.pointer) << "]\n";
-  }
+  const Errors& errors = form.errors();
+  print_form_problems(file, errors, err);
   err << file << ": " << errors.size() << " problem" << (errors.size() == 1 ? "" : "s") << "; nothing was uploaded\n";
   return false;
 }

@@ -127,9 +127,9 @@ const AttachmentTexts* attachment_texts_in(const std::string& lang) {
 // engine picks (FormState::errors); Swedish when neither is one of ours.
 const AttachmentTexts& attachment_texts(const std::string& lang, const CompiledForm& form) {
   if (const AttachmentTexts* t = attachment_texts_in(lang)) return *t;
-  const json languages = form_summary(form)["languages"];
-  if (languages.is_array() && !languages.empty() && languages[0].is_string()) {
-    if (const AttachmentTexts* t = attachment_texts_in(languages[0].get<std::string>())) return *t;
+  const std::vector<std::string> languages = form_languages(form);
+  if (!languages.empty()) {
+    if (const AttachmentTexts* t = attachment_texts_in(languages[0])) return *t;
   }
   return kAttachmentTexts[0];
 }
@@ -172,14 +172,6 @@ std::optional<Error> check_multipart_parts(const std::vector<std::string>& part_
                      " that the server does not take; send " + kShape};
   }
   return std::nullopt;
-}
-
-// The languages a form version is written in, the first being its default.
-std::vector<std::string> form_languages(const CompiledForm& form) {
-  const json summary = form_summary(form);  // kept: a range-for over a temporary's member dangles
-  std::vector<std::string> languages;
-  for (const json& l : summary.at("languages")) languages.push_back(l.get<std::string>());
-  return languages;
 }
 
 ApiResponse reject(Metrics& metrics, int status, const Error& e) {
@@ -263,15 +255,15 @@ std::optional<ApiResponse> read_submission_body(SubmissionContext& ctx, const Su
 std::optional<ApiResponse> check_language(SubmissionContext& ctx, const CompiledForm& form, const SubmissionBody& body) {
   if (!body.language) return std::nullopt;
   const std::vector<std::string> languages = form_languages(form);
-  const std::string choices = "the form is written in " + quoted_list(languages);
+  auto choices = [&] { return "the form is written in " + quoted_list(languages); };  // only for a refusal
   if (!body.language->is_string()) {
     return reject(ctx.metrics, 400, Error{"request.wrong_type", "/language", 0, 0,
-                                          "\"language\" is a string naming one of the form's languages (" + choices + ")"});
+                                          "\"language\" is a string naming one of the form's languages (" + choices() + ")"});
   }
-  const std::string asked = body.language->get<std::string>();
+  const std::string& asked = body.language->get_ref<const std::string&>();
   if (std::find(languages.begin(), languages.end(), asked) == languages.end()) {
     return reject(ctx.metrics, 422, Error{"submission.unknown_language", "/language", 0, 0,
-                                          "the form has no language '" + asked + "': " + choices});
+                                          "the form has no language '" + asked + "': " + choices()});
   }
   return std::nullopt;
 }

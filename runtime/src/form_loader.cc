@@ -920,10 +920,15 @@ std::string form_reference_prefix(const CompiledForm& form) {
   return p.size() >= 2 ? p : "FORM";
 }
 
+std::vector<std::string> form_languages(const CompiledForm& form) {
+  std::vector<std::string> codes;
+  for (Lang l : form.languages) codes.push_back(lang_code(l));
+  return codes;
+}
+
 nlohmann::json form_summary(const CompiledForm& form) {
-  json title = json::object(), description = json::object(), langs = json::array();
+  json title = json::object(), description = json::object(), langs = form_languages(form);
   for (Lang l : form.languages) {
-    langs.push_back(lang_code(l));
     title[lang_code(l)] = text_in(form.title, l, form.default_lang());
     if (form.description.present) description[lang_code(l)] = text_in(form.description, l, form.default_lang());
   }

@@ -222,11 +222,10 @@ struct Runner {
 // The form's languages as the scenario schema writes them ("sv, en"), or "" when `lang`
 // is one of them.
 std::string languages_without(const FormPtr& form, const std::string& lang) {
-  const json languages = form_summary(*form)["languages"];
   std::string list;
-  for (const json& l : languages) {
+  for (const std::string& l : form_languages(*form)) {
     if (l == lang) return "";
-    list += (list.empty() ? "" : ", ") + l.get<std::string>();
+    list += (list.empty() ? "" : ", ") + l;
   }
   return list;
 }

@@ -50,5 +50,8 @@ const FormApplicant& form_applicant(const CompiledForm& form);
 const nlohmann::json& form_definition(const CompiledForm& form);
 // { "id", "version", "title": {lang: text}, "description": {…}, "languages": [...] }
 nlohmann::json form_summary(const CompiledForm& form);
+// The languages the form is written in ("sv", "en", …), the first being its default:
+// form_summary's "languages" without building the rest (a submission asks for them).
+std::vector<std::string> form_languages(const CompiledForm& form);
 
 }  // namespace blankett
